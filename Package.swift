@@ -1,0 +1,102 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "stepd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stepd", targets: ["stepd"]),
+        .executable(name: "stepctl", targets: ["stepctl"]),
+        .executable(name: "stepd-example-flow", targets: ["stepd-example-flow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // Pure modules: no I/O, no other project target but the JSON value type.
+        .target(name: "JSON", swiftSettings: strictSettings),
+        .target(name: "StatesLanguage", dependencies: ["JSON"], swiftSettings: strictSettings),
+        .target(name: "EventPatterns", dependencies: ["JSON"], swiftSettings: strictSettings),
+
+        .target(
+            name: "StepStore",
+            dependencies: ["JSON", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        .target(
+            name: "StepEngine",
+            dependencies: [
+                "JSON", "StatesLanguage", "EventPatterns", "StepStore", "StepAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .target(name: "StepAPI", dependencies: ["JSON"], swiftSettings: strictSettings),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(
+            name: "StepDaemon",
+            dependencies: [
+                "JSON", "StatesLanguage", "EventPatterns", "StepStore", "StepEngine", "StepAPI", "CSystemd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strictSettings),
+        .target(
+            name: "StepClient",
+            dependencies: [
+                "JSON", "StepAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+
+        .executableTarget(
+            name: "stepd",
+            dependencies: [
+                "StepDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "stepctl",
+            dependencies: [
+                "JSON", "StepAPI", "StepClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "stepd-example-flow",
+            dependencies: [
+                "JSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
+        .testTarget(name: "StatesLanguageTests", dependencies: ["JSON", "StatesLanguage"], swiftSettings: strictSettings),
+        .testTarget(name: "EventPatternsTests", dependencies: ["JSON", "EventPatterns"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StepEngineTests",
+            dependencies: ["JSON", "StatesLanguage", "StepStore", "StepEngine", "StepAPI"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["JSON", "StepAPI", "StepClient"],
+            swiftSettings: strictSettings),
+    ]
+)
