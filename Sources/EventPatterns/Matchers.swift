@@ -1,0 +1,239 @@
+import JSON
+
+/// A compiled pattern object: every field must match, and for each `$or` one alternative.
+struct ObjectMatcher: Sendable {
+    var fields: [FieldMatcher]
+    var orGroups: [[ObjectMatcher]]
+
+    /// Matches one value of the event at this pattern's position. An array of objects
+    /// matches when one element matches the whole object pattern (EventBridge's array
+    /// consistency); a value that is not an object is treated as an object with no fields.
+    func matches(_ value: JSONValue?) -> Bool {
+        switch value {
+        case .object(let members)?:
+            return matchesMembers(members)
+        case .array(let items)?:
+            var sawObject = false
+            if anyObject(in: items, sawObject: &sawObject) { return true }
+            return sawObject ? false : matchesMembers(nil)
+        default:
+            return matchesMembers(nil)
+        }
+    }
+
+    private func anyObject(in items: [JSONValue], sawObject: inout Bool) -> Bool {
+        for item in items {
+            switch item {
+            case .object(let members):
+                sawObject = true
+                if matchesMembers(members) { return true }
+            case .array(let nested):
+                if anyObject(in: nested, sawObject: &sawObject) { return true }
+            default:
+                continue
+            }
+        }
+        return false
+    }
+
+    func matchesMembers(_ members: [String: JSONValue]?) -> Bool {
+        for field in fields where !field.node.matches(members?[field.name]) {
+            return false
+        }
+        for group in orGroups where !group.contains(where: { $0.matchesMembers(members) }) {
+            return false
+        }
+        return true
+    }
+}
+
+struct FieldMatcher: Sendable {
+    let name: String
+    let node: PatternNode
+}
+
+enum PatternNode: Sendable {
+    case object(ObjectMatcher)
+    case leaf(LeafMatcher)
+
+    func matches(_ value: JSONValue?) -> Bool {
+        switch self {
+        case .object(let object): object.matches(value)
+        case .leaf(let leaf): leaf.matches(value)
+        }
+    }
+}
+
+/// A scalar of the event or of an exact-match list. Numbers compare numerically, so `5`
+/// and `5.0` are the same key.
+enum ScalarKey: Hashable, Sendable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+}
+
+/// The list of alternatives for one field (a leaf of the pattern).
+struct LeafMatcher: Sendable {
+    var exact: Set<ScalarKey> = []
+    var conditions: [Condition] = []
+    var existsTrue = false
+    var existsFalse = false
+
+    /// Leaf values are the scalars at this position: the value itself, or the scalar
+    /// elements of an array (nested arrays flattened). Objects are not leaves.
+    func matches(_ value: JSONValue?) -> Bool {
+        guard let value else { return existsFalse }
+        var found = false
+        if anyLeaf(value, found: &found) { return true }
+        return found ? existsTrue : existsFalse
+    }
+
+    private func anyLeaf(_ value: JSONValue, found: inout Bool) -> Bool {
+        switch value {
+        case .object:
+            return false
+        case .array(let items):
+            for item in items where anyLeaf(item, found: &found) { return true }
+            return false
+        case .null:
+            found = true
+            return matchesScalar(.null, value)
+        case .bool(let b):
+            found = true
+            return matchesScalar(.bool(b), value)
+        case .number(let n):
+            found = true
+            return matchesScalar(.number(n), value)
+        case .string(let s):
+            found = true
+            return matchesScalar(.string(s), value)
+        }
+    }
+
+    private func matchesScalar(_ key: ScalarKey, _ value: JSONValue) -> Bool {
+        if existsTrue || exact.contains(key) { return true }
+        for condition in conditions where condition.matches(value) { return true }
+        return false
+    }
+}
+
+enum Condition: Sendable {
+    case prefix(String, ignoreCase: Bool)
+    case suffix(String, ignoreCase: Bool)
+    /// Stored lower-cased.
+    case equalsIgnoreCase(String)
+    case wildcard(WildcardPattern)
+    case numeric(NumericRange)
+    case cidr(IPRange)
+    case anythingBut(AnythingBut)
+
+    func matches(_ value: JSONValue) -> Bool {
+        switch self {
+        case .prefix(let prefix, let ignoreCase):
+            guard case .string(let s) = value else { return false }
+            return (ignoreCase ? s.lowercased() : s).utf8.starts(with: prefix.utf8)
+        case .suffix(let suffix, let ignoreCase):
+            guard case .string(let s) = value else { return false }
+            return (ignoreCase ? s.lowercased() : s).utf8.reversed().starts(with: suffix.utf8.reversed())
+        case .equalsIgnoreCase(let lowered):
+            guard case .string(let s) = value else { return false }
+            return s.lowercased() == lowered
+        case .wildcard(let pattern):
+            guard case .string(let s) = value else { return false }
+            return pattern.matches(s)
+        case .numeric(let range):
+            guard case .number(let n) = value else { return false }
+            return range.contains(n)
+        case .cidr(let range):
+            guard case .string(let s) = value, let address = IPRange.parseAddress(s) else { return false }
+            return range.contains(address)
+        case .anythingBut(let rule):
+            return rule.matches(value)
+        }
+    }
+}
+
+/// `anything-but`: matches any leaf value except the ones listed.
+enum AnythingBut: Sendable {
+    /// Any value but these strings (numbers, booleans and null match).
+    case strings(Set<String>)
+    /// Any number but these; only numbers match.
+    case numbers(Set<Double>)
+    case prefixes([String])
+    case suffixes([String])
+    /// Stored lower-cased.
+    case equalsIgnoreCase(Set<String>)
+    case wildcards([WildcardPattern])
+
+    func matches(_ value: JSONValue) -> Bool {
+        switch self {
+        case .numbers(let excluded):
+            guard case .number(let n) = value else { return false }
+            return !excluded.contains(n)
+        case .strings(let excluded):
+            guard case .string(let s) = value else { return true }
+            return !excluded.contains(s)
+        case .prefixes(let prefixes):
+            guard case .string(let s) = value else { return true }
+            return !prefixes.contains { s.utf8.starts(with: $0.utf8) }
+        case .suffixes(let suffixes):
+            guard case .string(let s) = value else { return true }
+            return !suffixes.contains { s.utf8.reversed().starts(with: $0.utf8.reversed()) }
+        case .equalsIgnoreCase(let excluded):
+            guard case .string(let s) = value else { return true }
+            return !excluded.contains(s.lowercased())
+        case .wildcards(let patterns):
+            guard case .string(let s) = value else { return true }
+            return !patterns.contains { $0.matches(s) }
+        }
+    }
+}
+
+/// `numeric`: a range with optional bounds, each open or closed; `=` is a closed point.
+struct NumericRange: Sendable, Equatable {
+    var lower: Double?
+    var lowerOpen = false
+    var upper: Double?
+    var upperOpen = false
+
+    func contains(_ n: Double) -> Bool {
+        if let lower {
+            if lowerOpen ? !(n > lower) : !(n >= lower) { return false }
+        }
+        if let upper {
+            if upperOpen ? !(n < upper) : !(n <= upper) { return false }
+        }
+        return true
+    }
+}
+
+/// `wildcard`: `*` matches any run of characters (`\*` is a literal star, `\\` a backslash).
+struct WildcardPattern: Sendable, Equatable {
+    /// UTF-8 bytes; `nil` stands for `*`.
+    let tokens: [UInt8?]
+
+    func matches(_ text: String) -> Bool {
+        let s = Array(text.utf8)
+        var i = 0, j = 0
+        var star = -1, mark = 0
+        while i < s.count {
+            if j < tokens.count, let byte = tokens[j], byte == s[i] {
+                i += 1
+                j += 1
+            } else if j < tokens.count, tokens[j] == nil {
+                star = j
+                mark = i
+                j += 1
+            } else if star >= 0 {
+                j = star + 1
+                mark += 1
+                i = mark
+            } else {
+                return false
+            }
+        }
+        while j < tokens.count, tokens[j] == nil { j += 1 }
+        return j == tokens.count
+    }
+}
