@@ -1,0 +1,204 @@
+import Foundation
+import JSON
+
+/// A top-level Choice rule: a condition and the state to go to when it holds.
+public struct ChoiceRule: Sendable, Hashable {
+    public let condition: ChoiceCondition
+    public let next: String
+    public let comment: String?
+
+    public init(condition: ChoiceCondition, next: String, comment: String? = nil) {
+        self.condition = condition
+        self.next = next
+        self.comment = comment
+    }
+
+    /// Whether the rule holds for `input` (`$`), with `context` for `$$` paths.
+    public func matches(_ input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> Bool {
+        try condition.evaluate(input, context: context)
+    }
+}
+
+/// A Boolean expression of a Choice rule: a comparison, or `And` / `Or` / `Not` of others.
+public indirect enum ChoiceCondition: Sendable, Hashable {
+    case comparison(Comparison)
+    case and([ChoiceCondition])
+    case or([ChoiceCondition])
+    case not(ChoiceCondition)
+
+    /// `And` and `Or` stop at the first operand that decides them, so
+    /// `And: [IsPresent, StringEquals]` is safe on a missing variable.
+    public func evaluate(_ input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> Bool {
+        switch self {
+        case .comparison(let comparison): return try comparison.evaluate(input, context: context)
+        case .and(let operands):
+            for operand in operands where !(try operand.evaluate(input, context: context)) { return false }
+            return true
+        case .or(let operands):
+            for operand in operands where try operand.evaluate(input, context: context) { return true }
+            return false
+        case .not(let operand): return !(try operand.evaluate(input, context: context))
+        }
+    }
+}
+
+/// `Variable` compared with a literal or with the value at another path.
+public struct Comparison: Sendable, Hashable {
+    public enum Operand: Sendable, Hashable {
+        case value(JSONValue)
+        case path(ReferencePath)
+    }
+
+    public let variable: ReferencePath
+    public let `operator`: ComparisonOperator
+    public let operand: Operand
+
+    public init(variable: ReferencePath, operator: ComparisonOperator, operand: Operand) {
+        self.variable = variable
+        self.operator = `operator`
+        self.operand = operand
+    }
+
+    /// As AWS does: `IsPresent` tests whether `Variable` exists; any other comparison on a
+    /// `Variable` (or `...Path` operand) that selects nothing fails with `States.Runtime`
+    /// ("Invalid path ..."). A value of the wrong type makes the comparison false.
+    public func evaluate(_ input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> Bool {
+        let found = variable.valueIfPresent(in: input, context: context)
+        if self.operator == .isPresent {
+            return (found != nil) == (operand == .value(.bool(true)))
+        }
+        guard let value = found else {
+            throw StatesError.runtime(
+                "Invalid path '\(variable.text)': The choice state's condition path references an invalid value.")
+        }
+        let other: JSONValue
+        switch operand {
+        case .value(let literal): other = literal
+        case .path(let path):
+            guard let selected = path.valueIfPresent(in: input, context: context) else {
+                throw StatesError.runtime(
+                    "Invalid path '\(path.text)': The choice state's condition path references an invalid value.")
+            }
+            other = selected
+        }
+        return Self.compare(value, self.operator, other)
+    }
+
+    static func compare(_ value: JSONValue, _ op: ComparisonOperator, _ other: JSONValue) -> Bool {
+        switch op.family {
+        case .string:
+            guard case .string(let left) = value, case .string(let right) = other else { return false }
+            let order = compareUTF16(left, right)
+            switch op {
+            case .stringEquals: return order == 0
+            case .stringLessThan: return order < 0
+            case .stringGreaterThan: return order > 0
+            case .stringLessThanEquals: return order <= 0
+            case .stringGreaterThanEquals: return order >= 0
+            default: return StringPattern(right).matches(left)
+            }
+        case .numeric:
+            guard case .number(let left) = value, case .number(let right) = other else { return false }
+            switch op {
+            case .numericEquals: return left == right
+            case .numericLessThan: return left < right
+            case .numericGreaterThan: return left > right
+            case .numericLessThanEquals: return left <= right
+            default: return left >= right
+            }
+        case .boolean:
+            guard case .bool(let left) = value, case .bool(let right) = other else { return false }
+            return left == right
+        case .timestamp:
+            guard case .string(let leftText) = value, case .string(let rightText) = other,
+                let left = Timestamp.parse(leftText), let right = Timestamp.parse(rightText)
+            else { return false }
+            switch op {
+            case .timestampEquals: return left == right
+            case .timestampLessThan: return left < right
+            case .timestampGreaterThan: return left > right
+            case .timestampLessThanEquals: return left <= right
+            default: return left >= right
+            }
+        case .test:
+            guard case .bool(let expected) = other else { return false }
+            let actual: Bool
+            switch op {
+            case .isNull: actual = value == .null
+            case .isNumeric: if case .number = value { actual = true } else { actual = false }
+            case .isString: if case .string = value { actual = true } else { actual = false }
+            case .isBoolean: if case .bool = value { actual = true } else { actual = false }
+            case .isTimestamp: actual = value.stringValue.flatMap(Timestamp.parse) != nil
+            default: actual = true
+            }
+            return actual == expected
+        }
+    }
+
+    /// Orders strings by UTF-16 code units, as AWS (Java) does; -1, 0 or 1.
+    static func compareUTF16(_ left: String, _ right: String) -> Int {
+        var leftUnits = left.utf16.makeIterator()
+        var rightUnits = right.utf16.makeIterator()
+        while true {
+            switch (leftUnits.next(), rightUnits.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case (let a?, let b?): if a != b { return a < b ? -1 : 1 }
+            }
+        }
+    }
+}
+
+/// A `StringMatches` pattern: `*` matches any run of characters, `\*` a literal `*`, `\\` a
+/// literal backslash.
+struct StringPattern {
+    enum Token: Equatable { case literal(Character), star }
+    let tokens: [Token]
+
+    init(_ pattern: String) {
+        var tokens: [Token] = []
+        var escaping = false
+        for character in pattern {
+            if escaping {
+                tokens.append(.literal(character))
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else if character == "*" {
+                if tokens.last != .star { tokens.append(.star) }
+            } else {
+                tokens.append(.literal(character))
+            }
+        }
+        if escaping { tokens.append(.literal("\\")) }
+        self.tokens = tokens
+    }
+
+    /// Greedy matching with backtracking to the last star: linear in practice.
+    func matches(_ text: String) -> Bool {
+        let characters = Array(text)
+        var textIndex = 0
+        var tokenIndex = 0
+        var starToken: Int?
+        var starText = 0
+        while textIndex < characters.count {
+            if tokenIndex < tokens.count, case .literal(let expected) = tokens[tokenIndex], expected == characters[textIndex] {
+                tokenIndex += 1
+                textIndex += 1
+            } else if tokenIndex < tokens.count, tokens[tokenIndex] == .star {
+                starToken = tokenIndex
+                starText = textIndex
+                tokenIndex += 1
+            } else if let star = starToken {
+                tokenIndex = star + 1
+                starText += 1
+                textIndex = starText
+            } else {
+                return false
+            }
+        }
+        while tokenIndex < tokens.count, tokens[tokenIndex] == .star { tokenIndex += 1 }
+        return tokenIndex == tokens.count
+    }
+}

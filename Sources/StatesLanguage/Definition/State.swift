@@ -1,0 +1,69 @@
+import JSON
+
+/// One named state of a state machine.
+public struct State: Sendable {
+    public let name: String
+    public let comment: String?
+    public let kind: StateKind
+
+    public init(name: String, comment: String?, kind: StateKind) {
+        self.name = name
+        self.comment = comment
+        self.kind = kind
+    }
+
+    /// The state's `Type` as written in ASL.
+    public var type: String { kind.typeName }
+
+    /// `Next`/`End` for the states that have them (Pass, Task, Wait); nil otherwise.
+    public var transition: Transition? {
+        switch kind {
+        case .pass(let state): state.transition
+        case .task(let state): state.transition
+        case .wait(let state): state.transition
+        case .choice, .succeed, .fail: nil
+        }
+    }
+
+    /// Every state name this state can go to (Next, Choice rules, Default, Catch).
+    public var successorNames: [String] {
+        var names: [String] = []
+        if case .next(let next)? = transition { names.append(next) }
+        switch kind {
+        case .choice(let state):
+            names += state.choices.map { $0.next }
+            if let defaultState = state.defaultState { names.append(defaultState) }
+        case .task(let state):
+            names += state.catchers.map { $0.next }
+        default: break
+        }
+        return names
+    }
+}
+
+/// What a state does, by `Type`. Parallel and Map will join as cases of their own.
+public enum StateKind: Sendable {
+    case pass(PassState)
+    case task(TaskState)
+    case choice(ChoiceState)
+    case wait(WaitState)
+    case succeed(SucceedState)
+    case fail(FailState)
+
+    public var typeName: String {
+        switch self {
+        case .pass: "Pass"
+        case .task: "Task"
+        case .choice: "Choice"
+        case .wait: "Wait"
+        case .succeed: "Succeed"
+        case .fail: "Fail"
+        }
+    }
+}
+
+/// Where a state goes when it completes.
+public enum Transition: Sendable, Equatable, Hashable {
+    case next(String)
+    case end
+}

@@ -1,0 +1,279 @@
+import JSON
+
+/// A JSONPath expression as AWS accepts it in `.$` fields of payload templates and as
+/// intrinsic function arguments: `$` (the input) or `$$` (the context object), then
+/// `.name`, `['name']`, `["name"]`, `[0]`, `[-1]`, `[*]`, `.*`, `[0,2]`, `['a','b']`,
+/// slices `[1:3]` / `[::2]`, and recursive descent `..name` / `..*`.
+///
+/// A *definite* path (names and indexes only) selects at most one value. Any other path
+/// selects a list, and evaluates to an array of what it found, as AWS (Jayway JsonPath) does.
+/// Filters (`[?(...)]`) and functions (`.length()`) are rejected when compiled.
+public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
+    public let text: String
+    /// `true` for `$$...`: the path reads the context object.
+    public let isContextPath: Bool
+    let selectors: [PathSelector]
+
+    public init(_ text: String) throws(DefinitionError) {
+        do {
+            var parser = JSONPathParser(text: text)
+            let (isContext, selectors) = try parser.parse()
+            self.text = text
+            self.isContextPath = isContext
+            self.selectors = selectors
+        } catch {
+            throw DefinitionError(message: "'\(text)' is not a valid JSONPath: \(error.reason)")
+        }
+    }
+
+    public var description: String { text }
+
+    /// `true` when the path can select at most one value (names and non-negative indexes only).
+    public var isDefinite: Bool { selectors.allSatisfy(\.isDefinite) }
+
+    /// What the path selects in `root`. A definite path returns the value or `nil` when it is
+    /// missing; any other path returns an array of the matches (possibly empty).
+    public func select(in root: JSONValue) -> JSONValue? {
+        if isDefinite {
+            var current = root
+            for selector in selectors {
+                guard let next = selector.selectDefinite(in: current) else { return nil }
+                current = next
+            }
+            return current
+        }
+        var current = [root]
+        for selector in selectors {
+            var next: [JSONValue] = []
+            for value in current { selector.select(in: value, into: &next) }
+            current = next
+        }
+        return .array(current)
+    }
+}
+
+/// One step of a JSONPath.
+enum PathSelector: Sendable, Hashable {
+    case name(String)
+    case index(Int)
+    case names([String])
+    case indexes([Int])
+    case wildcard
+    case slice(start: Int?, end: Int?, step: Int?)
+    /// `..` followed by a selector: applies it to the value and all its descendants.
+    indirect case descendant(PathSelector)
+
+    var isDefinite: Bool {
+        switch self {
+        case .name: true
+        case .index(let index): index >= 0
+        default: false
+        }
+    }
+
+    func selectDefinite(in value: JSONValue) -> JSONValue? {
+        switch (self, value) {
+        case (.name(let name), .object(let members)): members[name]
+        case (.index(let index), .array(let elements)): index >= 0 && index < elements.count ? elements[index] : nil
+        default: nil
+        }
+    }
+
+    func select(in value: JSONValue, into output: inout [JSONValue]) {
+        switch self {
+        case .name(let name):
+            if case .object(let members) = value, let member = members[name] { output.append(member) }
+        case .names(let names):
+            if case .object(let members) = value {
+                for name in names { if let member = members[name] { output.append(member) } }
+            }
+        case .index(let index):
+            if case .array(let elements) = value {
+                let position = index < 0 ? elements.count + index : index
+                if position >= 0, position < elements.count { output.append(elements[position]) }
+            }
+        case .indexes(let indexes):
+            for index in indexes { PathSelector.index(index).select(in: value, into: &output) }
+        case .wildcard:
+            switch value {
+            case .array(let elements): output.append(contentsOf: elements)
+            case .object(let members): for key in members.keys.sorted() { output.append(members[key, default: .null]) }
+            default: break
+            }
+        case .slice(let start, let end, let step):
+            guard case .array(let elements) = value else { return }
+            for index in Self.sliceIndexes(count: elements.count, start: start, end: end, step: step) {
+                output.append(elements[index])
+            }
+        case .descendant(let inner):
+            inner.select(in: value, into: &output)
+            switch value {
+            case .array(let elements): for element in elements { select(in: element, into: &output) }
+            case .object(let members):
+                for key in members.keys.sorted() { select(in: members[key, default: .null], into: &output) }
+            default: break
+            }
+        }
+    }
+
+    /// Python-style slice indexes, clamped to the array.
+    static func sliceIndexes(count: Int, start: Int?, end: Int?, step: Int?) -> [Int] {
+        let step = step ?? 1
+        guard step != 0 else { return [] }
+        func normalize(_ value: Int) -> Int { value < 0 ? value + count : value }
+        var result: [Int] = []
+        if step > 0 {
+            let from = max(0, min(count, normalize(start ?? 0)))
+            let to = max(0, min(count, normalize(end ?? count)))
+            var index = from
+            while index < to { result.append(index); index += step }
+        } else {
+            let from = max(-1, min(count - 1, normalize(start ?? count - 1)))
+            let to = end.map { max(-1, min(count - 1, normalize($0))) } ?? -1
+            var index = from
+            while index > to { result.append(index); index += step }
+        }
+        return result
+    }
+}
+
+struct JSONPathSyntaxError: Error {
+    let reason: String
+}
+
+/// Reads JSONPath text into selectors.
+struct JSONPathParser {
+    private let characters: [Character]
+    private var position = 0
+
+    init(text: String) { characters = Array(text) }
+
+    private var atEnd: Bool { position >= characters.count }
+    private var current: Character? { atEnd ? nil : characters[position] }
+
+    private func fail(_ reason: String) -> JSONPathSyntaxError { JSONPathSyntaxError(reason: reason) }
+
+    mutating func parse() throws(JSONPathSyntaxError) -> (isContext: Bool, selectors: [PathSelector]) {
+        guard current == "$" else { throw fail("it must start with '$'") }
+        position += 1
+        var isContext = false
+        if current == "$" { isContext = true; position += 1 }
+        var selectors: [PathSelector] = []
+        while let character = current {
+            switch character {
+            case ".":
+                position += 1
+                if current == "." {
+                    position += 1
+                    if current == "[" {
+                        selectors.append(.descendant(try parseBracket()))
+                    } else {
+                        selectors.append(.descendant(try parseDotMember()))
+                    }
+                } else {
+                    selectors.append(try parseDotMember())
+                }
+            case "[":
+                selectors.append(try parseBracket())
+            default:
+                throw fail("unexpected '\(character)' at position \(position)")
+            }
+        }
+        return (isContext, selectors)
+    }
+
+    private mutating func parseDotMember() throws(JSONPathSyntaxError) -> PathSelector {
+        if current == "*" { position += 1; return .wildcard }
+        var name = ""
+        while let character = current, character != ".", character != "[" {
+            if character == "(" || character == ")" { throw fail("functions such as '\(name)()' are not supported") }
+            if character == " " { throw fail("unexpected space at position \(position)") }
+            name.append(character)
+            position += 1
+        }
+        guard !name.isEmpty else { throw fail("expected a member name at position \(position)") }
+        return .name(name)
+    }
+
+    private mutating func skipSpaces() { while current == " " { position += 1 } }
+
+    private mutating func parseBracket() throws(JSONPathSyntaxError) -> PathSelector {
+        position += 1  // [
+        skipSpaces()
+        guard let first = current else { throw fail("unterminated '['") }
+        let selector: PathSelector
+        if first == "*" {
+            position += 1
+            selector = .wildcard
+        } else if first == "?" || first == "(" {
+            throw fail("filter and script expressions are not supported")
+        } else if first == "'" || first == "\"" {
+            var names: [String] = []
+            while true {
+                skipSpaces()
+                names.append(try parseQuotedName())
+                skipSpaces()
+                if current == "," { position += 1; continue }
+                break
+            }
+            selector = names.count == 1 ? .name(names[0]) : .names(names)
+        } else {
+            selector = try parseIndexesOrSlice()
+        }
+        skipSpaces()
+        guard current == "]" else { throw fail("expected ']' at position \(position)") }
+        position += 1
+        return selector
+    }
+
+    private mutating func parseQuotedName() throws(JSONPathSyntaxError) -> String {
+        guard let quote = current, quote == "'" || quote == "\"" else { throw fail("expected a quoted name at position \(position)") }
+        position += 1
+        var name = ""
+        while true {
+            guard let character = current else { throw fail("unterminated quoted name") }
+            position += 1
+            if character == quote { return name }
+            if character == "\\" {
+                guard let escaped = current else { throw fail("unterminated quoted name") }
+                position += 1
+                name.append(escaped)
+            } else {
+                name.append(character)
+            }
+        }
+    }
+
+    private mutating func parseInteger() throws(JSONPathSyntaxError) -> Int? {
+        skipSpaces()
+        var digits = ""
+        if current == "-" { digits.append("-"); position += 1 }
+        while let character = current, character.isASCII, character.isNumber { digits.append(character); position += 1 }
+        skipSpaces()
+        if digits.isEmpty { return nil }
+        guard let value = Int(digits) else { throw fail("'\(digits)' is not an index") }
+        return value
+    }
+
+    private mutating func parseIndexesOrSlice() throws(JSONPathSyntaxError) -> PathSelector {
+        let first = try parseInteger()
+        if current == ":" {
+            position += 1
+            let end = try parseInteger()
+            var step: Int?
+            if current == ":" {
+                position += 1
+                step = try parseInteger()
+            }
+            return .slice(start: first, end: end, step: step)
+        }
+        guard let first else { throw fail("expected an index, a quoted name or '*' at position \(position)") }
+        var indexes = [first]
+        while current == "," {
+            position += 1
+            guard let next = try parseInteger() else { throw fail("expected an index at position \(position)") }
+            indexes.append(next)
+        }
+        return indexes.count == 1 ? .index(first) : .indexes(indexes)
+    }
+}

@@ -1,0 +1,4 @@
+import JSON
+import Testing
+
+@testable import StatesLanguage
