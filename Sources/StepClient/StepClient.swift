@@ -1,0 +1,164 @@
+import Foundation
+import JSON
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import StepAPI
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A client for stepd's API on its Unix socket: AWS's JSON protocol over HTTP/1.1.
+///
+/// Each call opens its own connection, so calls may run concurrently and a long one
+/// (a blocking wait for an execution) holds up no other. No call times out by itself:
+/// cancel the calling task to give up.
+///
+/// ```swift
+/// let client = StepClient(socketPath: StepClient.defaultSocketPath(isRoot: getuid() == 0))
+/// let output = try await client.call("AWSStepFunctions.StartExecution", ["stateMachineArn": .string(arn)])
+/// ```
+public struct StepClient: Sendable {
+    public let socketPath: String
+    private let eventLoopGroup: any EventLoopGroup
+
+    public init(socketPath: String) {
+        self.init(socketPath: socketPath, eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    }
+
+    public init(socketPath: String, eventLoopGroup: any EventLoopGroup) {
+        self.socketPath = socketPath
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    /// Where stepd listens unless told otherwise: `$STEPD_SOCKET`; else for root
+    /// `/run/stepd/stepd.sock`; else `$XDG_RUNTIME_DIR/stepd/stepd.sock`, or
+    /// `/tmp/stepd-<uid>/stepd.sock` without a runtime folder.
+    public static func defaultSocketPath(
+        environment: [String: String] = ProcessInfo.processInfo.environment, isRoot: Bool
+    ) -> String {
+        if let path = environment["STEPD_SOCKET"], !path.isEmpty { return path }
+        if isRoot { return "/run/stepd/stepd.sock" }
+        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
+            return (runtime as NSString).appendingPathComponent("stepd/stepd.sock")
+        }
+        return "/tmp/stepd-\(getuid())/stepd.sock"
+    }
+
+    /// Calls one action and returns the JSON body of its answer.
+    ///
+    /// - Parameters:
+    ///   - target: The `X-Amz-Target`, e.g. `AWSStepFunctions.StartExecution`.
+    ///   - body: The action's input, a JSON object.
+    /// - Throws: ``StepClientError/api(_:)`` for an error answer,
+    ///   ``StepClientError/transport(_:)`` when no answer came.
+    public func call(_ target: String, _ body: JSONValue) async throws(StepClientError) -> JSONValue {
+        let response: HTTPResponse
+        do {
+            response = try await exchange(target: target, body: body)
+        } catch let error as StepClientError {
+            throw error
+        } catch {
+            throw .transport(describe(error))
+        }
+        return try Self.decode(response)
+    }
+
+    // MARK: Transport
+
+    struct HTTPResponse: Sendable {
+        var head: HTTPResponseHead
+        var body: ByteBuffer
+    }
+
+    private func exchange(target: String, body: JSONValue) async throws -> HTTPResponse {
+        let channel = try await ClientBootstrap(group: eventLoopGroup)
+            .connect(unixDomainSocketPath: socketPath) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                        wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            let payload = ByteBuffer(string: body.serialized())
+            var headers = HTTPHeaders()
+            headers.add(name: "Host", value: "stepd")
+            headers.add(name: "Content-Type", value: "application/x-amz-json-1.0")
+            headers.add(name: "X-Amz-Target", value: target)
+            headers.add(name: "Content-Length", value: String(payload.readableBytes))
+            headers.add(name: "Connection", value: "close")
+            let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/", headers: headers)
+            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(payload)), .end(nil)])
+
+            var responseHead: HTTPResponseHead?
+            var responseBody = ByteBuffer()
+            for try await part in inbound {
+                switch part {
+                case .head(let head) where head.status.code < 200:
+                    continue  // informational (100 Continue): the real answer follows
+                case .head(let head):
+                    responseHead = head
+                case .body(var chunk):
+                    responseBody.writeBuffer(&chunk)
+                case .end:
+                    guard let responseHead else { break }
+                    return HTTPResponse(head: responseHead, body: responseBody)
+                }
+            }
+            throw StepClientError.transport("stepd at \(socketPath) closed the connection before answering")
+        }
+    }
+
+    private func describe(_ error: any Error) -> String {
+        if let error = error as? IOError {
+            return "cannot connect to stepd at \(socketPath): \(String(cString: strerror(error.errnoCode)))"
+        }
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first?.error {
+            return describe(first)
+        }
+        if error is CancellationError {
+            return "the call to stepd at \(socketPath) was cancelled"
+        }
+        if let error = error as? SocketAddressError {
+            return "cannot connect to stepd at \(socketPath): \(error)"
+        }
+        return "the call to stepd at \(socketPath) failed: \(error)"
+    }
+
+    // MARK: Decoding
+
+    static func decode(_ response: HTTPResponse) throws(StepClientError) -> JSONValue {
+        let bytes = Data(response.body.readableBytesView)
+        let parsed: JSONValue?
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            parsed = .object([:])
+        } else {
+            parsed = try? JSONValue(parsing: bytes)
+        }
+        let status = Int(response.head.status.code)
+        if status == 200 {
+            guard let parsed else {
+                throw .transport("stepd answered with a body that is not JSON: \(String(decoding: bytes, as: UTF8.self))")
+            }
+            return parsed
+        }
+        let headerType = response.head.headers.first(name: "x-amzn-ErrorType")
+        let type = Self.errorType(headerType ?? parsed?["__type"]?.stringValue ?? parsed?["code"]?.stringValue)
+        let message =
+            parsed?["message"]?.stringValue ?? parsed?["Message"]?.stringValue
+            ?? (parsed == nil ? String(decoding: bytes, as: UTF8.self) : "")
+        throw .api(APIError(type ?? "HTTP\(status)", message, httpStatus: status))
+    }
+
+    /// An error type as AWS may send it (`aws.protocols#Name:http://...`), reduced to the name.
+    static func errorType(_ raw: String?) -> String? {
+        guard var raw, !raw.isEmpty else { return nil }
+        if let colon = raw.firstIndex(of: ":") { raw = String(raw[..<colon]) }
+        if let hash = raw.lastIndex(of: "#") { raw = String(raw[raw.index(after: hash)...]) }
+        return raw.isEmpty ? nil : raw
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import JSON
+import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+import StepAPI
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The API server: AWS's JSON protocol over HTTP/1.1 on a Unix socket.
+///
+/// Each connection is served by its own task, one request at a time and in order
+/// (keep-alive); a handler that takes minutes holds up only its own connection. Every
+/// request carries the peer's credentials, read once per connection with `SO_PEERCRED`.
+///
+/// As a `Service`, ``run()`` lasts as long as the server: graceful shutdown stops accepting,
+/// lets requests in flight finish and be answered, closes idle connections, then returns;
+/// cancellation ends everything at once.
+///
+/// ```swift
+/// let server = APIServer(socketPath: "/run/stepd/stepd.sock", handler: router, logger: logger)
+/// let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm], logger: logger)
+/// try await group.run()
+/// ```
+public final class APIServer: Service, Sendable {
+    private enum Listener: Sendable {
+        /// Bind a socket at this path; remove it when done.
+        case path(String)
+        /// Serve on a socket someone else bound and set listening (systemd's `LISTEN_FDS`).
+        case descriptor(CInt)
+    }
+
+    private let listener: Listener
+    private let handler: any APIHandler
+    private let logger: Logger
+    private let eventLoopGroup: any EventLoopGroup
+    private let maximumBodySize: Int
+    private let listening = ListeningSignal()
+    private let started = Atomic<Bool>(false)
+
+    /// A server that binds its own socket at `socketPath`.
+    ///
+    /// - Parameters:
+    ///   - socketPath: Where to bind. The parent folder is created if missing; a socket file
+    ///     nobody answers on is replaced; the new socket gets mode 0660.
+    ///   - maximumBodySize: The largest request body accepted; a larger one is answered
+    ///     413 `RequestEntityTooLargeException` and its connection closed.
+    public init(
+        socketPath: String,
+        handler: some APIHandler,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        maximumBodySize: Int = 1 << 20
+    ) {
+        self.listener = .path(socketPath)
+        self.handler = handler
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+        self.maximumBodySize = maximumBodySize
+    }
+
+    /// A server on a Unix stream socket that is already bound and listening, such as one
+    /// systemd passes (`LISTEN_FDS`). The server takes ownership of the descriptor and closes
+    /// it when done; it never removes the socket file, which belongs to whoever bound it.
+    public init(
+        listeningDescriptor: CInt,
+        handler: some APIHandler,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        maximumBodySize: Int = 1 << 20
+    ) {
+        self.listener = .descriptor(listeningDescriptor)
+        self.handler = handler
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+        self.maximumBodySize = maximumBodySize
+    }
+
+    /// Returns once the socket is bound and listening; throws the error that kept it from
+    /// listening. Safe to call before, during or after ``run()``, from any number of tasks.
+    public func waitUntilListening() async throws {
+        try await listening.wait()
+    }
+
+    /// Binds, serves until graceful shutdown or cancellation, then closes the listener and
+    /// removes the socket file it created. A server runs once.
+    public func run() async throws {
+        guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else {
+            throw APIServerError.alreadyRunning
+        }
+        let quiesce = ServerQuiescingHelper(group: eventLoopGroup)
+        let serverChannel: NIOAsyncChannel<Connection, Never>
+        let socketFile: (SocketFile, SocketFile.Identity)?
+        do {
+            (serverChannel, socketFile) = try await bind(quiesce: quiesce)
+        } catch {
+            listening.fail(error)
+            throw error
+        }
+        defer {
+            if let (file, identity) = socketFile { file.remove(ifStill: identity) }
+        }
+        logger.info("API server listening", metadata: ["socket": "\(listenerDescription)"])
+        listening.succeed()
+
+        try await withGracefulShutdownHandler {
+            try await serverChannel.executeThenClose { connections in
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
+                    } catch {
+                        self.logger.error("API server stopped accepting connections", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            quiesce.initiateShutdown(promise: nil)
+        }
+        logger.info("API server stopped", metadata: ["socket": "\(listenerDescription)"])
+    }
+
+    private var listenerDescription: String {
+        switch listener {
+        case .path(let path): path
+        case .descriptor(let descriptor): "fd \(descriptor)"
+        }
+    }
+
+    // MARK: Binding
+
+    private func bind(
+        quiesce: ServerQuiescingHelper
+    ) async throws -> (NIOAsyncChannel<Connection, Never>, (SocketFile, SocketFile.Identity)?) {
+        let bootstrap = ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
+            Self.makeConnection(on: channel)
+        }
+        switch listener {
+        case .path(let path):
+            let file = SocketFile(path: path)
+            try file.prepare()
+            let channel = try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: initializer)
+            do {
+                return (channel, (file, try file.finishBinding()))
+            } catch {
+                try? await channel.channel.close()
+                throw error
+            }
+        case .descriptor(let descriptor):
+            let channel = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
+            return (channel, nil)
+        }
+    }
+
+    /// One accepted connection, set up on its event loop: the HTTP pipeline and who is calling.
+    struct Connection: Sendable {
+        let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+        let peer: PeerCredentials?
+    }
+
+    private static func makeConnection(on channel: any Channel) -> EventLoopFuture<Connection> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+            return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                wrappingChannelSynchronously: channel)
+        }.flatMap { asyncChannel in
+            PeerCredentials.read(from: channel).map { Connection(channel: asyncChannel, peer: $0) }
+        }
+    }
+
+    // MARK: Serving
+
+    /// Serves one connection until the client closes it, asks to close, or sends a request
+    /// that ends it; its errors end only this connection.
+    private func serve(_ connection: Connection) async {
+        var logger = self.logger
+        if let peer = connection.peer {
+            logger[metadataKey: "peer"] = "\(peer)"
+        }
+        do {
+            try await connection.channel.executeThenClose { requests, responses in
+                var assembler = RequestAssembler(maximumBodySize: maximumBodySize)
+                for try await part in requests {
+                    switch assembler.receive(part) {
+                    case .none:
+                        break
+                    case .sendContinue(let version):
+                        try await responses.write(.head(HTTPResponseHead(version: version, status: .continue)))
+                    case .rejectTooLarge(let head):
+                        logger.notice("request body over the limit", metadata: ["limit": "\(maximumBodySize)"])
+                        try await respond(
+                            .failure(.requestTooLarge(limit: maximumBodySize)), to: head, keepAlive: false,
+                            on: responses)
+                        return
+                    case .complete(let head, let body):
+                        let outcome = await answer(head: head, body: body, peer: connection.peer, logger: logger)
+                        try await respond(outcome, to: head, keepAlive: head.isKeepAlive, on: responses)
+                        if !head.isKeepAlive { return }
+                    }
+                }
+            }
+        } catch {
+            logger.debug("API connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func answer(
+        head: HTTPRequestHead, body: ByteBuffer, peer: PeerCredentials?, logger: Logger
+    ) async -> Result<JSONValue, APIError> {
+        switch AWSJSONProtocol.decode(head: head, body: body, peer: peer) {
+        case .failure(let error):
+            logger.debug(
+                "API request refused", metadata: ["error": "\(error.type)", "message": "\(error.message)"])
+            return .failure(error)
+        case .success(let request):
+            let outcome = await handler.handle(request)
+            if case .failure(let error) = outcome {
+                let level: Logger.Level = error.httpStatus >= 500 ? .error : .debug
+                logger.log(
+                    level: level, "API request failed",
+                    metadata: ["target": "\(request.target)", "error": "\(error.type)", "message": "\(error.message)"])
+            } else {
+                logger.trace("API request answered", metadata: ["target": "\(request.target)"])
+            }
+            return outcome
+        }
+    }
+
+    private func respond(
+        _ outcome: Result<JSONValue, APIError>, to head: HTTPRequestHead, keepAlive: Bool,
+        on responses: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) async throws {
+        let (responseHead, body) = AWSJSONProtocol.response(
+            for: outcome, requestID: UUID().uuidString.lowercased(),
+            contentType: AWSJSONProtocol.responseContentType(for: head),
+            version: head.version, keepAlive: keepAlive)
+        try await responses.write(contentsOf: [.head(responseHead), .body(.byteBuffer(body)), .end(nil)])
+    }
+}
