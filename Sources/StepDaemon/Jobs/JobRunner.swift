@@ -42,6 +42,8 @@ public final class JobRunner: Sendable {
     private struct State: Sendable {
         var watched: [String: Watched] = [:]
         var isShutDown = false
+        /// Watched at shutdown; their pidfds are closed by the watcher thread as it ends.
+        var abandoned: [Watched] = []
     }
 
     private let fallbackSearchDirectory: String?
@@ -202,7 +204,11 @@ public final class JobRunner: Sendable {
     /// on the next start. `onExit` is not called for them.
     public func shutdown() {
         let wasRunning = state.withLock { state in
-            defer { state.isShutDown = true }
+            defer {
+                state.isShutDown = true
+                state.abandoned += state.watched.values
+                state.watched.removeAll()
+            }
             return !state.isShutDown
         }
         if wasRunning { wake() }
@@ -270,8 +276,11 @@ public final class JobRunner: Sendable {
         }
         // Shut down: stop watching; the jobs keep running.
         let remaining = state.withLock { state in
-            defer { state.watched.removeAll() }
-            return Array(state.watched.values)
+            defer {
+                state.watched.removeAll()
+                state.abandoned.removeAll()
+            }
+            return Array(state.watched.values) + state.abandoned
         }
         for watched in remaining { close(watched.pidfd) }
         logger.debug("jobs: watcher stopped", metadata: ["unwatched": "\(remaining.count)"])
