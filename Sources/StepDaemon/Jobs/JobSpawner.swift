@@ -1,0 +1,148 @@
+import Foundation
+import Glibc
+
+/// Starts one job's process with `posix_spawn`: its own session (so the whole group can be
+/// signalled), stdin from /dev/null, stdout and stderr appended to the log file, signal
+/// dispositions and mask reset, no descriptor of the daemon inherited.
+enum JobSpawner {
+    /// Signals the daemon (NIO, ServiceLifecycle) may ignore or handle; ignored dispositions
+    /// survive exec, so they are reset to default in the child.
+    private static let signalsToReset: [Int32] = [
+        SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM,
+        SIGTSTP, SIGTTIN, SIGTTOU, SIGXFSZ,
+    ]
+
+    static let defaultPath = "/usr/local/bin:/usr/bin:/bin"
+
+    /// The daemon's environment, then `STEPD_JOB_ID` and `STEPD_JOB_NAME`, then the launch's own.
+    static func environment(for launch: JobLaunch) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["STEPD_JOB_ID"] = launch.jobId
+        environment["STEPD_JOB_NAME"] = launch.jobName
+        environment.merge(launch.environment) { _, new in new }
+        return environment
+    }
+
+    /// The absolute path of the program to run.
+    static func resolveExecutable(
+        _ name: String, path: String?, fallbackDirectory: String?, workingDirectory: String?, describe: String
+    ) throws(JobError) -> String {
+        guard !name.isEmpty else { throw JobError("\(describe): the command is empty") }
+        if name.contains("/") {
+            let absolute = name.hasPrefix("/") ? name : ((workingDirectory ?? FileManager.default.currentDirectoryPath) + "/" + name)
+            switch check(absolute) {
+            case .executable: return absolute
+            case .missing: throw JobError("\(describe): command '\(name)' not found (no file \(absolute))")
+            case .notExecutable: throw JobError("\(describe): command '\(name)' is not an executable file (\(absolute))")
+            }
+        }
+        let searchPath = path ?? defaultPath
+        var directories = searchPath.split(separator: ":", omittingEmptySubsequences: true).map(String.init)
+        if let fallbackDirectory, !fallbackDirectory.isEmpty { directories.append(fallbackDirectory) }
+        var notExecutable: String?
+        for directory in directories {
+            let candidate = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            switch check(candidate) {
+            case .executable:
+                return candidate.hasPrefix("/") ? candidate : FileManager.default.currentDirectoryPath + "/" + candidate
+            case .notExecutable: notExecutable = notExecutable ?? candidate
+            case .missing: continue
+            }
+        }
+        if let notExecutable {
+            throw JobError("\(describe): command '\(name)' found at \(notExecutable) but it is not an executable file")
+        }
+        let fallbackText = fallbackDirectory.map { " or in \($0)" } ?? ""
+        throw JobError("\(describe): command '\(name)' not found in PATH (\(searchPath))\(fallbackText)")
+    }
+
+    private enum FileCheck { case executable, notExecutable, missing }
+
+    private static func check(_ path: String) -> FileCheck {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .missing }
+        guard info.st_mode & S_IFMT == S_IFREG, access(path, X_OK) == 0 else { return .notExecutable }
+        return .executable
+    }
+
+    static func checkWorkingDirectory(_ directory: String, describe: String) throws(JobError) {
+        var info = stat()
+        guard stat(directory, &info) == 0 else {
+            throw JobError("\(describe): working directory '\(directory)' does not exist (\(LinuxProcess.errorText(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw JobError("\(describe): working directory '\(directory)' is not a directory")
+        }
+    }
+
+    /// Opens the log for appending, in the parent, close-on-exec; the child gets it by dup2.
+    static func openLog(_ path: String, describe: String) throws(JobError) -> Int32 {
+        var fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else {
+            throw JobError("\(describe): cannot open log file '\(path)': \(LinuxProcess.errorText(errno))")
+        }
+        if fd < 3 {
+            // A daemon started with stdio closed: keep the log clear of descriptors 0-2, which
+            // the file actions overwrite.
+            let moved = fcntl(fd, F_DUPFD_CLOEXEC, 3)
+            close(fd)
+            guard moved >= 0 else {
+                throw JobError("\(describe): cannot open log file '\(path)': \(LinuxProcess.errorText(errno))")
+            }
+            fd = moved
+        }
+        return fd
+    }
+
+    /// Spawns `executable` and returns its pid.
+    static func spawn(
+        executable: String, arguments: [String], environment: [String: String],
+        workingDirectory: String?, logFD: Int32, describe: String
+    ) throws(JobError) -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in signalsToReset { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        let flags = Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF) | LinuxProcess.spawnSetSID
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let workingDirectory {
+            guard let result = LinuxProcess.addChdir(&actions, workingDirectory) else {
+                throw JobError("\(describe): this C library cannot set a working directory for a spawned process")
+            }
+            guard result == 0 else {
+                throw JobError("\(describe): working directory '\(workingDirectory)': \(LinuxProcess.errorText(result))")
+            }
+        }
+        // Descriptors the daemon opened without close-on-exec stay out of the job.
+        _ = LinuxProcess.addClosefrom(&actions, 3)
+
+        // argv[0] stays as the job definition wrote it, as a shell would pass it.
+        let argv = arguments.map { strdup($0) }
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") }
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let argvTerminated = argv + [nil]
+        let envpTerminated = envp + [nil]
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argvTerminated, envpTerminated)
+        guard result == 0 else {
+            throw JobError("\(describe): cannot run '\(executable)': \(LinuxProcess.errorText(result))")
+        }
+        return pid
+    }
+}
