@@ -79,7 +79,8 @@ public final class SpoolWatcher: Sendable {
 
     /// Processes every file now in `new/` (sorted by name) with the handler `run` was given,
     /// serialized with `run`. The daemon calls this when a job exits, to ingest its report
-    /// before deciding it never reported. Does nothing when `run` is not running.
+    /// before deciding it never reported. Returns at once when `run` is not running (before
+    /// it starts, files wait for its initial scan).
     public func drain() async {
         guard let handler = currentHandler.withLock({ $0 }) else {
             logger.debug("spool drain requested while the watcher is not running")
