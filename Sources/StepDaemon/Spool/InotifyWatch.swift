@@ -1,0 +1,195 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// An inotify watch on one directory, read by a dedicated thread that blocks in `poll(2)` on
+/// the inotify descriptor and a wake-up socket: no timeout, no periodic wake-ups. `stop()`
+/// writes to the socket; the thread then closes every descriptor and exits.
+final class InotifyWatch: Sendable {
+    enum Event: Sendable, Equatable {
+        /// A file appeared in (or was finished in) the directory.
+        case file(String)
+        /// The kernel's queue overflowed: events were lost, rescan.
+        case overflow
+        /// The watch is gone (the directory was deleted or its filesystem unmounted), or
+        /// reading failed.
+        case failed(String)
+    }
+
+    private let inotifyFD: Int32
+    private let wakeReadFD: Int32
+    /// The write end of the wake-up socket; -1 once the thread has closed it.
+    private let wakeWriteFD: Mutex<Int32>
+    private let exited = ExitSignal()
+    let path: String
+
+    /// Adds the watch (`IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR`). Events are queued by
+    /// the kernel from here on, before the thread starts reading them.
+    init(directory path: String) throws(SpoolError) {
+        self.path = path
+        let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        guard fd >= 0 else { throw SpoolError.system("cannot create an inotify instance for", path, errno: errno) }
+        let mask = InotifyRecord.movedTo | InotifyRecord.closeWrite | InotifyRecord.onlyDirectory
+        guard inotify_add_watch(fd, path, mask) >= 0 else {
+            let code = errno
+            _ = close(fd)
+            throw SpoolError.system("cannot watch", path, errno: code)
+        }
+        var pair: [Int32] = [-1, -1]
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        guard socketpair(AF_UNIX, type, 0, &pair) == 0 else {
+            let code = errno
+            _ = close(fd)
+            throw SpoolError.system("cannot create a wake-up socket for", path, errno: code)
+        }
+        inotifyFD = fd
+        wakeReadFD = pair[0]
+        wakeWriteFD = Mutex(pair[1])
+    }
+
+    /// Starts the reading thread; the stream ends when the thread exits (after `stop()` or
+    /// a failure, which is yielded first).
+    func start() -> AsyncStream<Event> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Event.self)
+        let thread = Thread { [self] in
+            readLoop(continuation)
+            closeDescriptors()
+            continuation.finish()
+            exited.signal()
+        }
+        thread.name = "stepd-inotify"
+        thread.start()
+        return stream
+    }
+
+    /// Wakes the thread so that it exits. Safe to call more than once, and after exit.
+    func stop() {
+        wakeWriteFD.withLock { fd in
+            guard fd >= 0 else { return }
+            var byte: UInt8 = 1
+            _ = send(fd, &byte, 1, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+        }
+    }
+
+    /// Returns once the thread has exited and closed its descriptors.
+    func waitUntilExited() async {
+        await exited.wait()
+    }
+
+    private func readLoop(_ continuation: AsyncStream<Event>.Continuation) {
+        var fds = [
+            pollfd(fd: inotifyFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0),
+        ]
+        // Large enough for many records; each is at most 16 + NAME_MAX + 1 bytes.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+        defer { buffer.deallocate() }
+        while true {
+            fds[0].revents = 0
+            fds[1].revents = 0
+            let ready = poll(&fds, nfds_t(fds.count), -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                continuation.yield(.failed("poll on the inotify watch of \(path) failed: \(systemMessage(errno))"))
+                return
+            }
+            if fds[1].revents != 0 { return }
+            let revents = Int32(fds[0].revents)
+            if revents & Int32(POLLIN) != 0 {
+                let count = read(inotifyFD, buffer.baseAddress, buffer.count)
+                if count < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    continuation.yield(.failed("reading the inotify watch of \(path) failed: \(systemMessage(errno))"))
+                    return
+                }
+                for record in InotifyRecord.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) {
+                    if record.mask & InotifyRecord.queueOverflow != 0 {
+                        continuation.yield(.overflow)
+                    } else if record.mask & InotifyRecord.ignored != 0 {
+                        continuation.yield(.failed("the inotify watch of \(path) was removed (directory deleted or moved?)"))
+                        return
+                    } else if !record.name.isEmpty {
+                        continuation.yield(.file(record.name))
+                    }
+                }
+            } else if revents & Int32(POLLERR | POLLHUP | POLLNVAL) != 0 {
+                continuation.yield(.failed("the inotify watch of \(path) failed (poll events \(revents))"))
+                return
+            }
+        }
+    }
+
+    private func closeDescriptors() {
+        wakeWriteFD.withLock { fd in
+            if fd >= 0 { _ = close(fd) }
+            fd = -1
+        }
+        _ = close(wakeReadFD)
+        _ = close(inotifyFD)
+    }
+}
+
+/// A one-shot signal awaited by any number of tasks.
+final class ExitSignal: Sendable {
+    private struct State {
+        var signalled = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func signal() {
+        let waiters = state.withLock { state in
+            state.signalled = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state in
+                if state.signalled { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
+/// A FIFO lock for async code: the holder may suspend without letting another in.
+final class AsyncSerialLock: Sendable {
+    private struct State {
+        var locked = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func lock() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLock { state in
+                if !state.locked {
+                    state.locked = true
+                    return true
+                }
+                state.waiters.append(continuation)
+                return false
+            }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    func unlock() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty {
+                state.locked = false
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
+    }
+}

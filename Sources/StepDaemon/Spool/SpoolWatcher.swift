@@ -1,0 +1,176 @@
+import Foundation
+import Glibc
+import Logging
+import Synchronization
+
+/// What the daemon did with a spool file.
+public enum SpoolDisposition: Sendable, Equatable {
+    /// Stored (or a duplicate of a stored event): the file is unlinked.
+    case accepted
+    /// Not acceptable: the file moves to `failed/` beside a `<name>.error` saying why.
+    case rejected(reason: String)
+}
+
+/// A complete file read from `new/`.
+public struct SpoolFile: Sendable, Equatable {
+    public let name: String
+    public let contents: Data
+
+    public init(name: String, contents: Data) {
+        self.name = name
+        self.contents = contents
+    }
+}
+
+/// Watches `new/` of the spool with inotify and hands each file to the daemon, one at a time.
+///
+/// For each file: open with `O_NOFOLLOW | O_NONBLOCK`; it must be a regular file no bigger
+/// than `maximumFileSize`; read it; call the handler; on `.accepted` unlink it, on
+/// `.rejected` move it to `failed/` and write `failed/<name>.error`. Names starting with `.`
+/// are ignored; a file that vanished before it could be opened is skipped quietly.
+public final class SpoolWatcher: Sendable {
+    public let directory: SpoolDirectory
+    public let maximumFileSize: Int
+    private let logger: Logger
+    /// Serializes `run`'s processing with `drain()`: one file at a time, whoever asks.
+    private let processing = AsyncSerialLock()
+    /// The handler of the running `run`, for `drain()`.
+    private let currentHandler = Mutex<(@Sendable (SpoolFile) async -> SpoolDisposition)?>(nil)
+
+    /// The default limit is EventBridge's 256 KiB entry size plus room for the envelope.
+    public init(directory: SpoolDirectory, maximumFileSize: Int = 256 * 1024 + 4096, logger: Logger) {
+        self.directory = directory
+        self.maximumFileSize = maximumFileSize
+        self.logger = logger
+    }
+
+    /// Adds the inotify watch on `new/` (`IN_MOVED_TO | IN_CLOSE_WRITE`, `IN_ONLYDIR`), then
+    /// processes the files already there (sorted by name), then each file inotify reports,
+    /// until the task is cancelled. `IN_Q_OVERFLOW` triggers a full rescan.
+    ///
+    /// Returns when the task is cancelled (after the watch thread has exited); throws when
+    /// the watch cannot be set up or is lost (for instance `new/` was deleted).
+    public func run(handler: @escaping @Sendable (SpoolFile) async -> SpoolDisposition) async throws {
+        let watch = try InotifyWatch(directory: directory.new)
+        let events = watch.start()
+        currentHandler.withLock { $0 = handler }
+        defer { currentHandler.withLock { $0 = nil } }
+        let failure: SpoolError? = await withTaskCancellationHandler {
+            await processAll(handler)
+            for await event in events {
+                switch event {
+                case .file(let name):
+                    await serialized { await self.process(name: name, handler) }
+                case .overflow:
+                    logger.warning("inotify queue overflowed; rescanning the spool", metadata: ["path": "\(directory.new)"])
+                    await processAll(handler)
+                case .failed(let message):
+                    return SpoolError(message)
+                }
+            }
+            return nil
+        } onCancel: {
+            watch.stop()
+        }
+        watch.stop()
+        await watch.waitUntilExited()
+        if let failure { throw failure }
+    }
+
+    /// Processes every file now in `new/` (sorted by name) with the handler `run` was given,
+    /// serialized with `run`. The daemon calls this when a job exits, to ingest its report
+    /// before deciding it never reported. Returns at once when `run` is not running (before
+    /// it starts, files wait for its initial scan).
+    public func drain() async {
+        guard let handler = currentHandler.withLock({ $0 }) else {
+            logger.debug("spool drain requested while the watcher is not running")
+            return
+        }
+        await processAll(handler)
+    }
+
+    /// Processes every file now in `new/` (sorted by name) with `handler`, serialized with
+    /// `run` (for a one-shot ingest without a watch, and for tests).
+    public func drain(handler: @escaping @Sendable (SpoolFile) async -> SpoolDisposition) async {
+        await processAll(handler)
+    }
+
+    // MARK: - Processing
+
+    private func serialized(_ body: () async -> Void) async {
+        await processing.lock()
+        await body()
+        processing.unlock()
+    }
+
+    private func processAll(_ handler: @Sendable (SpoolFile) async -> SpoolDisposition) async {
+        await serialized {
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory.new).sorted()
+            } catch {
+                logger.error("cannot list the spool", metadata: ["path": "\(directory.new)", "error": "\(error)"])
+                return
+            }
+            for name in names {
+                await process(name: name, handler)
+            }
+        }
+    }
+
+    /// Reads, hands over and disposes of one file. Callers hold `processing`.
+    private func process(name: String, _ handler: @Sendable (SpoolFile) async -> SpoolDisposition) async {
+        guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/") else { return }
+        let path = directory.new + "/" + name
+        switch SpoolReader.read(path: path, limit: maximumFileSize) {
+        case .vanished:
+            logger.trace("spool file vanished before it was read", metadata: ["file": "\(name)"])
+        case .unacceptable(let reason):
+            reject(name: name, reason: reason)
+        case .contents(let data):
+            switch await handler(SpoolFile(name: name, contents: data)) {
+            case .accepted:
+                if unlink(path) != 0, errno != ENOENT {
+                    logger.error("cannot remove an accepted spool file", metadata: [
+                        "file": "\(path)", "error": "\(systemMessage(errno))",
+                    ])
+                }
+            case .rejected(let reason):
+                reject(name: name, reason: reason)
+            }
+        }
+    }
+
+    /// Moves `new/<name>` to `failed/<name>` and writes `failed/<name>.error`: the reason on
+    /// one line, then the time.
+    private func reject(name: String, reason: String) {
+        let source = directory.new + "/" + name
+        let target = directory.failed + "/" + name
+        logger.warning("spool file rejected", metadata: ["file": "\(name)", "reason": "\(reason)"])
+        guard rename(source, target) == 0 else {
+            let code = errno
+            if code != ENOENT {
+                logger.error("cannot move a rejected spool file to failed/", metadata: [
+                    "file": "\(source)", "error": "\(systemMessage(code))",
+                ])
+            }
+            return
+        }
+        let oneLine = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let text = "\(oneLine)\nrejected at \(Date().formatted(.iso8601))\n"
+        let errorPath = target + ".error"
+        let fd = open(errorPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            logger.error("cannot write the reason for a rejected spool file", metadata: [
+                "file": "\(errorPath)", "error": "\(systemMessage(errno))",
+            ])
+            return
+        }
+        defer { _ = close(fd) }
+        do {
+            try SpoolDirectory.writeAll(fd: fd, data: Data(text.utf8), path: errorPath)
+        } catch {
+            logger.error("cannot write the reason for a rejected spool file", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Glibc
+import Logging
+import StepDaemon
+import Testing
+
+struct TimedOut: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// A fresh spool under the temporary directory, removed afterwards.
+func withTemporarySpool(_ body: (SpoolDirectory) async throws -> Void) async throws {
+    let base = FileManager.default.temporaryDirectory.path + "/stepd-spool-\(UUID().uuidString)"
+    let spool = SpoolDirectory(root: base + "/events")
+    try spool.create()
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    try await body(spool)
+}
+
+/// Records handler calls and answers with a disposition chosen by file name: names starting
+/// with "reject-" are rejected with the reason "rejected by test: <name>".
+final class RecordingHandler: Sendable {
+    let calls: AsyncStream<SpoolFile>
+    private let continuation: AsyncStream<SpoolFile>.Continuation
+
+    init() {
+        (calls, continuation) = AsyncStream.makeStream(of: SpoolFile.self)
+    }
+
+    var handler: @Sendable (SpoolFile) async -> SpoolDisposition {
+        { [continuation] file in
+            continuation.yield(file)
+            return file.name.hasPrefix("reject-") ? .rejected(reason: "rejected by test: \(file.name)") : .accepted
+        }
+    }
+
+    /// The next handler call, waiting at most `limit`.
+    func next(within limit: Duration = .seconds(10)) async throws -> SpoolFile {
+        let calls = self.calls
+        return try await withThrowingTaskGroup(of: SpoolFile?.self) { group in
+            group.addTask {
+                var iterator = calls.makeAsyncIterator()
+                return await iterator.next()
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw TimedOut(what: "a spool handler call")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let file = first else {
+                throw TimedOut(what: "a spool handler call (stream ended)")
+            }
+            return file
+        }
+    }
+}
+
+/// Runs the watcher beside `body`, then cancels it and waits for `run` to return.
+func whileWatching(
+    _ watcher: SpoolWatcher, _ recorder: RecordingHandler, _ body: () async throws -> Void
+) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await watcher.run(handler: recorder.handler) }
+        try await body()
+        group.cancelAll()
+        try await group.waitForAll()
+    }
+}
+
+func fileExists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+}
+
+func makeWatcher(_ spool: SpoolDirectory, limit: Int = 1024) -> SpoolWatcher {
+    SpoolWatcher(directory: spool, maximumFileSize: limit, logger: Logger(label: "SpoolTests"))
+}
