@@ -203,8 +203,7 @@ struct JobRunnerTests {
         let programs = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: programs) }
         let program = programs + "/stepd-test-program"
-        try "#!/bin/sh\nexit 7\n".write(toFile: program, atomically: false, encoding: .utf8)
-        chmod(program, 0o755)
+        try writeExecutable(program, "#!/bin/sh\nexit 7\n")
         let harness = try Harness(fallbackSearchDirectory: programs)
         defer { harness.tearDown() }
         _ = try harness.runner.start(harness.launch(["stepd-test-program"]))
@@ -319,6 +318,16 @@ private func firstValue<Element: Sendable>(of stream: AsyncStream<Element>, with
         guard let first = try await group.next(), let value = first else { throw TimedOut() }
         return value
     }
+}
+
+/// Writes a script through a close-on-exec descriptor: a process spawned meanwhile by another
+/// test must not inherit it open for writing, or exec fails with ETXTBSY.
+private func writeExecutable(_ path: String, _ text: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+    try #require(fd >= 0)
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    try #require(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count)
 }
 
 /// Waits (bounded) for a condition that a job makes true by writing a file.

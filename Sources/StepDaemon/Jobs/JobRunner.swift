@@ -90,7 +90,8 @@ public final class JobRunner: Sendable {
     ///
     /// The process runs in its own session (`POSIX_SPAWN_SETSID`), with stdin from
     /// /dev/null, stdout and stderr appended to `launch.logFile`, and the daemon's environment
-    /// plus `STEPD_JOB_ID`, `STEPD_JOB_NAME` and `launch.environment`.
+    /// (without systemd's `NOTIFY_SOCKET`, `LISTEN_*`, `WATCHDOG_*`) plus `STEPD_JOB_ID`,
+    /// `STEPD_JOB_NAME` and `launch.environment`.
     ///
     /// - Throws: `JobError` naming the problem when the command is not found or not
     ///   executable, the working directory is missing, the log file cannot be opened, the

@@ -14,9 +14,17 @@ enum JobSpawner {
 
     static let defaultPath = "/usr/local/bin:/usr/bin:/bin"
 
-    /// The daemon's environment, then `STEPD_JOB_ID` and `STEPD_JOB_NAME`, then the launch's own.
+    /// systemd's hand-over variables are the daemon's, not the job's: a job must not talk to
+    /// the service manager or take the daemon's sockets as its own.
+    static let daemonOnlyVariables = [
+        "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID",
+    ]
+
+    /// The daemon's environment (less systemd's hand-over variables), then `STEPD_JOB_ID`
+    /// and `STEPD_JOB_NAME`, then the launch's own.
     static func environment(for launch: JobLaunch) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
+        for name in daemonOnlyVariables { environment[name] = nil }
         environment["STEPD_JOB_ID"] = launch.jobId
         environment["STEPD_JOB_NAME"] = launch.jobName
         environment.merge(launch.environment) { _, new in new }
