@@ -74,7 +74,7 @@ enum PathSelector: Sendable, Hashable {
     func selectDefinite(in value: JSONValue) -> JSONValue? {
         switch (self, value) {
         case (.name(let name), .object(let members)): members[name]
-        case (.index(let index), .array(let elements)): index >= 0 && index < elements.count ? elements[index] : nil
+        case (.index(let index), .array(let elements)): index >= 0 && index < elements.count ? Optional(elements[index]) : Optional.none
         default: nil
         }
     }

@@ -63,7 +63,7 @@ public enum Timestamp {
 
     /// `date` in UTC with milliseconds, as AWS prints context-object times: `2019-03-26T20:14:13.192Z`.
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let totalMilliseconds = Int((date.timeIntervalSince1970 * 1000).rounded())
         let milliseconds = ((totalMilliseconds % 1000) + 1000) % 1000
         let totalSeconds = (totalMilliseconds - milliseconds) / 1000
         let secondsOfDay = ((totalSeconds % 86400) + 86400) % 86400

@@ -1,0 +1,69 @@
+import JSON
+import Testing
+
+@testable import StatesLanguage
+
+@Suite struct ErrorHandlingTests {
+    @Test(arguments: [
+        (["States.ALL"], "Lambda.ServiceException", true),
+        (["States.ALL"], "States.Timeout", true),
+        (["States.ALL"], "States.Runtime", false),
+        (["States.ALL"], "States.DataLimitExceeded", false),
+        (["States.TaskFailed"], "Lambda.Unknown", true),
+        (["States.TaskFailed"], "States.HeartbeatTimeout", true),
+        (["States.TaskFailed"], "States.Timeout", false),
+        (["States.Timeout"], "States.Timeout", true),
+        (["MyError", "Other"], "Other", true),
+        (["MyError"], "myerror", false),
+    ])
+    func matchesErrorNames(errorEquals: [String], name: String, expected: Bool) {
+        #expect(Retrier(errorEquals: errorEquals).matches(name) == expected)
+        #expect(Catcher(errorEquals: errorEquals, next: "X").matches(name) == expected)
+    }
+
+    @Test(arguments: [
+        (Retrier(errorEquals: ["X"]), [1.0, 2, 4, 8]),
+        (Retrier(errorEquals: ["X"], intervalSeconds: 3, backoffRate: 1.0), [3.0, 3, 3, 3]),
+        (Retrier(errorEquals: ["X"], intervalSeconds: 2, backoffRate: 3, maxDelaySeconds: 20), [2.0, 6, 18, 20]),
+    ])
+    func delaysGrowByBackoffRate(retrier: Retrier, expected: [Double]) {
+        #expect((1...4).map { retrier.delaySeconds(forRetry: $0) } == expected)
+    }
+
+    @Test func fullJitterStaysWithinTheDelay() {
+        let retrier = Retrier(errorEquals: ["X"], intervalSeconds: 10, jitterStrategy: "FULL")
+        var generator = SplitMix64(seed: 1)
+        for retry in 1...5 {
+            let delay = retrier.delaySeconds(forRetry: retry, using: &generator)
+            #expect(delay >= 0 && delay <= retrier.delaySeconds(forRetry: retry))
+        }
+    }
+
+    @Test func firstMatchingRetrierDecidesAndThenTheCatcher() throws {
+        let retriers = [Retrier(errorEquals: ["A"], maxAttempts: 2), Retrier(errorEquals: ["States.ALL"], maxAttempts: 5)]
+        let catchers = [Catcher(errorEquals: ["A"], next: "HandleA", resultPath: .path(try ReferencePath("$.error")))]
+        let error = StatesError(name: "A", cause: "boom")
+        #expect(
+            ErrorHandling.decide(error: error, retriers: retriers, retriesSoFar: [0, 0], catchers: catchers, stateInput: [:])
+                == .retry(retrierIndex: 0, retry: 1, delaySeconds: 1))
+        #expect(
+            ErrorHandling.decide(error: error, retriers: retriers, retriesSoFar: [1, 0], catchers: catchers, stateInput: [:])
+                == .retry(retrierIndex: 0, retry: 2, delaySeconds: 2))
+        // Exhausted: the later States.ALL retrier is not consulted; the catcher takes over.
+        #expect(
+            ErrorHandling.decide(error: error, retriers: retriers, retriesSoFar: [2, 0], catchers: catchers, stateInput: ["in": 1])
+                == .catch(next: "HandleA", output: ["in": 1, "error": ["Error": "A", "Cause": "boom"]]))
+        // Runtime errors are never retried by States.ALL.
+        let runtime = StatesError.runtime("bad path")
+        #expect(
+            ErrorHandling.decide(error: runtime, retriers: retriers, retriesSoFar: [], catchers: catchers, stateInput: [:])
+                == .fail(runtime))
+    }
+
+    @Test func maxAttemptsZeroNeverRetries() {
+        let decision = ErrorHandling.decide(
+            error: StatesError(name: "X", cause: ""), retriers: [Retrier(errorEquals: ["X"], maxAttempts: 0)],
+            retriesSoFar: [], catchers: [], stateInput: [:])
+        #expect(decision == .fail(StatesError(name: "X", cause: "")))
+    }
+}

@@ -1,0 +1,144 @@
+import JSON
+import Testing
+
+@testable import StatesLanguage
+
+private let oneToNine: JSONValue = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+
+@Suite struct IntrinsicTests {
+    /// The examples of the AWS "Intrinsic functions" page.
+    @Test(arguments: [
+        ("States.Format('Hello, my name is {}.', $.name)", ["name": "Arnav"], "Hello, my name is Arnav."),
+        ("States.StringToJson($.escapedJsonString)", ["escapedJsonString": "{\"foo\": \"bar\"}"], ["foo": "bar"]),
+        ("States.JsonToString($.unescapedJson)", ["unescapedJson": ["foo": "bar"]], "{\"foo\":\"bar\"}"),
+        (
+            "States.Array('Foo', 2020, $.someJson, null)", ["someJson": ["random": "abcdefg"]],
+            ["Foo", 2020, ["random": "abcdefg"], nil]
+        ),
+        ("States.ArrayPartition($.inputArray,4)", ["inputArray": oneToNine], [[1, 2, 3, 4], [5, 6, 7, 8], [9]]),
+        ("States.ArrayContains($.inputArray, $.lookingFor)", ["inputArray": oneToNine, "lookingFor": 5], true),
+        ("States.ArrayContains($.inputArray, 10)", ["inputArray": oneToNine], false),
+        ("States.ArrayRange(1, 9, 2)", [:], [1, 3, 5, 7, 9]),
+        ("States.ArrayRange(5, 1, -2)", [:], [5, 3, 1]),
+        ("States.ArrayGetItem($.inputArray, $.index)", ["inputArray": oneToNine, "index": 5], 6),
+        ("States.ArrayLength($.inputArray)", ["inputArray": oneToNine], 9),
+        ("States.ArrayUnique($.inputArray)", ["inputArray": [1, 2, 3, 3, 3, 3, 3, 3, 4]], [1, 2, 3, 4]),
+        ("States.Base64Encode($.input)", ["input": "Data to encode"], "RGF0YSB0byBlbmNvZGU="),
+        ("States.Base64Decode($.base64)", ["base64": "RGF0YSB0byBlbmNvZGU="], "Data to encode"),
+        ("States.Hash($.Data, $.Algorithm)", ["Data": "input data", "Algorithm": "SHA-1"], "aaff4a450a104cd177d28d18d74485e8cae074b7"),
+        ("States.Hash('input data', 'MD5')", [:], "812f45842bc6d66ee14572ce20db8e86"),
+        ("States.Hash('input data', 'SHA-256')", [:], "b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3"),
+        (
+            "States.Hash('input data', 'SHA-384')", [:],
+            "d28a7d5cf25a74f11a50a18452b75e04bb3d70c9dd0510d6123aa008c756511b87525bdc835ebb27e1fb9e9374a15562"
+        ),
+        (
+            "States.Hash('input data', 'SHA-512')", [:],
+            "6ce4adb348546d4f449c4d25aad9a7c9cb711d9e91982d3f0b29ca2f3f47d4ce2deba23bf2954f0f1d593fc50283731a533d30d425402d4f91316d871303aac4"
+        ),
+        ("States.Hash('', 'MD5')", [:], "d41d8cd98f00b204e9800998ecf8427e"),
+        (
+            "States.JsonMerge($.json1, $.json2, false)",
+            ["json1": ["a": ["a1": 1, "a2": 2], "b": 2], "json2": ["a": ["a3": 1, "a4": 2], "c": 3]],
+            ["a": ["a3": 1, "a4": 2], "b": 2, "c": 3]
+        ),
+        ("States.MathAdd($.value1, $.step)", ["value1": 111, "step": -1], 110),
+        ("States.StringSplit($.inputString, $.splitter)", ["inputString": "1,2,3,4,5", "splitter": ","], ["1", "2", "3", "4", "5"]),
+        (
+            "States.StringSplit($.inputString, $.splitter)", ["inputString": "This.is+a,test=string", "splitter": ".+,="],
+            ["This", "is", "a", "test", "string"]
+        ),
+        // Escapes in string literals and nesting.
+        ("States.Format('It\\'s {} \\{literal\\}', $.x)", ["x": 42], "It's 42 {literal}"),
+        ("States.Format('{} and {}', true, null)", [:], "true and null"),
+        ("States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.arn, '/'), 2), '.'), 1)",
+         ["arn": "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/myrecipe/1.2.3"], "2"),
+        ("States.ArrayLength($.list[*].id)", ["list": [["id": 1], ["id": 2], ["name": 3]]], 2),
+        ("States.Format('{}', $$.Execution.Name)", [:], "exec-1"),
+    ] as [(String, JSONValue, JSONValue)])
+    func evaluatesDocumentedExamples(expression: String, input: JSONValue, expected: JSONValue) throws {
+        let compiled = try IntrinsicExpression(expression)
+        #expect(try compiled.evaluate(input: input, context: ["Execution": ["Name": "exec-1"]]) == expected)
+    }
+
+    @Test(arguments: [
+        ("States.ArrayGetItem($.a, 3)", ["a": [1, 2]]),
+        ("States.ArrayPartition($.a, 0)", ["a": [1, 2]]),
+        ("States.MathAdd($.a, 1)", ["a": "one"]),
+        ("States.MathAdd(1.5, 1)", [:]),
+        ("States.ArrayRange(1, 2000, 1)", [:]),
+        ("States.StringToJson($.a)", ["a": "{not json"]),
+        ("States.Base64Decode($.a)", ["a": "%%%"]),
+        ("States.Hash('x', 'SHA-999')", [:]),
+        ("States.JsonMerge($.a, $.a, true)", ["a": [:]]),
+        ("States.Format('{} {}', 1)", [:]),
+        ("States.ArrayLength($.a)", ["a": "not an array"]),
+        ("States.MathRandom(5, 5)", [:]),
+    ] as [(String, JSONValue)])
+    func badArgumentsAreIntrinsicFailures(expression: String, input: JSONValue) throws {
+        let compiled = try IntrinsicExpression(expression)
+        let error = #expect(throws: StatesError.self) { try compiled.evaluate(input: input, context: [:]) }
+        #expect(error?.name == "States.IntrinsicFailure")
+        #expect(error?.cause.contains(expression.prefix { $0 != "(" }) == true)
+    }
+
+    @Test func missingPathArgumentIsARuntimeError() throws {
+        let compiled = try IntrinsicExpression("States.Format('{}', $.missing)")
+        let error = #expect(throws: StatesError.self) { try compiled.evaluate(input: [:], context: [:], field: "greeting.$") }
+        #expect(error?.name == "States.Runtime")
+        #expect(error?.cause.contains("'$.missing' specified for the field 'greeting.$'") == true)
+    }
+
+    @Test(arguments: [
+        ("States.Unknown()", "not an intrinsic function"),
+        ("States.UUID(1)", "takes no arguments"),
+        ("States.ArrayRange(1, 2)", "takes 3 arguments"),
+        ("States.Format(1, 2)", "must be a string"),
+        ("States.Format('x'", "missing ')'"),
+        ("States.Format('x) ", "unterminated string"),
+        ("States.Array($.a[?(@.b)])", "not a valid JSONPath"),
+        ("States.Array(foo)", "'foo' is not a valid argument"),
+        ("States.Array() extra", "unexpected text"),
+        (
+            "States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array(States.Array())))))))))))",
+            "more than 10 nested"
+        ),
+    ])
+    func rejectsMalformedCalls(expression: String, fragment: String) {
+        let error = #expect(throws: DefinitionError.self) { try IntrinsicExpression(expression) }
+        #expect(error?.message.contains(fragment) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func tenNestedCallsAreAllowed() throws {
+        let text = String(repeating: "States.Array(", count: 10) + String(repeating: ")", count: 10)
+        #expect(try IntrinsicExpression(text).evaluate(input: [:], context: [:]) == [[[[[[[[[[]]]]]]]]]])
+    }
+
+    @Test func uuidIsVersion4AndInjectable() throws {
+        let compiled = try IntrinsicExpression("States.UUID()")
+        var first = SplitMix64(seed: 7)
+        var second = SplitMix64(seed: 7)
+        let a = try compiled.evaluate(input: [:], context: [:], field: "id.$", using: &first)
+        let b = try compiled.evaluate(input: [:], context: [:], field: "id.$", using: &second)
+        #expect(a == b)
+        let text = try #require(a.stringValue)
+        let groups = text.split(separator: "-").map(\.count)
+        #expect(groups == [8, 4, 4, 4, 12])
+        #expect(Array(text)[14] == "4")
+        #expect("89ab".contains(Array(text)[19]))
+    }
+
+    @Test(arguments: 0..<20)
+    func mathRandomStaysInRange(seed: Int) throws {
+        var generator = SplitMix64(seed: UInt64(seed))
+        let value = try IntrinsicExpression("States.MathRandom($.start, $.end)").evaluate(
+            input: ["start": 1, "end": 10], context: [:], field: "r.$", using: &generator)
+        let number = try #require(value.intValue)
+        #expect((1..<10).contains(number))
+    }
+
+    @Test func mathRandomWithSeedIsRepeatable() throws {
+        let compiled = try IntrinsicExpression("States.MathRandom(1, 1000, 42)")
+        #expect(try compiled.evaluate(input: [:], context: [:]) == compiled.evaluate(input: [:], context: [:]))
+    }
+}
