@@ -64,10 +64,21 @@ enum PatternNode: Sendable {
     }
 }
 
+/// A string compared byte for byte (UTF-8), as EventBridge does; Swift's `String` equality
+/// would also equate canonically equivalent spellings (precomposed and decomposed accents).
+struct ExactString: Hashable, Sendable {
+    let value: String
+    init(_ value: String) { self.value = value }
+    static func == (lhs: ExactString, rhs: ExactString) -> Bool { lhs.value.utf8.elementsEqual(rhs.value.utf8) }
+    func hash(into hasher: inout Hasher) {
+        for byte in value.utf8 { hasher.combine(byte) }
+    }
+}
+
 /// A scalar of the event or of an exact-match list. Numbers compare numerically, so `5`
 /// and `5.0` are the same key.
 enum ScalarKey: Hashable, Sendable {
-    case string(String)
+    case string(ExactString)
     case number(Double)
     case bool(Bool)
     case null
@@ -107,7 +118,7 @@ struct LeafMatcher: Sendable {
             return matchesScalar(.number(n), value)
         case .string(let s):
             found = true
-            return matchesScalar(.string(s), value)
+            return matchesScalar(.string(ExactString(s)), value)
         }
     }
 
@@ -157,7 +168,7 @@ enum Condition: Sendable {
 /// `anything-but`: matches any leaf value except the ones listed.
 enum AnythingBut: Sendable {
     /// Any value but these strings (numbers, booleans and null match).
-    case strings(Set<String>)
+    case strings(Set<ExactString>)
     /// Any number but these; only numbers match.
     case numbers(Set<Double>)
     case prefixes([String])
@@ -173,7 +184,7 @@ enum AnythingBut: Sendable {
             return !excluded.contains(n)
         case .strings(let excluded):
             guard case .string(let s) = value else { return true }
-            return !excluded.contains(s)
+            return !excluded.contains(ExactString(s))
         case .prefixes(let prefixes):
             guard case .string(let s) = value else { return true }
             return !prefixes.contains { s.utf8.starts(with: $0.utf8) }

@@ -52,7 +52,7 @@ enum PatternCompiler {
         var matcher = LeafMatcher()
         for item in items {
             switch item {
-            case .string(let s): matcher.exact.insert(.string(s))
+            case .string(let s): matcher.exact.insert(.string(ExactString(s)))
             case .number(let n): matcher.exact.insert(.number(n))
             case .bool(let b): matcher.exact.insert(.bool(b))
             case .null: matcher.exact.insert(.null)
@@ -74,7 +74,7 @@ enum PatternCompiler {
         switch name {
         case "exact":
             guard case .string(let s) = value else { throw fail("exact match pattern must be a string") }
-            matcher.exact.insert(.string(s))
+            matcher.exact.insert(.string(ExactString(s)))
         case "prefix", "suffix":
             let condition: Condition
             switch value {
@@ -159,15 +159,15 @@ enum PatternCompiler {
         func fail(_ reason: String) -> EventPatternError { EventPatternError(reason: reason, path: path) }
         switch value {
         case .string(let s):
-            return .strings([s])
+            return .strings([ExactString(s)])
         case .number(let n):
             return .numbers([n])
         case .array(let items):
-            var strings: Set<String> = []
+            var strings: Set<ExactString> = []
             var numbers: Set<Double> = []
             for item in items {
                 switch item {
-                case .string(let s): strings.insert(s)
+                case .string(let s): strings.insert(ExactString(s))
                 case .number(let n): numbers.insert(n)
                 default: throw fail("Inside anything but list, start|null|boolean is not supported.")
                 }

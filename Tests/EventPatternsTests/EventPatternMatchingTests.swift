@@ -112,6 +112,8 @@ private let cases: [MatchCase] = [
     MatchCase("exists false on missing", #"{"detail": {"colour": [{"exists": false}]}}"#, true),
     MatchCase("exists false on present", #"{"detail": {"state": [{"exists": false}]}}"#, false),
     MatchCase("exists false under a missing object", #"{"detail": {"nothing": {"here": [{"exists": false}]}}}"#, true),
+    MatchCase("exists works on leaves only: an object is not one", #"{"detail": {"location": [{"exists": true}]}}"#, false),
+    MatchCase("numeric inside an array of objects", #"{"detail": {"items": {"price": [{"numeric": ["<", 5]}]}}}"#, true),
     MatchCase("exists false or a value", #"{"detail": {"state": [{"exists": false}, "terminated"]}}"#, true),
     // cidr.
     MatchCase("cidr", #"{"detail": {"source-ip": [{"cidr": "10.0.0.0/24"}]}}"#, true),
@@ -179,6 +181,15 @@ struct IPCase: Sendable {
 func cidrMatching(_ testCase: IPCase) throws {
     let pattern = try EventPattern(json: ["ip": [["cidr": .string(testCase.cidr)]]])
     #expect(pattern.matches(["ip": .string(testCase.address)]) == testCase.matches)
+}
+
+@Test func stringsCompareByteForByte() throws {
+    // "é" precomposed (U+00E9) and decomposed (e + U+0301) are different bytes.
+    let pattern = try EventPattern(json: ["name": ["caf\u{E9}"]])
+    #expect(pattern.matches(["name": "caf\u{E9}"]))
+    #expect(!pattern.matches(["name": "cafe\u{301}"]))
+    let anythingBut = try EventPattern(json: ["name": [["anything-but": "caf\u{E9}"]]])
+    #expect(anythingBut.matches(["name": "cafe\u{301}"]))
 }
 
 @Test func patternKeepsJSONAsGiven() throws {
