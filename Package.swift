@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "stepd",
             dependencies: [
-                "StepDaemon",
+                "StepDaemon", "StepClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -94,6 +94,15 @@ let package = Package(
             name: "StepEngineTests",
             dependencies: ["JSON", "StatesLanguage", "StepStore", "StepEngine", "StepAPI"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "SpoolTests",
+            dependencies: ["StepDaemon", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "JobsTests",
+            dependencies: ["StepDaemon", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+        .testTarget(name: "ExampleFlowTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["JSON", "StepAPI", "StepClient"],

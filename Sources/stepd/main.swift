@@ -1,1 +1,50 @@
-print("stepd")
+import ArgumentParser
+import Foundation
+import Logging
+import StepClient
+import StepDaemon
+
+@main
+struct StepdCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stepd",
+        abstract: "Runs Amazon States Language workflows durably on this host.",
+        discussion: "Serves the Step Functions and EventBridge APIs on a Unix socket and watches the event spool <state-dir>/events/new.")
+
+    @Option(help: "Folder for the database, the event spool and job logs (default: /var/lib/stepd as root, else $XDG_STATE_HOME/stepd).")
+    var stateDir: String?
+
+    @Option(help: "Unix socket to serve the API on (default: /run/stepd/stepd.sock as root, else $XDG_RUNTIME_DIR/stepd/stepd.sock).")
+    var socket: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown log level '\(logLevel)'") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "stepd")
+        let isRoot = getuid() == 0
+        let environment = ProcessInfo.processInfo.environment
+        var clientEnvironment = environment
+        clientEnvironment["STEPD_SOCKET"] = nil
+        let options = Daemon.Options(
+            stateDirectory: stateDir ?? DaemonPaths.defaultStateDirectory(environment: environment, isRoot: isRoot),
+            socketPath: socket ?? StepClient.defaultSocketPath(environment: clientEnvironment, isRoot: isRoot),
+            binDirectory: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path)
+        do {
+            try await Daemon(options: options, logger: logger).run()
+        } catch {
+            logger.critical("stepd stopped on an error", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import EventPatterns
+import Foundation
+import GRDB
+import JSON
+import Logging
+import ServiceLifecycle
+import StepAPI
+import StepEngine
+import StepStore
+
+/// The stepd process: opens the store, recovers, then serves the socket API and the spool
+/// until SIGTERM or SIGINT.
+public struct Daemon {
+    public struct Options: Sendable {
+        public var stateDirectory: String
+        public var socketPath: String
+        /// Searched for job commands after PATH: where stepd's own programs are.
+        public var binDirectory: String?
+
+        public init(stateDirectory: String, socketPath: String, binDirectory: String?) {
+            self.stateDirectory = stateDirectory
+            self.socketPath = socketPath
+            self.binDirectory = binDirectory
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+
+    public init(options: Options, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let logDirectory = DaemonPaths.jobLogs(in: options.stateDirectory)
+        try fileManager.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+
+        let database = try StepDatabase.open(path: DaemonPaths.database(in: options.stateDirectory))
+        let engine = Engine(database: database, logger: logger)
+        let spool = SpoolDirectory(root: DaemonPaths.spool(in: options.stateDirectory))
+        try spool.create()
+        let watcher = SpoolWatcher(directory: spool, logger: logger)
+        let jobs = DaemonJobs(
+            engine: engine, spool: spool, watcher: watcher, logDirectory: logDirectory, binDirectory: options.binDirectory, logger: logger)
+        await engine.setJobLauncher(jobs)
+        defer { jobs.shutdown() }
+
+        let recovery = try await engine.recover()
+        for job in recovery.pendingJobs { await jobs.launch(job) }
+        await jobs.adopt(recovery.runningJobs)
+
+        let server = APIServer(socketPath: options.socketPath, handler: APIDispatcher(engine: engine, logger: logger), logger: logger)
+        let spoolService = SpoolService(watcher: watcher, engine: engine, logger: logger)
+        let readiness = ReadinessReporter(server: server, spoolService: spoolService, logger: logger, recovery: recovery, socketPath: options.socketPath)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: spoolService), .init(service: server), .init(service: readiness)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+        logger.info("stopped")
+    }
+}
+
+/// Feeds spool files to the engine: accepted events are unlinked, bad ones go to failed/.
+struct SpoolService: Service {
+    let watcher: SpoolWatcher
+    let engine: Engine
+    let logger: Logger
+
+    func run() async throws {
+        let engine = self.engine
+        let logger = self.logger
+        let watcher = self.watcher
+        // The watcher stops on cancellation; a graceful shutdown stops it between files.
+        try await cancelWhenGracefulShutdown {
+          try await watcher.run { file in
+            do {
+                let outcome = try await engine.ingestSpoolEvent(file.contents)
+                logger.debug("event accepted", metadata: ["file": "\(file.name)", "EVENT_ID": "\(outcome["EventId"]?.stringValue ?? "")"])
+                return .accepted
+            } catch let error as EventFormatError {
+                logger.warning("event file rejected", metadata: ["file": "\(file.name)", "reason": "\(error.message)"])
+                return .rejected(reason: error.message)
+            } catch {
+                logger.error("event file could not be stored", metadata: ["file": "\(file.name)", "error": "\(error)"])
+                return .rejected(reason: "the event could not be stored: \(error)")
+            }
+          }
+        }
+    }
+}
+
+/// Says "ready" once the socket listens (recovery is done before the services start).
+struct ReadinessReporter: Service {
+    let server: APIServer
+    let spoolService: SpoolService
+    let logger: Logger
+    let recovery: Recovery
+    let socketPath: String
+
+    func run() async throws {
+        try await server.waitUntilListening()
+        logger.notice(
+            "ready",
+            metadata: [
+                "socket": "\(socketPath)", "readyExecutions": "\(recovery.readyExecutions)",
+                "waitingOnTokens": "\(recovery.executionsWaitingOnTokens)",
+            ])
+        try await gracefulShutdown()
+    }
+}

@@ -1,0 +1,62 @@
+import EventPatterns
+import Foundation
+import GRDB
+import JSON
+import Logging
+import StatesLanguage
+import StepStore
+
+/// Accepting one event: store it (once per id), match the rules, start the targets, and
+/// mark the job it reports on as reported — all in the caller's transaction.
+enum EventIngest {
+    struct Outcome: Sendable {
+        let eventId: String
+        let duplicate: Bool
+        let matchedRules: [String]
+        let startedExecutions: [String]
+    }
+
+    static func ingest(
+        _ envelope: EventEnvelope, rules: RuleCache, db: Database, now: Date, logger: Logger, effects: inout TransitionEffects
+    ) throws -> Outcome {
+        if try ReceivedEventRecord.exists(db, key: envelope.id) {
+            return Outcome(eventId: envelope.id, duplicate: true, matchedRules: [], startedExecutions: [])
+        }
+        let event = envelope.json
+        var matched: [String] = []
+        var started: [String] = []
+        for rule in try rules.enabledRules(in: db) where rule.pattern.matches(event) {
+            matched.append(rule.name)
+            for target in rule.targets {
+                do {
+                    let input = try targetInput(target, event: event)
+                    try db.inSavepoint {
+                        let execution = try ExecutionStarter.start(
+                            stateMachine: target.arn, name: nil, input: input, startedByUid: nil, parentExecutionArn: nil,
+                            db: db, now: now, effects: &effects)
+                        started.append(execution.execution.arn)
+                        return .commit
+                    }
+                } catch {
+                    // EventBridge does not fail the event for a target that cannot be invoked.
+                    logger.error(
+                        "rule target could not be started",
+                        metadata: ["rule": "\(rule.name)", "target": "\(target.id)", "EVENT_ID": "\(envelope.id)", "error": "\(error)"])
+                }
+            }
+        }
+        try ReceivedEventRecord(id: envelope.id, receivedAt: now.timeIntervalSince1970, envelope: event.serialized(), matchedRules: matched.count)
+            .insert(db)
+        if let jobId = envelope.detail["execution-id"]?.stringValue {
+            try db.execute(sql: "UPDATE job SET reported = 1 WHERE id = ?", arguments: [jobId])
+        }
+        return Outcome(eventId: envelope.id, duplicate: false, matchedRules: matched, startedExecutions: started)
+    }
+
+    /// A target's input: its constant `Input`, the part of the event at `InputPath`, or the whole event.
+    private static func targetInput(_ target: RuleTargetRecord, event: JSONValue) throws -> JSONValue {
+        if let input = target.input { return try JSONValue(parsing: input) }
+        if let path = target.inputPath { return try ReferencePath(path).value(in: event) }
+        return event
+    }
+}

@@ -1,0 +1,337 @@
+import Foundation
+import GRDB
+import JSON
+import StatesLanguage
+import StepStore
+
+/// Moves one execution forward inside the caller's write transaction until it suspends
+/// (on a token or a timer) or ends. Everything it does to the database is part of that
+/// transaction, so a transition is either wholly durable or not at all.
+struct ExecutionStepper {
+    let db: Database
+    let now: Date
+    let definitions: DefinitionCache
+    var effects: TransitionEffects
+
+    init(db: Database, now: Date, definitions: DefinitionCache, effects: TransitionEffects = TransitionEffects()) {
+        self.db = db
+        self.now = now
+        self.definitions = definitions
+        self.effects = effects
+    }
+
+    /// Runs the ready execution `id` for up to `Limits.transitionsPerTurn` transitions.
+    /// Returns true when it is still ready (its turn ran out).
+    mutating func drive(executionId id: Int64) throws -> Bool {
+        guard var execution = try ExecutionRecord.fetchOne(db, key: id), execution.status == "RUNNING",
+            execution.isReady
+        else { return false }
+        let definition: StateMachineDefinition
+        do {
+            definition = try definitions.definition(versionId: execution.versionId, in: db)
+        } catch let error as StatesError {
+            try failExecution(&execution, error: error)
+            return false
+        }
+        var transitions = 0
+        while execution.isReady, execution.status == "RUNNING" {
+            if transitions == Limits.transitionsPerTurn {
+                try execution.update(db)
+                return true
+            }
+            transitions += 1
+            do {
+                try step(&execution, definition: definition)
+            } catch let error as StatesError {
+                try failExecution(&execution, error: error)
+            }
+            if execution.lastEventId >= Int64(Limits.maximumHistoryEvents) - 2, execution.status == "RUNNING" {
+                try failExecution(
+                    &execution,
+                    error: StatesError(
+                        name: StatesError.runtime,
+                        cause: "The execution reached the limit of \(Limits.maximumHistoryEvents) history events"))
+            }
+        }
+        try execution.update(db)
+        return false
+    }
+
+    // MARK: - One step
+
+    private mutating func step(_ execution: inout ExecutionRecord, definition: StateMachineDefinition) throws {
+        guard let stateName = execution.currentState, let state = definition.state(named: stateName) else {
+            throw StatesError(name: StatesError.runtime, cause: "The state '\(execution.currentState ?? "")' does not exist")
+        }
+        let input = try stateInput(of: execution)
+        if execution.phase == .enter {
+            execution.stateEnteredDate = now.timeIntervalSince1970
+            execution.retryCounts = nil
+            try append(state.enteredEventType, ["name": .string(stateName)].merging(HistoryWriter.payload("input", input)) { $1 }, &execution)
+        }
+        let resume = execution.phase == .resume ? ResumeValue(text: execution.resumeValue) : nil
+        execution.resumeValue = nil
+        let context = contextObject(execution, stateName: stateName, taskToken: nil)
+
+        switch state.kind {
+        case .pass(let pass):
+            let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: pass.inputPath, parameters: pass.parameters, context: context)
+            let result = pass.result ?? effective
+            let output = try DataFlow.stateOutput(
+                stateInput: input, result: result, resultSelector: nil, resultPath: pass.resultPath, outputPath: pass.outputPath, context: context)
+            try exitState(&execution, .passStateExited, name: stateName, output: output, transition: pass.transition)
+
+        case .choice(let choice):
+            let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: choice.inputPath, parameters: nil, context: context)
+            let next = try choice.nextState(for: effective)
+            let output = try DataFlow.stateOutput(
+                stateInput: effective, result: effective, resultSelector: nil, resultPath: .discard, outputPath: choice.outputPath, context: context)
+            try exitState(&execution, .choiceStateExited, name: stateName, output: output, transition: .next(next))
+
+        case .wait(let wait):
+            let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: wait.inputPath, parameters: nil, context: context)
+            if resume != .waitElapsed {
+                let until = try wait.waitUntil(input: effective, now: now)
+                if until > now {
+                    try suspendOnTimer(&execution, kind: .wait, until: until, then: .waitElapsed)
+                    return
+                }
+            }
+            let output = try DataFlow.stateOutput(
+                stateInput: effective, result: effective, resultSelector: nil, resultPath: .discard, outputPath: wait.outputPath, context: context)
+            try exitState(&execution, .waitStateExited, name: stateName, output: output, transition: wait.transition)
+
+        case .succeed(let succeed):
+            let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: succeed.inputPath, parameters: nil, context: context)
+            let output = try DataFlow.stateOutput(
+                stateInput: effective, result: effective, resultSelector: nil, resultPath: .discard, outputPath: succeed.outputPath, context: context)
+            try exitState(&execution, .succeedStateExited, name: stateName, output: output, transition: .end)
+
+        case .fail(let fail):
+            let error = try fail.errorPath.map { try $0.value(in: input).stringValue ?? "" } ?? fail.error
+            let cause = try fail.causePath.map { try $0.value(in: input).stringValue ?? "" } ?? fail.cause
+            try endExecution(&execution, status: "FAILED", output: nil, error: error, cause: cause)
+
+        case .task(let task):
+            try stepTask(&execution, task: task, stateName: stateName, input: input, resume: resume)
+        }
+    }
+
+    // MARK: - Task states
+
+    private mutating func stepTask(
+        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, resume: ResumeValue?
+    ) throws {
+        switch resume {
+        case .taskSucceeded(let result)?:
+            try finishTask(&execution, task: task, stateName: stateName, input: input, result: result)
+        case .taskFailed(let error, let cause)?:
+            try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: StatesError(name: error, cause: cause))
+        case .waitElapsed?, .retryDue?, nil:
+            try attemptTask(&execution, task: task, stateName: stateName, input: input)
+        }
+    }
+
+    private mutating func attemptTask(_ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue) throws {
+        let prepared: Result<(TaskResource, String?, JSONValue), StatesError> = Result { () throws(StatesError) in
+            let resource = try TaskResource(task.resource)
+            let token = resource.pattern == .waitForTaskToken ? TaskTokens.newToken() : nil
+            let context = contextObject(execution, stateName: stateName, taskToken: token)
+            let parameters = try DataFlow.effectiveInput(
+                stateInput: input, inputPath: task.inputPath, parameters: task.parameters, context: context)
+            return (resource, token, parameters)
+        }
+        guard case .success(let (resource, token, parameters)) = prepared else {
+            if case .failure(let error) = prepared {
+                try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: error)
+            }
+            return
+        }
+        var scheduled: [String: JSONValue] = [
+            "resourceType": .string(resource.resourceType), "resource": .string(resource.resource),
+            "region": .string(LocalARN.region), "parameters": .string(parameters.serialized()),
+        ]
+        if let timeout = task.timeoutSeconds { scheduled["timeoutInSeconds"] = .number(Double(timeout)) }
+        if let heartbeat = task.heartbeatSeconds { scheduled["heartbeatInSeconds"] = .number(Double(heartbeat)) }
+        try append(.taskScheduled, scheduled, &execution)
+        let resourceMembers: [String: JSONValue] = ["resourceType": .string(resource.resourceType), "resource": .string(resource.resource)]
+        try append(.taskStarted, resourceMembers, &execution)
+
+        let invocation = TaskInvocation(
+            db: db, now: now, execution: execution, stateName: stateName, resource: resource, parameters: parameters, taskToken: token)
+        var effects = self.effects
+        let outcome: Result<TaskOutcome, StatesError> = Result { () throws(StatesError) in
+            try Integrations.invoke(invocation, effects: &effects)
+        }
+        self.effects = effects
+        switch outcome {
+        case .failure(let error):
+            try append(.taskFailed, resourceMembers.merging(["error": .string(error.name), "cause": .string(error.cause)]) { $1 }, &execution)
+            try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: error)
+        case .success(.completed(let result)):
+            try append(.taskSucceeded, resourceMembers.merging(HistoryWriter.payload("output", result)) { $1 }, &execution)
+            try finishTask(&execution, task: task, stateName: stateName, input: input, result: result)
+        case .success(.submitted(let submitted)):
+            guard let token, let executionId = execution.id else { return }
+            try append(.taskSubmitted, resourceMembers.merging(HistoryWriter.payload("output", submitted)) { $1 }, &execution)
+            try TaskTokenRecord(
+                token: token, executionId: executionId, stateName: stateName, resourceType: resource.resourceType,
+                resource: resource.resource, createdAt: now.timeIntervalSince1970
+            ).insert(db)
+            execution.phase = .awaitingToken
+            if let timeout = task.timeoutSeconds {
+                try TimerRecord(executionId: executionId, kind: .taskTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).save(db)
+                self.effects.timersChanged = true
+            }
+        }
+    }
+
+    private mutating func finishTask(
+        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, result: JSONValue
+    ) throws {
+        let context = contextObject(execution, stateName: stateName, taskToken: nil)
+        let output = Result { () throws(StatesError) in
+            try DataFlow.stateOutput(
+                stateInput: input, result: result, resultSelector: task.resultSelector, resultPath: task.resultPath,
+                outputPath: task.outputPath, context: context)
+        }
+        switch output {
+        case .success(let output):
+            try exitState(&execution, .taskStateExited, name: stateName, output: output, transition: task.transition)
+        case .failure(let error):
+            try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: error)
+        }
+    }
+
+    /// Retry when a retrier matches and has attempts left, else catch, else fail the execution.
+    private mutating func handleTaskError(
+        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, error: StatesError
+    ) throws {
+        var counts = execution.retryCounts.flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.intValue)
+            ?? Array(repeating: 0, count: task.retry.count)
+        if counts.count != task.retry.count { counts = Array(repeating: 0, count: task.retry.count) }
+        if let index = task.retry.firstIndex(where: { $0.matches(error.name) }), counts[index] < task.retry[index].maxAttempts {
+            let delay = task.retry[index].delaySeconds(forRetry: counts[index] + 1)
+            counts[index] += 1
+            execution.retryCounts = JSONValue.array(counts.map { .number(Double($0)) }).serialized()
+            try suspendOnTimer(&execution, kind: .wait, until: now.addingTimeInterval(delay), then: .retryDue)
+            return
+        }
+        if let catcher = task.catchers.first(where: { $0.matches(error.name) }) {
+            let errorOutput: JSONValue = ["Error": .string(error.name), "Cause": .string(error.cause)]
+            let output = try catcher.resultPath.apply(result: errorOutput, to: input)
+            try exitState(&execution, .taskStateExited, name: stateName, output: output, transition: .next(catcher.next))
+            return
+        }
+        try failExecution(&execution, error: error)
+    }
+
+    // MARK: - Moving on
+
+    private mutating func exitState(
+        _ execution: inout ExecutionRecord, _ type: HistoryEventType, name: String, output: JSONValue, transition: Transition
+    ) throws {
+        let size = output.serialized().utf8.count
+        if size > Limits.maximumPayloadBytes {
+            throw StatesError(
+                name: "States.DataLimitExceeded",
+                cause: "The state/task '\(name)' returned a result with a size exceeding the maximum number of bytes service limit.")
+        }
+        try append(type, ["name": .string(name)].merging(HistoryWriter.payload("output", output)) { $1 }, &execution)
+        switch transition {
+        case .next(let next):
+            execution.currentState = next
+            execution.stateInput = output.serialized()
+            execution.phase = .enter
+        case .end:
+            try endExecution(&execution, status: "SUCCEEDED", output: output, error: nil, cause: nil)
+        }
+    }
+
+    private mutating func suspendOnTimer(_ execution: inout ExecutionRecord, kind: TimerRecord.Kind, until: Date, then resume: ResumeValue) throws {
+        guard let executionId = execution.id else { return }
+        try TimerRecord(executionId: executionId, kind: kind, dueAt: until.timeIntervalSince1970).save(db)
+        execution.phase = .awaitingTimer
+        execution.resumeValue = resume.text
+        effects.timersChanged = true
+    }
+
+    mutating func failExecution(_ execution: inout ExecutionRecord, error: StatesError) throws {
+        try endExecution(&execution, status: "FAILED", output: nil, error: error.name, cause: error.cause)
+    }
+
+    /// Ends the execution with `status`, writing its closing event.
+    mutating func endExecution(_ execution: inout ExecutionRecord, status: String, output: JSONValue?, error: String?, cause: String?) throws {
+        switch status {
+        case "SUCCEEDED":
+            try append(.executionSucceeded, HistoryWriter.payload("output", output ?? .null), &execution)
+        case "ABORTED":
+            var details: [String: JSONValue] = [:]
+            if let error { details["error"] = .string(error) }
+            if let cause { details["cause"] = .string(cause) }
+            try append(.executionAborted, details, &execution)
+        case "TIMED_OUT":
+            try append(.executionTimedOut, ["error": .string(error ?? StatesError.timeout), "cause": .string(cause ?? "")], &execution)
+        default:
+            var details: [String: JSONValue] = [:]
+            if let error { details["error"] = .string(error) }
+            if let cause { details["cause"] = .string(cause) }
+            try append(.executionFailed, details, &execution)
+        }
+        execution.status = status
+        execution.output = output?.serialized()
+        execution.error = error
+        execution.cause = cause
+        execution.stopDate = now.timeIntervalSince1970
+        execution.phase = .done
+        execution.resumeValue = nil
+        if let id = execution.id {
+            try db.execute(sql: "DELETE FROM timer WHERE executionId = ?", arguments: [id])
+            try db.execute(sql: "UPDATE taskToken SET resolvedAt = ? WHERE executionId = ? AND resolvedAt IS NULL", arguments: [now.timeIntervalSince1970, id])
+            effects.endedExecutions.append(id)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func append(_ type: HistoryEventType, _ details: [String: JSONValue], _ execution: inout ExecutionRecord) throws {
+        try HistoryWriter.append(type, details: .object(details), to: &execution, at: now, in: db)
+    }
+
+    private func stateInput(of execution: ExecutionRecord) throws -> JSONValue {
+        guard let text = execution.stateInput else { return .object([:]) }
+        do { return try JSONValue(parsing: text) } catch {
+            throw StatesError(name: StatesError.runtime, cause: "the stored state input is not JSON: \(error)")
+        }
+    }
+
+    private func contextObject(_ execution: ExecutionRecord, stateName: String, taskToken: String?) -> JSONValue {
+        let retryCount = execution.retryCounts.flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.intValue).reduce(0, +) ?? 0
+        return ContextObject(
+            executionId: execution.arn,
+            executionName: execution.name,
+            executionInput: (try? JSONValue(parsing: execution.input)) ?? .null,
+            executionStartTime: Date(timeIntervalSince1970: execution.startDate),
+            roleArn: nil,
+            stateMachineId: LocalARN.stateMachine(execution.stateMachineName),
+            stateMachineName: execution.stateMachineName,
+            stateName: stateName,
+            stateEnteredTime: Date(timeIntervalSince1970: execution.stateEnteredDate ?? now.timeIntervalSince1970),
+            retryCount: retryCount,
+            taskToken: taskToken
+        ).json
+    }
+}
+
+extension State {
+    var enteredEventType: HistoryEventType {
+        switch kind {
+        case .pass: .passStateEntered
+        case .task: .taskStateEntered
+        case .choice: .choiceStateEntered
+        case .wait: .waitStateEntered
+        case .succeed: .succeedStateEntered
+        case .fail: .failStateEntered
+        }
+    }
+}

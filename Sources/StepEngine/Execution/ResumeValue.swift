@@ -1,0 +1,37 @@
+import JSON
+
+/// Why a suspended execution is ready again, stored in `execution.resumeValue` so that the
+/// resumption survives a restart between the answer and the next transition.
+enum ResumeValue: Sendable, Equatable {
+    case taskSucceeded(output: JSONValue)
+    case taskFailed(error: String, cause: String)
+    case waitElapsed
+    case retryDue
+
+    var json: JSONValue {
+        switch self {
+        case .taskSucceeded(let output): ["kind": "taskSucceeded", "output": output]
+        case .taskFailed(let error, let cause): ["kind": "taskFailed", "error": .string(error), "cause": .string(cause)]
+        case .waitElapsed: ["kind": "waitElapsed"]
+        case .retryDue: ["kind": "retryDue"]
+        }
+    }
+
+    init?(json: JSONValue) {
+        switch json["kind"]?.stringValue {
+        case "taskSucceeded": self = .taskSucceeded(output: json["output"] ?? .null)
+        case "taskFailed":
+            self = .taskFailed(error: json["error"]?.stringValue ?? "States.TaskFailed", cause: json["cause"]?.stringValue ?? "")
+        case "waitElapsed": self = .waitElapsed
+        case "retryDue": self = .retryDue
+        default: return nil
+        }
+    }
+
+    var text: String { json.serialized() }
+
+    init?(text: String?) {
+        guard let text, let json = try? JSONValue(parsing: text) else { return nil }
+        self.init(json: json)
+    }
+}

@@ -1,0 +1,47 @@
+/// AWS Step Functions history event types, by their AWS names. Append-only: never renamed.
+public enum HistoryEventType: String, Sendable, CaseIterable {
+    case executionStarted = "ExecutionStarted"
+    case executionSucceeded = "ExecutionSucceeded"
+    case executionFailed = "ExecutionFailed"
+    case executionAborted = "ExecutionAborted"
+    case executionTimedOut = "ExecutionTimedOut"
+    case passStateEntered = "PassStateEntered"
+    case passStateExited = "PassStateExited"
+    case taskStateEntered = "TaskStateEntered"
+    case taskStateExited = "TaskStateExited"
+    case choiceStateEntered = "ChoiceStateEntered"
+    case choiceStateExited = "ChoiceStateExited"
+    case waitStateEntered = "WaitStateEntered"
+    case waitStateExited = "WaitStateExited"
+    case succeedStateEntered = "SucceedStateEntered"
+    case succeedStateExited = "SucceedStateExited"
+    case failStateEntered = "FailStateEntered"
+    case taskScheduled = "TaskScheduled"
+    case taskStarted = "TaskStarted"
+    case taskSubmitted = "TaskSubmitted"
+    case taskSucceeded = "TaskSucceeded"
+    case taskFailed = "TaskFailed"
+    case taskTimedOut = "TaskTimedOut"
+
+    /// The member of `HistoryEvent` that holds this type's details.
+    public var detailsMember: String {
+        switch self {
+        case .executionStarted: "executionStartedEventDetails"
+        case .executionSucceeded: "executionSucceededEventDetails"
+        case .executionFailed: "executionFailedEventDetails"
+        case .executionAborted: "executionAbortedEventDetails"
+        case .executionTimedOut: "executionTimedOutEventDetails"
+        case .passStateEntered, .taskStateEntered, .choiceStateEntered, .waitStateEntered, .succeedStateEntered,
+            .failStateEntered:
+            "stateEnteredEventDetails"
+        case .passStateExited, .taskStateExited, .choiceStateExited, .waitStateExited, .succeedStateExited:
+            "stateExitedEventDetails"
+        case .taskScheduled: "taskScheduledEventDetails"
+        case .taskStarted: "taskStartedEventDetails"
+        case .taskSubmitted: "taskSubmittedEventDetails"
+        case .taskSucceeded: "taskSucceededEventDetails"
+        case .taskFailed: "taskFailedEventDetails"
+        case .taskTimedOut: "taskTimedOutEventDetails"
+        }
+    }
+}

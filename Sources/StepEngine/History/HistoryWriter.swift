@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import JSON
+import StepStore
+
+/// Appends history events to an execution: ids count from 1, each event points at the one
+/// before it, and the execution row remembers the last id.
+struct HistoryWriter {
+    static func append(
+        _ type: HistoryEventType, details: JSONValue?, to execution: inout ExecutionRecord, at now: Date, in db: Database
+    ) throws {
+        guard let executionId = execution.id else { return }
+        let previous = execution.lastEventId
+        execution.lastEventId += 1
+        let detailsText = details.map { JSONValue.object([type.detailsMember: $0]).serialized() }
+        try HistoryEventRecord(
+            executionId: executionId, id: execution.lastEventId, type: type.rawValue,
+            timestamp: now.timeIntervalSince1970, previousEventId: previous, details: detailsText
+        ).insert(db)
+    }
+
+    /// `{"input": "...", "inputDetails": {"truncated": false}}`-style payload members.
+    static func payload(_ name: String, _ value: JSONValue) -> [String: JSONValue] {
+        [name: .string(value.serialized()), name + "Details": ["truncated": false]]
+    }
+
+    /// The AWS JSON form of a stored event for GetExecutionHistory.
+    static func json(of record: HistoryEventRecord, includeExecutionData: Bool) -> JSONValue {
+        var event: [String: JSONValue] = [
+            "id": .number(Double(record.id)),
+            "previousEventId": .number(Double(record.previousEventId)),
+            "timestamp": .number(record.timestamp),
+            "type": .string(record.type),
+        ]
+        if let text = record.details, case .object(let members)? = try? JSONValue(parsing: text) {
+            for (member, value) in members {
+                event[member] = includeExecutionData ? value : withoutData(value)
+            }
+        }
+        return .object(event)
+    }
+
+    private static func withoutData(_ details: JSONValue) -> JSONValue {
+        guard case .object(var members) = details else { return details }
+        for name in ["input", "output", "parameters"] { members[name] = nil }
+        return .object(members)
+    }
+}

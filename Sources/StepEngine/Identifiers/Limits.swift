@@ -1,0 +1,10 @@
+/// The limits AWS Step Functions sets, kept here so that a definition that runs on AWS runs
+/// here and one that would fail there fails here the same way.
+public enum Limits {
+    /// Input, output and task results: 256 KiB of UTF-8.
+    public static let maximumPayloadBytes = 262_144
+    public static let maximumHistoryEvents = 25_000
+    public static let maximumDefinitionBytes = 1_048_576
+    /// Transitions one execution may make in one batch before others get their turn.
+    static let transitionsPerTurn = 200
+}

@@ -1,0 +1,49 @@
+import JSON
+import StatesLanguage
+
+/// The local service integrations, by AWS resource name.
+enum Integrations {
+    static let supported = [
+        "arn:aws:states:::states:startExecution[.waitForTaskToken]",
+        "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess|sendTaskFailure|sendTaskHeartbeat",
+        "arn:aws:states:::dynamodb:putItem|getItem|deleteItem (also under aws-sdk:dynamodb)",
+        "arn:aws:states:::aws-sdk:appflow:startFlow",
+    ]
+
+    static func invoke(_ invocation: TaskInvocation, effects: inout TransitionEffects) throws(StatesError) -> TaskOutcome {
+        let resource = invocation.resource
+        let outcome: TaskOutcome?
+        switch (resource.service, resource.isSDK) {
+        case ("states", false), ("sfn", true):
+            outcome = try StepFunctionsIntegration.invoke(invocation, effects: &effects)
+        case ("dynamodb", _):
+            outcome = try DynamoDBIntegration.invoke(invocation)
+        case ("appflow", true):
+            outcome = try AppFlowIntegration.invoke(invocation, effects: &effects)
+        default:
+            outcome = nil
+        }
+        guard let outcome else { throw unsupported(resource) }
+        if resource.pattern == .waitForTaskToken, case .completed(let started) = outcome {
+            return .submitted(started)
+        }
+        return outcome
+    }
+
+    static func unsupported(_ resource: TaskResource) -> StatesError {
+        StatesError(
+            name: StatesError.runtime,
+            cause: "The resource 'arn:aws:states:::\(resource.isSDK ? "aws-sdk:" : "")\(resource.service):\(resource.resource)' is not supported by stepd. Supported: \(supported.joined(separator: "; "))")
+    }
+
+    /// A required string parameter, or a failure naming it the way AWS's validation does.
+    static func requiredString(_ name: String, in parameters: JSONValue, service: String) throws(StatesError) -> String {
+        guard let value = parameters[name] else {
+            throw StatesError(name: "\(service).ValidationException", cause: "The field '\(name)' is required")
+        }
+        guard let text = value.stringValue else {
+            throw StatesError(name: "\(service).ValidationException", cause: "The field '\(name)' must be a string, not \(value.typeName)")
+        }
+        return text
+    }
+}

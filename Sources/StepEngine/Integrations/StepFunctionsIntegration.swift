@@ -1,0 +1,65 @@
+import Foundation
+import JSON
+import StatesLanguage
+import StepAPI
+
+/// `states:startExecution` (request-response and `.waitForTaskToken`) and the
+/// `aws-sdk:sfn` task-token actions, over local executions.
+enum StepFunctionsIntegration {
+    static func invoke(_ invocation: TaskInvocation, effects: inout TransitionEffects) throws(StatesError) -> TaskOutcome? {
+        let parameters = invocation.parameters
+        let service = invocation.resource.isSDK ? "Sfn" : "StepFunctions"
+        do {
+            switch invocation.resource.action {
+            case "startExecution":
+                if invocation.resource.pattern == .sync {
+                    throw StatesError(name: StatesError.runtime, cause: "states:startExecution.sync is not supported by stepd yet; use .waitForTaskToken")
+                }
+                let stateMachine = try Integrations.requiredString("StateMachineArn", in: parameters, service: service)
+                let input: JSONValue
+                switch parameters["Input"] {
+                case nil: input = .object([:])
+                case .string(let text)?: input = try TaskAnswer.parseOutput(text)
+                case let value?: input = value
+                }
+                let started = try ExecutionStarter.start(
+                    stateMachine: stateMachine, name: parameters["Name"]?.stringValue, input: input,
+                    startedByUid: invocation.execution.startedByUid, parentExecutionArn: invocation.execution.arn,
+                    db: invocation.db, now: invocation.now, effects: &effects)
+                return .completed([
+                    "ExecutionArn": .string(started.execution.arn),
+                    "StartDate": .string(Timestamps.iso8601(Date(timeIntervalSince1970: started.execution.startDate))),
+                ])
+            case "sendTaskSuccess":
+                let token = try Integrations.requiredString("TaskToken", in: parameters, service: service)
+                let output: JSONValue
+                switch parameters["Output"] {
+                case .string(let text)?: output = try TaskAnswer.parseOutput(text)
+                case let value?: output = value
+                case nil: throw StatesError(name: "\(service).ValidationException", cause: "The field 'Output' is required")
+                }
+                try TaskAnswer.success(output: output).deliver(token: token, db: invocation.db, now: invocation.now, effects: &effects)
+                return .completed(.object([:]))
+            case "sendTaskFailure":
+                let token = try Integrations.requiredString("TaskToken", in: parameters, service: service)
+                let error = parameters["Error"]?.stringValue ?? ""
+                let cause = parameters["Cause"]?.stringValue ?? ""
+                try TaskAnswer.failure(error: error, cause: cause).deliver(token: token, db: invocation.db, now: invocation.now, effects: &effects)
+                return .completed(.object([:]))
+            case "sendTaskHeartbeat":
+                let token = try Integrations.requiredString("TaskToken", in: parameters, service: service)
+                try TaskAnswer.heartbeat.deliver(token: token, db: invocation.db, now: invocation.now, effects: &effects)
+                return .completed(.object([:]))
+            default:
+                return nil
+            }
+        } catch let error as StatesError {
+            throw error
+        } catch let error as APIError {
+            let name = error.type.hasSuffix("Exception") ? error.type : error.type + "Exception"
+            throw StatesError(name: "\(service).\(name)", cause: error.message)
+        } catch {
+            throw StatesError(name: StatesError.runtime, cause: "\(error)")
+        }
+    }
+}

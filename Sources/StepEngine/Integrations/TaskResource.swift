@@ -1,0 +1,51 @@
+import StatesLanguage
+
+/// A Task state's `Resource`, read the way Step Functions reads service integration ARNs:
+/// `arn:aws:states:::SERVICE:ACTION[.waitForTaskToken|.sync]` and
+/// `arn:aws:states:::aws-sdk:SERVICE:ACTION[...]`.
+struct TaskResource: Sendable, Equatable {
+    enum Pattern: Sendable, Equatable {
+        case requestResponse
+        case waitForTaskToken
+        case sync
+    }
+
+    /// As AWS reports it in history events: `states`, `dynamodb`, `aws-sdk:sfn`.
+    let resourceType: String
+    /// The action with its pattern suffix, as in history events: `startExecution.waitForTaskToken`.
+    let resource: String
+    /// `states`, `dynamodb`, `sfn`, `appflow`.
+    let service: String
+    let action: String
+    let isSDK: Bool
+    let pattern: Pattern
+
+    init(_ arn: String) throws(StatesError) {
+        let prefix = "arn:aws:states:::"
+        guard arn.hasPrefix(prefix) else {
+            throw StatesError(
+                name: StatesError.runtime,
+                cause: "The resource '\(arn)' is not supported by stepd: it runs service integrations (arn:aws:states:::SERVICE:ACTION), not Lambda functions or activities")
+        }
+        var parts = arn.dropFirst(prefix.count).split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        isSDK = parts.first == "aws-sdk"
+        if isSDK { parts.removeFirst() }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw StatesError(name: StatesError.runtime, cause: "The resource '\(arn)' is not a valid service integration ARN")
+        }
+        service = parts[0]
+        var actionText = parts[1]
+        if actionText.hasSuffix(".waitForTaskToken") {
+            pattern = .waitForTaskToken
+            actionText.removeLast(".waitForTaskToken".count)
+        } else if actionText.hasSuffix(".sync:2") || actionText.hasSuffix(".sync") {
+            pattern = .sync
+            actionText = String(actionText.prefix(upTo: actionText.range(of: ".sync")?.lowerBound ?? actionText.endIndex))
+        } else {
+            pattern = .requestResponse
+        }
+        action = actionText
+        resourceType = isSDK ? "aws-sdk:\(service)" : service
+        resource = parts[1]
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import JSON
+import StatesLanguage
+import StepAPI
+import StepStore
+
+extension Engine {
+    static let defaultRoleArn = "arn:aws:iam::\(LocalARN.account):role/stepd"
+
+    /// Parses and validates a definition the way CreateStateMachine does.
+    static func validatedDefinition(_ text: String) throws(APIError) -> StateMachineDefinition {
+        if text.utf8.count > Limits.maximumDefinitionBytes {
+            throw APIError("InvalidDefinition", "Invalid State Machine Definition: the definition is larger than \(Limits.maximumDefinitionBytes) bytes")
+        }
+        do {
+            return try StateMachineDefinition(text: text)
+        } catch {
+            throw APIError("InvalidDefinition", "Invalid State Machine Definition: '\(error.description)'")
+        }
+    }
+
+    public func createStateMachine(name: String, definition: String, roleArn: String?, type: String?) async throws -> JSONValue {
+        try ResourceName.validate(name, what: "state machine name")
+        if let type, type != "STANDARD" {
+            throw APIError.validation("stepd runs STANDARD state machines; type '\(type)' is not supported")
+        }
+        _ = try Self.validatedDefinition(definition)
+        let role = roleArn ?? Self.defaultRoleArn
+        let record = try await transact { db, now, _ -> StateMachineRecord in
+            if let existing = try StateMachineRecord.fetchOne(db, key: name) {
+                let current = try StateMachineVersionRecord.fetchOne(db, key: existing.currentVersionId)
+                if current?.definition == definition, existing.roleArn == role { return existing }
+                throw APIError("StateMachineAlreadyExists", "State Machine Already Exists: '\(existing.arn)'")
+            }
+            var version = StateMachineVersionRecord(stateMachineName: name, definition: definition, createdAt: now.timeIntervalSince1970)
+            try version.insert(db)
+            let record = StateMachineRecord(
+                name: name, arn: LocalARN.stateMachine(name), type: "STANDARD", roleArn: role,
+                currentVersionId: version.id ?? 0, creationDate: now.timeIntervalSince1970, updateDate: now.timeIntervalSince1970)
+            try record.insert(db)
+            return record
+        }
+        return ["stateMachineArn": .string(record.arn), "creationDate": .number(record.creationDate)]
+    }
+
+    public func updateStateMachine(reference: String, definition: String?, roleArn: String?) async throws -> JSONValue {
+        let name = try LocalARN.stateMachineName(from: reference)
+        if let definition { _ = try Self.validatedDefinition(definition) }
+        let updated = try await transact { db, now, _ -> Double in
+            guard var record = try StateMachineRecord.fetchOne(db, key: name) else { throw Self.noSuchStateMachine(name) }
+            if let definition {
+                let current = try StateMachineVersionRecord.fetchOne(db, key: record.currentVersionId)
+                if current?.definition != definition {
+                    var version = StateMachineVersionRecord(stateMachineName: name, definition: definition, createdAt: now.timeIntervalSince1970)
+                    try version.insert(db)
+                    record.currentVersionId = version.id ?? record.currentVersionId
+                }
+            }
+            if let roleArn { record.roleArn = roleArn }
+            record.updateDate = now.timeIntervalSince1970
+            try record.update(db)
+            return record.updateDate
+        }
+        return ["updateDate": .number(updated)]
+    }
+
+    public func describeStateMachine(reference: String) async throws -> JSONValue {
+        let name = try LocalARN.stateMachineName(from: reference)
+        return try await read { db in
+            guard let record = try StateMachineRecord.fetchOne(db, key: name),
+                let version = try StateMachineVersionRecord.fetchOne(db, key: record.currentVersionId)
+            else { throw Self.noSuchStateMachine(name) }
+            return [
+                "stateMachineArn": .string(record.arn), "name": .string(record.name), "status": "ACTIVE",
+                "definition": .string(version.definition), "roleArn": .string(record.roleArn), "type": .string(record.type),
+                "creationDate": .number(record.creationDate),
+                "loggingConfiguration": ["level": "OFF", "includeExecutionData": false],
+                "tracingConfiguration": ["enabled": false],
+            ]
+        }
+    }
+
+    public func listStateMachines(maxResults: Int?, nextToken: String?) async throws -> JSONValue {
+        let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
+        return try await read { db in
+            let records = try StateMachineRecord.order(Column("name")).limit(page.limit + 1, offset: page.offset).fetchAll(db)
+            var json: [String: JSONValue] = [
+                "stateMachines": .array(records.prefix(page.limit).map { record in
+                    ["stateMachineArn": .string(record.arn), "name": .string(record.name), "type": .string(record.type),
+                     "creationDate": .number(record.creationDate)]
+                })
+            ]
+            if records.count > page.limit { json["nextToken"] = .string(page.next) }
+            return .object(json)
+        }
+    }
+
+    public func deleteStateMachine(reference: String) async throws {
+        let name = try LocalARN.stateMachineName(from: reference)
+        try await transact { db, _, _ in
+            // Running executions keep their definition version; they run to their end.
+            _ = try StateMachineRecord.deleteOne(db, key: name)
+        }
+    }
+
+    static func noSuchStateMachine(_ name: String) -> APIError {
+        APIError("StateMachineDoesNotExist", "State Machine Does Not Exist: '\(LocalARN.stateMachine(name))'")
+    }
+}
+
+/// `maxResults` / `nextToken` as the List actions take them; the token is an opaque offset.
+struct Pagination: Sendable {
+    let limit: Int
+    let offset: Int
+
+    init(maxResults: Int?, nextToken: String?, defaultLimit: Int = 100, maximum: Int = 1000) throws(APIError) {
+        let requested = maxResults ?? 0
+        guard requested >= 0, requested <= maximum else {
+            throw APIError.validation("maxResults must be between 0 and \(maximum)")
+        }
+        limit = requested == 0 ? defaultLimit : requested
+        if let nextToken {
+            guard let data = Data(base64Encoded: nextToken), let text = String(data: data, encoding: .utf8),
+                text.hasPrefix("offset:"), let value = Int(text.dropFirst("offset:".count)), value >= 0
+            else { throw APIError("InvalidToken", "Invalid Token: the nextToken '\(nextToken)' was not issued by this server") }
+            offset = value
+        } else {
+            offset = 0
+        }
+    }
+
+    var next: String { Data("offset:\(offset + limit)".utf8).base64EncodedString() }
+}

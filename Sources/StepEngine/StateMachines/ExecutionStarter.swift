@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+import JSON
+import StepAPI
+import StepStore
+
+/// Starts executions: from StartExecution, from a `states:startExecution` task, from a rule.
+enum ExecutionStarter {
+    struct Started {
+        let execution: ExecutionRecord
+        /// False when StartExecution was repeated with the same name and input (AWS answers
+        /// it with the running execution, idempotently).
+        let isNew: Bool
+    }
+
+    static func start(
+        stateMachine reference: String, name: String?, input: JSONValue, startedByUid: Int64?, parentExecutionArn: String?,
+        db: Database, now: Date, effects: inout TransitionEffects
+    ) throws -> Started {
+        let stateMachineName = try LocalARN.stateMachineName(from: reference)
+        guard let stateMachine = try StateMachineRecord.fetchOne(db, key: stateMachineName) else {
+            throw APIError("StateMachineDoesNotExist", "State Machine Does Not Exist: '\(LocalARN.stateMachine(stateMachineName))'")
+        }
+        let executionName = name ?? UUID().uuidString.lowercased()
+        try ResourceName.validate(executionName, what: "execution name")
+        let inputText = input.serialized()
+        if inputText.utf8.count > Limits.maximumPayloadBytes {
+            throw APIError(
+                "InvalidExecutionInput",
+                "Invalid Execution Input: the input is \(inputText.utf8.count) bytes, more than the limit of \(Limits.maximumPayloadBytes) bytes")
+        }
+        let arn = LocalARN.execution(stateMachine: stateMachineName, name: executionName)
+        if let existing = try ExecutionRecord.filter(Column("arn") == arn).fetchOne(db) {
+            if existing.status == "RUNNING", existing.input == inputText {
+                return Started(execution: existing, isNew: false)
+            }
+            throw APIError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")
+        }
+        guard let version = try StateMachineVersionRecord.fetchOne(db, key: stateMachine.currentVersionId),
+            case .object(let definition)? = try? JSONValue(parsing: version.definition),
+            let startAt = definition["StartAt"]?.stringValue
+        else {
+            throw APIError.internalFailure("the definition of '\(stateMachineName)' is missing or unreadable")
+        }
+        var execution = ExecutionRecord(
+            arn: arn, name: executionName, stateMachineName: stateMachineName, versionId: stateMachine.currentVersionId,
+            input: inputText, startDate: now.timeIntervalSince1970, startedByUid: startedByUid,
+            parentExecutionArn: parentExecutionArn, startAt: startAt)
+        try execution.insert(db)
+        var started = HistoryWriter.payload("input", input)
+        started["roleArn"] = .string(stateMachine.roleArn)
+        try HistoryWriter.append(.executionStarted, details: .object(started), to: &execution, at: now, in: db)
+        try execution.update(db)
+        if let id = execution.id { effects.readyExecutions.append(id) }
+        return Started(execution: execution, isNew: true)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import JSON
+import StepAPI
+import StepStore
+
+/// An answer to a task token: SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat, from
+/// the API or from a workflow's own `aws-sdk:sfn` task. Resolving it and readying the
+/// waiting execution happen in the caller's transaction.
+enum TaskAnswer: Sendable {
+    case success(output: JSONValue)
+    case failure(error: String, cause: String)
+    case heartbeat
+
+    func deliver(token: String, db: Database, now: Date, effects: inout TransitionEffects) throws {
+        guard TaskTokens.isWellFormed(token) else {
+            throw APIError("InvalidToken", "Invalid Token: 'Provided task token is malformed'")
+        }
+        guard var record = try TaskTokenRecord.fetchOne(db, key: token) else {
+            throw APIError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'")
+        }
+        guard record.resolvedAt == nil,
+            var execution = try ExecutionRecord.fetchOne(db, key: record.executionId),
+            execution.status == "RUNNING", execution.phase == .awaitingToken, execution.currentState == record.stateName
+        else {
+            throw APIError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
+        }
+        let resourceMembers: [String: JSONValue] = ["resourceType": .string(record.resourceType), "resource": .string(record.resource)]
+        let resume: ResumeValue
+        switch self {
+        case .heartbeat:
+            return
+        case .success(let output):
+            try HistoryWriter.append(
+                .taskSucceeded, details: .object(resourceMembers.merging(HistoryWriter.payload("output", output)) { $1 }),
+                to: &execution, at: now, in: db)
+            resume = .taskSucceeded(output: output)
+        case .failure(let error, let cause):
+            try HistoryWriter.append(
+                .taskFailed, details: .object(resourceMembers.merging(["error": .string(error), "cause": .string(cause)]) { $1 }),
+                to: &execution, at: now, in: db)
+            resume = .taskFailed(error: error, cause: cause)
+        }
+        record.resolvedAt = now.timeIntervalSince1970
+        try record.update(db)
+        execution.phase = .resume
+        execution.resumeValue = resume.text
+        try execution.update(db)
+        try db.execute(sql: "DELETE FROM timer WHERE executionId = ? AND kind = 'taskTimeout'", arguments: [record.executionId])
+        effects.readyExecutions.append(record.executionId)
+    }
+
+    /// Reads SendTaskSuccess's `output`: a string holding JSON, within the payload limit.
+    static func parseOutput(_ text: String) throws(APIError) -> JSONValue {
+        if text.utf8.count > Limits.maximumPayloadBytes {
+            throw APIError("InvalidOutput", "Invalid Output: the output is larger than \(Limits.maximumPayloadBytes) bytes")
+        }
+        do {
+            return try JSONValue(parsing: text)
+        } catch {
+            throw APIError("InvalidOutput", "Invalid Output: 'Provided output is not valid JSON: \(error.message)'")
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import GRDB
+
+/// A task token handed out by a `.waitForTaskToken` task; answered once, then kept resolved
+/// so that a late answer gets `TaskTimedOut` rather than `TaskDoesNotExist`.
+public struct TaskTokenRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "taskToken"
+    public var token: String
+    public var executionId: Int64
+    public var stateName: String
+    public var resourceType: String
+    public var resource: String
+    public var createdAt: Double
+    public var resolvedAt: Double?
+
+    public init(token: String, executionId: Int64, stateName: String, resourceType: String, resource: String, createdAt: Double) {
+        self.token = token
+        self.executionId = executionId
+        self.stateName = stateName
+        self.resourceType = resourceType
+        self.resource = resource
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,21 @@
+import GRDB
+
+/// A moment an execution waits for: the end of a Wait state, a task's time limit.
+public struct TimerRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "timer"
+
+    public enum Kind: String, Codable, Sendable {
+        case wait
+        case taskTimeout
+    }
+
+    public var executionId: Int64
+    public var kind: Kind
+    public var dueAt: Double
+
+    public init(executionId: Int64, kind: Kind, dueAt: Double) {
+        self.executionId = executionId
+        self.kind = kind
+        self.dueAt = dueAt
+    }
+}

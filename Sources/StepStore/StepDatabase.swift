@@ -1,0 +1,27 @@
+import Foundation
+import GRDB
+
+/// The daemon's SQLite file: WAL, one writer, durable commits.
+public enum StepDatabase {
+    /// Opens (creating when missing) the database at `path` and applies every migration.
+    ///
+    /// Commits use `synchronous=FULL`: a transition the API has acknowledged survives a power cut.
+    public static func open(path: String) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try StepMigrations.migrator.migrate(pool)
+        return pool
+    }
+
+    /// An in-memory database with the same schema, for unit tests.
+    public static func openInMemory() throws -> DatabaseQueue {
+        let queue = try DatabaseQueue()
+        try StepMigrations.migrator.migrate(queue)
+        return queue
+    }
+}

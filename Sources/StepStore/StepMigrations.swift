@@ -1,0 +1,141 @@
+import GRDB
+
+/// The schema's history. Append-only: a released migration is never edited, only followed
+/// by another. Table and column names are strings here because migrations describe the past.
+public enum StepMigrations {
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: state machines, executions, history, tokens, timers, rules, events, jobs, tables") { db in
+            try db.execute(sql: """
+                CREATE TABLE stateMachine (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    arn TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL DEFAULT 'STANDARD',
+                    roleArn TEXT NOT NULL,
+                    currentVersionId INTEGER NOT NULL,
+                    creationDate REAL NOT NULL,
+                    updateDate REAL NOT NULL
+                );
+                -- Every definition a state machine ever had: an execution runs the one it started with.
+                CREATE TABLE stateMachineVersion (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    stateMachineName TEXT NOT NULL,
+                    definition TEXT NOT NULL,
+                    createdAt REAL NOT NULL
+                );
+                CREATE TABLE execution (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    arn TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    stateMachineName TEXT NOT NULL,
+                    versionId INTEGER NOT NULL REFERENCES stateMachineVersion(id),
+                    status TEXT NOT NULL,
+                    input TEXT NOT NULL,
+                    output TEXT,
+                    error TEXT,
+                    cause TEXT,
+                    startDate REAL NOT NULL,
+                    stopDate REAL,
+                    startedByUid INTEGER,
+                    parentExecutionArn TEXT,
+                    -- The cursor: where the execution stands and what it waits for.
+                    currentState TEXT,
+                    stateInput TEXT,
+                    stateEnteredDate REAL,
+                    phase TEXT NOT NULL,
+                    resumeValue TEXT,
+                    retryCounts TEXT,
+                    lastEventId INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX executionByStateMachine ON execution(stateMachineName, id);
+                CREATE INDEX executionReady ON execution(phase) WHERE phase IN ('enter', 'resume');
+                CREATE TABLE historyEvent (
+                    executionId INTEGER NOT NULL REFERENCES execution(id) ON DELETE CASCADE,
+                    id INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    timestamp REAL NOT NULL,
+                    previousEventId INTEGER NOT NULL,
+                    details TEXT,
+                    PRIMARY KEY (executionId, id)
+                ) WITHOUT ROWID;
+                CREATE TABLE taskToken (
+                    token TEXT PRIMARY KEY NOT NULL,
+                    executionId INTEGER NOT NULL REFERENCES execution(id) ON DELETE CASCADE,
+                    stateName TEXT NOT NULL,
+                    resourceType TEXT NOT NULL,
+                    resource TEXT NOT NULL,
+                    createdAt REAL NOT NULL,
+                    resolvedAt REAL
+                );
+                CREATE INDEX taskTokenByExecution ON taskToken(executionId);
+                CREATE TABLE timer (
+                    executionId INTEGER NOT NULL REFERENCES execution(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    dueAt REAL NOT NULL,
+                    PRIMARY KEY (executionId, kind)
+                ) WITHOUT ROWID;
+                CREATE INDEX timerByDue ON timer(dueAt);
+                CREATE TABLE rule (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    arn TEXT NOT NULL UNIQUE,
+                    eventPattern TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    description TEXT,
+                    createdAt REAL NOT NULL
+                );
+                CREATE TABLE ruleTarget (
+                    ruleName TEXT NOT NULL REFERENCES rule(name) ON DELETE CASCADE,
+                    id TEXT NOT NULL,
+                    arn TEXT NOT NULL,
+                    input TEXT,
+                    inputPath TEXT,
+                    PRIMARY KEY (ruleName, id)
+                );
+                CREATE TABLE receivedEvent (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    receivedAt REAL NOT NULL,
+                    envelope TEXT NOT NULL,
+                    matchedRules INTEGER NOT NULL
+                );
+                CREATE TABLE jobDefinition (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    command TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    workingDirectory TEXT,
+                    timeoutSeconds INTEGER,
+                    updatedAt REAL NOT NULL
+                );
+                -- A job is an intent first (status 'pending'), recorded in the transition that asks
+                -- for it; the daemon spawns it after the commit and records the pid.
+                CREATE TABLE job (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    jobName TEXT NOT NULL,
+                    executionArn TEXT NOT NULL,
+                    stateName TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    pid INTEGER,
+                    pidStartTime INTEGER,
+                    createdAt REAL NOT NULL,
+                    startedAt REAL,
+                    endedAt REAL,
+                    exitDescription TEXT,
+                    reported INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX jobByStatus ON job(status) WHERE status IN ('pending', 'running');
+                CREATE TABLE localTable (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    keySchema TEXT NOT NULL,
+                    attributeDefinitions TEXT NOT NULL,
+                    createdAt REAL NOT NULL
+                );
+                CREATE TABLE localItem (
+                    tableName TEXT NOT NULL REFERENCES localTable(name) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    PRIMARY KEY (tableName, key)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}
