@@ -95,6 +95,40 @@ struct ServerLifecycleTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    @Test func cancellingWithConnectionsNotYetServedClosesThem() async throws {
+        // Connections still queued in the listener when its task is cancelled are closed,
+        // not dropped (a dropped NIOAsyncChannel would trap).
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/stepd.sock"
+        let server = APIServer(socketPath: path, handler: TestHandler(), logger: quietLogger)
+        let run = Task { try await server.run() }
+        try await server.waitUntilListening()
+        let connections = try await withThrowingTaskGroup(of: NIOAsyncChannel<ByteBuffer, ByteBuffer>.self) { group in
+            for _ in 0..<32 {
+                group.addTask {
+                    try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                        .connect(unixDomainSocketPath: path) { channel in
+                            channel.eventLoop.makeCompletedFuture {
+                                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                            }
+                        }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        run.cancel()
+        _ = await run.result
+        // Each ends: closed by the server, or reset if the listener closed before accepting it.
+        for connection in connections {
+            let received = try? await connection.executeThenClose { inbound, _ in
+                var iterator = inbound.makeAsyncIterator()
+                do { return try await iterator.next() } catch { return nil }
+            }
+            #expect(received == nil)
+        }
+    }
+
     @Test func aStaleSocketFileIsReplaced() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
