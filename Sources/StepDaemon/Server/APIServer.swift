@@ -109,17 +109,24 @@ public final class APIServer: Service, Sendable {
         logger.info("API server listening", metadata: ["socket": "\(listenerDescription)"])
         listening.succeed()
 
+        // Cancellation quiesces too: accepted connections the loop never picked up are then
+        // closed by their HTTP handler instead of lingering.
         try await withGracefulShutdownHandler {
-            try await serverChannel.executeThenClose { connections in
-                await withDiscardingTaskGroup { group in
-                    do {
-                        for try await connection in connections {
-                            group.addTask { await self.serve(connection) }
+            try await withTaskCancellationHandler {
+                try await serverChannel.executeThenClose { connections in
+                    await withDiscardingTaskGroup { group in
+                        do {
+                            for try await connection in connections {
+                                group.addTask { await self.serve(connection) }
+                            }
+                        } catch {
+                            self.logger.error(
+                                "API server stopped accepting connections", metadata: ["error": "\(error)"])
                         }
-                    } catch {
-                        self.logger.error("API server stopped accepting connections", metadata: ["error": "\(error)"])
                     }
                 }
+            } onCancel: {
+                quiesce.initiateShutdown(promise: nil)
             }
         } onGracefulShutdown: {
             quiesce.initiateShutdown(promise: nil)
@@ -147,6 +154,8 @@ public final class APIServer: Service, Sendable {
                 }
             }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // Nothing is read before `serve(_:)` wraps the channel (see `Connection`).
+            //.childChannelOption(.autoRead, value: false)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
             Self.makeConnection(on: channel)
         }
@@ -167,20 +176,42 @@ public final class APIServer: Service, Sendable {
         }
     }
 
-    /// One accepted connection, set up on its event loop: the HTTP pipeline and who is calling.
+    /// One accepted connection: its HTTP pipeline set up, its peer known, what it receives
+    /// held by a ``HoldInboundHandler``.
+    ///
+    /// It travels through the listener's stream as a plain `Channel`, and becomes a
+    /// `NIOAsyncChannel` only in the task that serves it. A `NIOAsyncChannel` dropped unserved
+    /// (as the listener's stream drops what it holds when its task is cancelled) traps in
+    /// debug builds (swift-nio issue 2813); a plain channel is closed by the quiescing that
+    /// shutdown and cancellation start.
     struct Connection: Sendable {
-        let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+        let channel: any Channel
         let peer: PeerCredentials?
     }
 
     private static func makeConnection(on channel: any Channel) -> EventLoopFuture<Connection> {
         channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-            return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                wrappingChannelSynchronously: channel)
-        }.flatMap { asyncChannel in
-            PeerCredentials.read(from: channel).map { Connection(channel: asyncChannel, peer: $0) }
+            // Malformed HTTP is answered by `serve(_:)`, in AWS's shape, not by NIO's error handler.
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
+            try channel.pipeline.syncOperations.addHandler(HoldInboundHandler(), name: HoldInboundHandler.name)
+        }.flatMap {
+            PeerCredentials.read(from: channel).map { Connection(channel: channel, peer: $0) }
         }
+    }
+
+    /// Wraps the connection for async use and lets what was held flow into it, on its event loop.
+    private static func activate(
+        _ connection: Connection
+    ) async throws -> NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart> {
+        let channel = connection.channel
+        return try await channel.eventLoop.submit {
+            // A connection closed before its turn: nothing to serve, nothing would end the stream.
+            guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
+            let asyncChannel = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                wrappingChannelSynchronously: channel)
+            channel.pipeline.syncOperations.removeHandler(name: HoldInboundHandler.name, promise: nil)
+            return asyncChannel
+        }.get()
     }
 
     // MARK: Serving
@@ -192,26 +223,42 @@ public final class APIServer: Service, Sendable {
         if let peer = connection.peer {
             logger[metadataKey: "peer"] = "\(peer)"
         }
+        let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
         do {
-            try await connection.channel.executeThenClose { requests, responses in
+            channel = try await Self.activate(connection)
+        } catch {
+            logger.debug("API connection could not be set up", metadata: ["error": "\(error)"])
+            try? await connection.channel.close()
+            return
+        }
+        do {
+            try await channel.executeThenClose { requests, responses in
                 var assembler = RequestAssembler(maximumBodySize: maximumBodySize)
-                for try await part in requests {
-                    switch assembler.receive(part) {
-                    case .none:
-                        break
-                    case .sendContinue(let version):
-                        try await responses.write(.head(HTTPResponseHead(version: version, status: .continue)))
-                    case .rejectTooLarge(let head):
-                        logger.notice("request body over the limit", metadata: ["limit": "\(maximumBodySize)"])
-                        try await respond(
-                            .failure(.requestTooLarge(limit: maximumBodySize)), to: head, keepAlive: false,
-                            on: responses)
-                        return
-                    case .complete(let head, let body):
-                        let outcome = await answer(head: head, body: body, peer: connection.peer, logger: logger)
-                        try await respond(outcome, to: head, keepAlive: head.isKeepAlive, on: responses)
-                        if !head.isKeepAlive { return }
+                do {
+                    for try await part in requests {
+                        switch assembler.receive(part) {
+                        case .none:
+                            break
+                        case .sendContinue(let version):
+                            try await responses.write(.head(HTTPResponseHead(version: version, status: .continue)))
+                        case .rejectTooLarge(let head):
+                            logger.notice("request body over the limit", metadata: ["limit": "\(maximumBodySize)"])
+                            try await respond(
+                                .failure(.requestTooLarge(limit: maximumBodySize)), to: head, keepAlive: false,
+                                on: responses)
+                            return
+                        case .complete(let head, let body):
+                            let outcome = await answer(head: head, body: body, peer: connection.peer, logger: logger)
+                            try await respond(outcome, to: head, keepAlive: head.isKeepAlive, on: responses)
+                            if !head.isKeepAlive { return }
+                        }
                     }
+                } catch let error as HTTPParserError {
+                    // The decoder delivers its error only between responses, so one can still be sent.
+                    logger.debug("malformed HTTP request", metadata: ["error": "\(error)"])
+                    try await respond(
+                        .failure(.malformedRequest("malformed HTTP request: \(error)")), to: nil, keepAlive: false,
+                        on: responses)
                 }
             }
         } catch {
@@ -242,13 +289,13 @@ public final class APIServer: Service, Sendable {
     }
 
     private func respond(
-        _ outcome: Result<JSONValue, APIError>, to head: HTTPRequestHead, keepAlive: Bool,
+        _ outcome: Result<JSONValue, APIError>, to head: HTTPRequestHead?, keepAlive: Bool,
         on responses: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws {
         let (responseHead, body) = AWSJSONProtocol.response(
             for: outcome, requestID: UUID().uuidString.lowercased(),
             contentType: AWSJSONProtocol.responseContentType(for: head),
-            version: head.version, keepAlive: keepAlive)
+            version: head?.version ?? .http1_1, keepAlive: keepAlive)
         try await responses.write(contentsOf: [.head(responseHead), .body(.byteBuffer(body)), .end(nil)])
     }
 }
