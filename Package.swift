@@ -102,6 +102,16 @@ let package = Package(
             name: "JobsTests",
             dependencies: ["StepDaemon", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "JSON", "StepAPI", "StepDaemon", "StepClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(name: "ExampleFlowTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
