@@ -182,8 +182,9 @@ public actor Engine {
         armedDue = nil
         timerTask = nil
         do {
+            let definitions = self.definitions
             try await transact { db, now, effects in
-                try TimerFiring.fireDue(db: db, now: now, effects: &effects)
+                try TimerFiring.fireDue(db: db, now: now, definitions: definitions, effects: &effects)
             }
         } catch {
             logger.error("due timers could not be fired", metadata: ["error": "\(error)"])

@@ -108,8 +108,7 @@ struct ExecutionStepper {
             try exitState(&execution, .succeedStateExited, name: stateName, output: output, transition: .end)
 
         case .fail(let fail):
-            let error = try fail.errorPath.map { try $0.value(in: input).stringValue ?? "" } ?? fail.error
-            let cause = try fail.causePath.map { try $0.value(in: input).stringValue ?? "" } ?? fail.cause
+            let (error, cause) = try fail.errorAndCause(input: input, context: context)
             try endExecution(&execution, status: "FAILED", output: nil, error: error, cause: cause)
 
         case .task(let task):
@@ -133,26 +132,32 @@ struct ExecutionStepper {
     }
 
     private mutating func attemptTask(_ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue) throws {
-        let prepared: Result<(TaskResource, String?, JSONValue), StatesError> = Result { () throws(StatesError) in
+        let prepared: Result<PreparedTask, StatesError> = Result { () throws(StatesError) in
             let resource = try TaskResource(task.resource)
             let token = resource.pattern == .waitForTaskToken ? TaskTokens.newToken() : nil
             let context = contextObject(execution, stateName: stateName, taskToken: token)
             let parameters = try DataFlow.effectiveInput(
                 stateInput: input, inputPath: task.inputPath, parameters: task.parameters, context: context)
-            return (resource, token, parameters)
+            return PreparedTask(
+                resource: resource, token: token, parameters: parameters,
+                timeoutSeconds: try task.resolvedTimeoutSeconds(input: input, context: context),
+                heartbeatSeconds: try task.resolvedHeartbeatSeconds(input: input, context: context))
         }
-        guard case .success(let (resource, token, parameters)) = prepared else {
+        guard case .success(let ready) = prepared else {
             if case .failure(let error) = prepared {
                 try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: error)
             }
             return
         }
+        let resource = ready.resource
+        let token = ready.token
+        let parameters = ready.parameters
         var scheduled: [String: JSONValue] = [
             "resourceType": .string(resource.resourceType), "resource": .string(resource.resource),
             "region": .string(LocalARN.region), "parameters": .string(parameters.serialized()),
         ]
-        if let timeout = task.timeoutSeconds { scheduled["timeoutInSeconds"] = .number(Double(timeout)) }
-        if let heartbeat = task.heartbeatSeconds { scheduled["heartbeatInSeconds"] = .number(Double(heartbeat)) }
+        if let timeout = ready.timeoutSeconds { scheduled["timeoutInSeconds"] = .number(Double(timeout)) }
+        if let heartbeat = ready.heartbeatSeconds { scheduled["heartbeatInSeconds"] = .number(Double(heartbeat)) }
         try append(.taskScheduled, scheduled, &execution)
         let resourceMembers: [String: JSONValue] = ["resourceType": .string(resource.resourceType), "resource": .string(resource.resource)]
         try append(.taskStarted, resourceMembers, &execution)
@@ -179,8 +184,12 @@ struct ExecutionStepper {
                 resource: resource.resource, createdAt: now.timeIntervalSince1970
             ).insert(db)
             execution.phase = .awaitingToken
-            if let timeout = task.timeoutSeconds {
+            if let timeout = ready.timeoutSeconds {
                 try TimerRecord(executionId: executionId, kind: .taskTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).save(db)
+                self.effects.timersChanged = true
+            }
+            if let heartbeat = ready.heartbeatSeconds {
+                try TimerRecord(executionId: executionId, kind: .heartbeatTimeout, dueAt: now.timeIntervalSince1970 + Double(heartbeat)).save(db)
                 self.effects.timersChanged = true
             }
         }
@@ -321,6 +330,15 @@ struct ExecutionStepper {
             taskToken: taskToken
         ).json
     }
+}
+
+/// A task's inputs once its paths, templates and timeouts are resolved.
+private struct PreparedTask {
+    let resource: TaskResource
+    let token: String?
+    let parameters: JSONValue
+    let timeoutSeconds: Int?
+    let heartbeatSeconds: Int?
 }
 
 extension State {

@@ -51,7 +51,13 @@ enum ExecutionStarter {
         started["roleArn"] = .string(stateMachine.roleArn)
         try HistoryWriter.append(.executionStarted, details: .object(started), to: &execution, at: now, in: db)
         try execution.update(db)
-        if let id = execution.id { effects.readyExecutions.append(id) }
+        if let id = execution.id {
+            effects.readyExecutions.append(id)
+            if let timeout = definition["TimeoutSeconds"]?.intValue {
+                try TimerRecord(executionId: id, kind: .executionTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).save(db)
+                effects.timersChanged = true
+            }
+        }
         return Started(execution: execution, isNew: true)
     }
 }

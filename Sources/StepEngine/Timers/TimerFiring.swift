@@ -6,7 +6,7 @@ import StepStore
 
 /// What a due timer does to its execution.
 enum TimerFiring {
-    static func fireDue(db: Database, now: Date, effects: inout TransitionEffects) throws {
+    static func fireDue(db: Database, now: Date, definitions: DefinitionCache, effects: inout TransitionEffects) throws {
         let due = try TimerRecord.filter(Column("dueAt") <= now.timeIntervalSince1970).fetchAll(db)
         for timer in due {
             try timer.delete(db)
@@ -15,21 +15,35 @@ enum TimerFiring {
             case .wait:
                 guard execution.phase == .awaitingTimer else { continue }
                 execution.phase = .resume
-            case .taskTimeout:
+            case .executionTimeout:
+                var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
+                try stepper.endExecution(
+                    &execution, status: "TIMED_OUT", output: nil, error: StatesError.timeout,
+                    cause: "The execution ran longer than the state machine's TimeoutSeconds")
+                effects.merge(stepper.effects)
+                try execution.update(db)
+                continue
+            case .taskTimeout, .heartbeatTimeout:
                 guard execution.phase == .awaitingToken,
                     var token = try TaskTokenRecord
                         .filter(Column("executionId") == timer.executionId && Column("resolvedAt") == nil).fetchOne(db)
                 else { continue }
                 token.resolvedAt = now.timeIntervalSince1970
                 try token.update(db)
-                let cause = "The task did not complete within its TimeoutSeconds"
+                let error = timer.kind == .taskTimeout ? StatesError.timeout : StatesError.heartbeatTimeout
+                let cause = timer.kind == .taskTimeout
+                    ? "The task did not complete within its TimeoutSeconds"
+                    : "No heartbeat arrived within the task's HeartbeatSeconds"
                 try HistoryWriter.append(
                     .taskTimedOut,
                     details: ["resourceType": .string(token.resourceType), "resource": .string(token.resource),
-                              "error": .string(StatesError.timeout), "cause": .string(cause)],
+                              "error": .string(error), "cause": .string(cause)],
                     to: &execution, at: now, in: db)
+                try db.execute(
+                    sql: "DELETE FROM timer WHERE executionId = ? AND kind IN ('taskTimeout', 'heartbeatTimeout')",
+                    arguments: [timer.executionId])
                 execution.phase = .resume
-                execution.resumeValue = ResumeValue.taskFailed(error: StatesError.timeout, cause: cause).text
+                execution.resumeValue = ResumeValue.taskFailed(error: error, cause: cause).text
             }
             try execution.update(db)
             if let id = execution.id { effects.readyExecutions.append(id) }

@@ -29,6 +29,7 @@ enum TaskAnswer: Sendable {
         let resume: ResumeValue
         switch self {
         case .heartbeat:
+            try Self.pushHeartbeatDeadline(executionId: record.executionId, db: db, now: now, effects: &effects)
             return
         case .success(let output):
             try HistoryWriter.append(
@@ -46,8 +47,23 @@ enum TaskAnswer: Sendable {
         execution.phase = .resume
         execution.resumeValue = resume.text
         try execution.update(db)
-        try db.execute(sql: "DELETE FROM timer WHERE executionId = ? AND kind = 'taskTimeout'", arguments: [record.executionId])
+        try db.execute(
+            sql: "DELETE FROM timer WHERE executionId = ? AND kind IN ('taskTimeout', 'heartbeatTimeout')", arguments: [record.executionId])
         effects.readyExecutions.append(record.executionId)
+    }
+
+    /// A heartbeat restarts the `HeartbeatSeconds` clock of the waiting task. The interval is
+    /// the one its `TaskScheduled` event recorded (it may have come from `HeartbeatSecondsPath`).
+    private static func pushHeartbeatDeadline(executionId: Int64, db: Database, now: Date, effects: inout TransitionEffects) throws {
+        guard try TimerRecord.fetchOne(db, key: ["executionId": executionId, "kind": TimerRecord.Kind.heartbeatTimeout.rawValue]) != nil,
+            let scheduled = try String.fetchOne(
+                db,
+                sql: "SELECT details FROM historyEvent WHERE executionId = ? AND type = 'TaskScheduled' ORDER BY id DESC LIMIT 1",
+                arguments: [executionId]),
+            let seconds = (try? JSONValue(parsing: scheduled))?["taskScheduledEventDetails"]?["heartbeatInSeconds"]?.numberValue
+        else { return }
+        try TimerRecord(executionId: executionId, kind: .heartbeatTimeout, dueAt: now.timeIntervalSince1970 + seconds).save(db)
+        effects.timersChanged = true
     }
 
     /// Reads SendTaskSuccess's `output`: a string holding JSON, within the payload limit.

@@ -5,8 +5,14 @@ public struct TimerRecord: Codable, Sendable, FetchableRecord, PersistableRecord
     public static let databaseTableName = "timer"
 
     public enum Kind: String, Codable, Sendable {
+        /// The end of a Wait state, or the delay before a retry.
         case wait
+        /// A waiting task's `TimeoutSeconds`.
         case taskTimeout
+        /// A waiting task's `HeartbeatSeconds`: pushed back by every SendTaskHeartbeat.
+        case heartbeatTimeout
+        /// The state machine's `TimeoutSeconds`.
+        case executionTimeout
     }
 
     public var executionId: Int64
