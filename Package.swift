@@ -21,11 +21,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // Pure modules: no I/O, no other project target but the JSON value type.
+        // Pure modules: no I/O, no other project target but the JSON value type (swift-crypto for States.Hash).
         .target(name: "JSON", swiftSettings: strictSettings),
-        .target(name: "StatesLanguage", dependencies: ["JSON"], swiftSettings: strictSettings),
+        .target(
+            name: "StatesLanguage",
+            dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings),
         .target(name: "EventPatterns", dependencies: ["JSON"], swiftSettings: strictSettings),
 
         .target(
