@@ -36,9 +36,10 @@ struct StepdCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         var clientEnvironment = environment
         clientEnvironment["STEPD_SOCKET"] = nil
+        // Absolute paths: jobs run in other working directories and get the spool's path.
         let options = Daemon.Options(
-            stateDirectory: stateDir ?? DaemonPaths.defaultStateDirectory(environment: environment, isRoot: isRoot),
-            socketPath: socket ?? StepClient.defaultSocketPath(environment: clientEnvironment, isRoot: isRoot),
+            stateDirectory: absolute(stateDir ?? DaemonPaths.defaultStateDirectory(environment: environment, isRoot: isRoot)),
+            socketPath: absolute(socket ?? StepClient.defaultSocketPath(environment: clientEnvironment, isRoot: isRoot)),
             binDirectory: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path)
         do {
             try await Daemon(options: options, logger: logger).run()
@@ -46,5 +47,9 @@ struct StepdCommand: AsyncParsableCommand {
             logger.critical("stepd stopped on an error", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
+    }
+
+    private func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }

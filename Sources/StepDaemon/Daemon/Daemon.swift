@@ -110,6 +110,8 @@ struct ReadinessReporter: Service {
                 "socket": "\(socketPath)", "readyExecutions": "\(recovery.readyExecutions)",
                 "waitingOnTokens": "\(recovery.executionsWaitingOnTokens)",
             ])
+        SystemdNotifier.ready(status: "\(recovery.executionsWaitingOnTokens) executions waiting on task tokens")
         try await gracefulShutdown()
+        SystemdNotifier.stopping()
     }
 }
