@@ -166,7 +166,7 @@ struct ExampleFlowTests {
         #expect(try JSONValue(parsing: Data(contentsOf: URL(fileURLWithPath: scratch.output + "/a.json")))
             == [["greeting": 1, "y": true], [:]])
         #expect(try JSONValue(parsing: Data(contentsOf: URL(fileURLWithPath: scratch.output + "/b.json")))
-            == ["greeting": nil])
+            == ["greeting": .null])
         let detail = try #require(try scratch.event()["detail"])
         #expect(detail["num-of-records-processed"] == "3")
         #expect(detail["flow-name"] == "named")

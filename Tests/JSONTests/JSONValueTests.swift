@@ -9,7 +9,7 @@ import Testing
         ("1", .number(1)),
         ("-2.5", .number(-2.5)),
         ("\"a\\\"b\"", .string("a\"b")),
-        ("[1,\"x\",null]", .array([1, "x", nil])),
+        ("[1,\"x\",null]", .array([1, "x", .null])),
         ("{\"b\":1,\"a\":{\"c\":[]}}", .object(["a": ["c": []], "b": 1])),
     ])
     func parses(text: String, expected: JSONValue) throws {
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (JSONValue.object(["b": 1, "a": [true, nil]]), "{\"a\":[true,null],\"b\":1}"),
+        (JSONValue.object(["b": 1, "a": [true, .null]]), "{\"a\":[true,null],\"b\":1}"),
         (.number(3), "3"),
         (.number(0.25), "0.25"),
         (.number(-1e20), "-1e+20"),
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func roundTripsThroughText() throws {
-        let value: JSONValue = ["name": "x", "list": [1, 2.5, "three", ["deep": true]], "none": nil]
+        let value: JSONValue = ["name": "x", "list": [1, 2.5, "three", ["deep": true]], "none": .null]
         #expect(try JSONValue(parsing: value.serialized()) == value)
         #expect(try JSONValue(parsing: value.prettyPrinted()) == value)
     }

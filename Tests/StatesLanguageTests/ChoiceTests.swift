@@ -100,7 +100,7 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
         let state = try choiceState([.object(members)], default: "No")
         let input: JSONValue = [
             "s": "abc", "same": "abc", "file": "log-2024.txt", "star": "a*b", "n": 10, "small": 3, "b": true, "f": false,
-            "t": "2016-03-14T01:59:00Z", "later": "2016-03-14T02:00:00Z", "nothing": nil,
+            "t": "2016-03-14T01:59:00Z", "later": "2016-03-14T02:00:00Z", "nothing": .null,
         ]
         #expect(try state.nextState(for: input, context: ["Execution": ["Name": "exec-1"]]) == (expected ? "Yes" : "No"))
     }

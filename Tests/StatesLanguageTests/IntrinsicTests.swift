@@ -13,7 +13,7 @@ private let oneToNine: JSONValue = [1, 2, 3, 4, 5, 6, 7, 8, 9]
         ("States.JsonToString($.unescapedJson)", ["unescapedJson": ["foo": "bar"]], "{\"foo\":\"bar\"}"),
         (
             "States.Array('Foo', 2020, $.someJson, null)", ["someJson": ["random": "abcdefg"]],
-            ["Foo", 2020, ["random": "abcdefg"], nil]
+            ["Foo", 2020, ["random": "abcdefg"], .null]
         ),
         ("States.ArrayPartition($.inputArray,4)", ["inputArray": oneToNine], [[1, 2, 3, 4], [5, 6, 7, 8], [9]]),
         ("States.ArrayContains($.inputArray, $.lookingFor)", ["inputArray": oneToNine, "lookingFor": 5], true),

@@ -52,7 +52,10 @@ public struct Daemon {
         for job in recovery.pendingJobs { await jobs.launch(job) }
         await jobs.adopt(recovery.runningJobs)
 
-        let server = APIServer(socketPath: options.socketPath, handler: APIDispatcher(engine: engine, logger: logger), logger: logger)
+        // Room for a 1 MiB definition with every character escaped, and a little more.
+        let server = APIServer(
+            socketPath: options.socketPath, handler: APIDispatcher(engine: engine, logger: logger), logger: logger,
+            maximumBodySize: 2 * Limits.maximumDefinitionBytes + 65_536)
         let spoolService = SpoolService(watcher: watcher, engine: engine, logger: logger)
         let readiness = ReadinessReporter(server: server, spoolService: spoolService, logger: logger, recovery: recovery, socketPath: options.socketPath)
         let group = ServiceGroup(
