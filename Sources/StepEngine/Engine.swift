@@ -24,6 +24,7 @@ public actor Engine {
     private var armedDue: Double?
     private var jobLauncher: (any JobLauncher)?
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    private var isStopping = false
 
     public init(database: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
@@ -139,11 +140,28 @@ public actor Engine {
             }
             return id
         }
+        if isStopping { throw Self.stoppingError }
         await withCheckedContinuation { continuation in
             waiters[id, default: []].append(continuation)
             Task { await self.releaseWaitersIfEnded(id) }
         }
-        return try await describeExecution(arn: arn)
+        let description = try await describeExecution(arn: arn)
+        if description["status"]?.stringValue == "RUNNING" { throw Self.stoppingError }
+        return description
+    }
+
+    private static let stoppingError = APIError(
+        "ServiceUnavailable", "stepd is stopping; the execution goes on after it restarts, wait for it again then", httpStatus: 503)
+
+    /// Answers every pending wait (with ServiceUnavailable) so that a graceful shutdown is not
+    /// held up by requests that would wait for executions to end.
+    public func beginShutdown() {
+        isStopping = true
+        for waiter in waiters.values.joined() { waiter.resume() }
+        waiters.removeAll()
+        timerTask?.cancel()
+        timerTask = nil
+        armedDue = nil
     }
 
     private func releaseWaitersIfEnded(_ id: Int64) async {

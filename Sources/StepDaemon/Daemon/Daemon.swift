@@ -57,7 +57,8 @@ public struct Daemon {
             socketPath: options.socketPath, handler: APIDispatcher(engine: engine, logger: logger), logger: logger,
             maximumBodySize: 2 * Limits.maximumDefinitionBytes + 65_536)
         let spoolService = SpoolService(watcher: watcher, engine: engine, logger: logger)
-        let readiness = ReadinessReporter(server: server, spoolService: spoolService, logger: logger, recovery: recovery, socketPath: options.socketPath)
+        let readiness = ReadinessReporter(
+            server: server, engine: engine, logger: logger, recovery: recovery, socketPath: options.socketPath)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: spoolService), .init(service: server), .init(service: readiness)],
@@ -97,10 +98,11 @@ struct SpoolService: Service {
     }
 }
 
-/// Says "ready" once the socket listens (recovery is done before the services start).
+/// Says "ready" once the socket listens (recovery is done before the services start), and
+/// on shutdown releases the requests that wait for executions, before the server drains.
 struct ReadinessReporter: Service {
     let server: APIServer
-    let spoolService: SpoolService
+    let engine: Engine
     let logger: Logger
     let recovery: Recovery
     let socketPath: String
@@ -114,7 +116,8 @@ struct ReadinessReporter: Service {
                 "waitingOnTokens": "\(recovery.executionsWaitingOnTokens)",
             ])
         SystemdNotifier.ready(status: "\(recovery.executionsWaitingOnTokens) executions waiting on task tokens")
-        try await gracefulShutdown()
+        try? await gracefulShutdown()
         SystemdNotifier.stopping()
+        await engine.beginShutdown()
     }
 }
