@@ -115,6 +115,24 @@ import Testing
         #expect(missing?.type == "StateMachineDoesNotExist")
     }
 
+    @Test func unknownAndMalformedExecutionARNs() async throws {
+        let test = try TestEngine()
+        try await test.machine("hello", Self.hello.text)
+        let missing = LocalARN.execution(stateMachine: "hello", name: "never-started")
+        let waited = await apiError { _ = try await test.engine.waitForExecution(arn: missing) }
+        #expect(waited?.type == "ExecutionDoesNotExist")
+        let described = await apiError { _ = try await test.engine.describeExecution(arn: missing) }
+        #expect(described?.type == "ExecutionDoesNotExist")
+        let stopped = await apiError { _ = try await test.engine.stopExecution(arn: missing, error: nil, cause: nil) }
+        #expect(stopped?.type == "ExecutionDoesNotExist")
+        let malformed = await apiError { _ = try await test.engine.describeExecution(arn: "hello:run") }
+        #expect(malformed?.type == "InvalidArn")
+        // An ARN of another region and account names the same local execution.
+        let run = try await test.run("hello", input: ["x": 1])
+        let foreign = run.arn.replacingOccurrences(of: "local:000000000000", with: "us-east-1:123456789012")
+        #expect(try await test.engine.describeExecution(arn: foreign)["executionArn"]?.stringValue == run.arn)
+    }
+
     @Test func listExecutionsFiltersAndPages() async throws {
         let test = try TestEngine()
         try await test.machine("hello", Self.hello.text)
