@@ -1,0 +1,65 @@
+import Foundation
+import JSON
+import StepEngine
+import Testing
+
+/// A restarted daemon (a new Engine on the same file) picks up suspended executions.
+@Suite struct DurabilityTests {
+    @Test func tokenAnsweredAfterRestart() async throws {
+        let first = try await TaskTokenTests.parkingEngine()
+        let (arn, token) = try await TaskTokenTests.park(first)
+        let path = first.path
+
+        let restarted = try TestEngine.open(path: path)
+        let recovery = try await restarted.recover()
+        #expect(recovery.executionsWaitingOnTokens == 1)
+        #expect(recovery.readyExecutions == 0)
+        #expect(try await restarted.describeExecution(arn: arn)["status"] == "RUNNING")
+        try await restarted.sendTask(token: token, answer: .success(output: #"{"after": "restart"}"#))
+        let description = try await restarted.waitForExecution(arn: arn)
+        #expect(description["status"] == "SUCCEEDED")
+        #expect(parsed(description["output"]) == ["id": "job-1", "answer": ["after": "restart"]])
+    }
+
+    /// The first engine's clock runs a day behind, so its own timer would not fire during the
+    /// test: only the restarted engine's re-armed timer can end the Wait.
+    @Test func waitTimerFiresAfterRestart() async throws {
+        let first = try TestEngine(clock: { Date().addingTimeInterval(-86_400) })
+        let definition: JSONValue = [
+            "StartAt": "Pause",
+            "States": ["Pause": ["Type": "Wait", "TimestampPath": "$.until", "Next": "Done"], "Done": ["Type": "Succeed"]],
+        ]
+        try await first.machine("wait", definition.text)
+        let until = Date().addingTimeInterval(2).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+        let arn = try await first.start("wait", input: ["until": .string(until)])
+        await first.engine.waitUntilIdle()
+        #expect(try await first.history(arn).types == ["ExecutionStarted", "WaitStateEntered"])
+
+        let restarted = try TestEngine.open(path: first.path)
+        _ = try await restarted.recover()
+        let description = try await restarted.waitForExecution(arn: arn)
+        #expect(description["status"] == "SUCCEEDED")
+        let events = try await restarted.getExecutionHistory(arn: arn, maxResults: nil, reverseOrder: false, nextToken: nil, includeExecutionData: true)
+        #expect(events["events"]?.arrayValue?.types == [
+            "ExecutionStarted", "WaitStateEntered", "WaitStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded",
+        ])
+    }
+
+    /// A retry waiting on its interval survives a restart too. The first engine's clock is
+    /// frozen a day back, so its own timer never finds the retry due.
+    @Test func retryIntervalAfterRestart() async throws {
+        let frozen = Date().addingTimeInterval(-86_400)
+        let first = try TestEngine(clock: { frozen })
+        try await first.machine("retry", TaskFlowTests.retrying(maxAttempts: 1).text)
+        let arn = try await first.start("retry", input: ["a": 1])
+        await first.engine.waitUntilIdle()
+        #expect(try await first.engine.describeExecution(arn: arn)["status"] == "RUNNING")
+
+        // The restarted engine's clock is right: the retry timer (due a day ago + 1 s) is overdue.
+        let restarted = try TestEngine.open(path: first.path)
+        _ = try await restarted.recover()
+        let description = try await restarted.waitForExecution(arn: arn)
+        #expect(description["status"] == "SUCCEEDED")
+        #expect(parsed(description["output"])?["error"]?["Error"] == "DynamoDB.ResourceNotFoundException")
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import JSON
+import StatesLanguage
+import StepAPI
+import Testing
+
+@testable import StepEngine
+
+@Suite struct LocalARNTests {
+    @Test(arguments: [
+        ("hello", "hello"),
+        ("Hello-World_42", "Hello-World_42"),
+        ("arn:aws:states:local:000000000000:stateMachine:hello", "hello"),
+        ("arn:aws:states:us-east-1:123456789012:stateMachine:hello", "hello"),
+        ("arn:aws:states:eu-west-3:999999999999:stateMachine:call-job", "call-job"),
+    ])
+    func stateMachineNameAcceptsNamesAndARNsOfAnyRegionAndAccount(reference: String, name: String) throws {
+        #expect(try LocalARN.stateMachineName(from: reference) == name)
+    }
+
+    @Test(arguments: [
+        "arn:",
+        "arn:aws:states:us-east-1:123456789012:stateMachine:",
+        "arn:aws:states:us-east-1:123456789012:execution:hello:run1",
+        "arn:aws:lambda:us-east-1:123456789012:function:hello",
+        "arn:aws:states:us-east-1:123456789012:activity:hello",
+        "arn:aws:states:us-east-1:123456789012:stateMachine:hello:v1",
+        "arn:other:states:us-east-1:123456789012:stateMachine:hello",
+    ])
+    func malformedStateMachineARNsAreInvalidArn(reference: String) {
+        #expect(throws: APIError.self) { try LocalARN.stateMachineName(from: reference) }
+        do {
+            _ = try LocalARN.stateMachineName(from: reference)
+        } catch {
+            #expect(error.type == "InvalidArn")
+            #expect(error.message.contains(reference))
+        }
+    }
+
+    @Test(arguments: ["", "has space", "slash/name", "colon:name", "dot.name", "é", String(repeating: "a", count: 81)])
+    func badBareNamesAreInvalidName(reference: String) {
+        do {
+            _ = try LocalARN.stateMachineName(from: reference)
+            Issue.record("'\(reference)' was accepted")
+        } catch {
+            #expect(error.type == "InvalidName")
+        }
+    }
+
+    @Test func localARNsHaveTheLocalRegionAndAccount() {
+        #expect(LocalARN.stateMachine("m") == "arn:aws:states:local:000000000000:stateMachine:m")
+        #expect(LocalARN.execution(stateMachine: "m", name: "e") == "arn:aws:states:local:000000000000:execution:m:e")
+        #expect(LocalARN.rule("r") == "arn:aws:events:local:000000000000:rule/r")
+        #expect(LocalARN.table("t") == "arn:aws:dynamodb:local:000000000000:table/t")
+    }
+
+    @Test(arguments: [
+        ("arn:aws:states:us-east-1:123456789012:execution:m:e", "arn:aws:states:local:000000000000:execution:m:e"),
+        ("arn:aws:states:local:000000000000:execution:m:e", "arn:aws:states:local:000000000000:execution:m:e"),
+    ])
+    func executionARNsAreNormalizedToTheLocalForm(reference: String, local: String) throws {
+        #expect(try LocalARN.normalizedExecution(reference) == local)
+    }
+
+    @Test(arguments: [
+        "m:e", "arn:aws:states:us-east-1:1:stateMachine:m", "arn:aws:states:us-east-1:1:execution:m:",
+        "arn:aws:states:us-east-1:1:execution::e", "arn:aws:states:us-east-1:1:execution:m:e:extra",
+    ])
+    func malformedExecutionARNsAreInvalidArn(reference: String) {
+        do {
+            _ = try LocalARN.normalizedExecution(reference)
+            Issue.record("'\(reference)' was accepted")
+        } catch {
+            #expect(error.type == "InvalidArn")
+        }
+    }
+}
+
+@Suite struct ResourceNameTests {
+    @Test(arguments: ["a", "A", "0", "_", "-", "abc-DEF_123", String(repeating: "x", count: 80)])
+    func validNames(name: String) throws {
+        try ResourceName.validate(name, what: "execution name")
+    }
+
+    @Test(arguments: [
+        "", String(repeating: "x", count: 81), "a b", "a.b", "a:b", "a/b", "a*b", "<a>", "naïve", "tab\there", "a$b",
+    ])
+    func invalidNames(name: String) {
+        do {
+            try ResourceName.validate(name, what: "execution name")
+            Issue.record("'\(name)' was accepted")
+        } catch {
+            #expect(error.type == "InvalidName")
+            #expect(error.message.contains("execution name"))
+        }
+    }
+}
+
+@Suite struct PaginationTests {
+    @Test(arguments: [(nil, 100), (0, 100), (1, 1), (25, 25), (1000, 1000)] as [(Int?, Int)])
+    func limitFromMaxResults(maxResults: Int?, limit: Int) throws {
+        let page = try Pagination(maxResults: maxResults, nextToken: nil)
+        #expect(page.limit == limit)
+        #expect(page.offset == 0)
+    }
+
+    @Test(arguments: [-1, 1001, Int.max])
+    func maxResultsOutOfRangeIsAValidationError(maxResults: Int) {
+        do {
+            _ = try Pagination(maxResults: maxResults, nextToken: nil)
+            Issue.record("\(maxResults) was accepted")
+        } catch {
+            #expect(error.type == "ValidationException")
+        }
+    }
+
+    @Test func nextTokenContinuesWhereThePageEnded() throws {
+        let first = try Pagination(maxResults: 7, nextToken: nil)
+        let second = try Pagination(maxResults: 7, nextToken: first.next)
+        #expect(second.offset == 7)
+        let third = try Pagination(maxResults: 7, nextToken: second.next)
+        #expect(third.offset == 14)
+    }
+
+    @Test(arguments: [
+        "", "not base64!", Data("offset:".utf8).base64EncodedString(), Data("offset:-3".utf8).base64EncodedString(),
+        Data("offset:x".utf8).base64EncodedString(), Data("page:3".utf8).base64EncodedString(),
+    ])
+    func foreignTokensAreInvalidToken(token: String) {
+        do {
+            _ = try Pagination(maxResults: nil, nextToken: token)
+            Issue.record("'\(token)' was accepted")
+        } catch {
+            #expect(error.type == "InvalidToken")
+        }
+    }
+}
+
+@Suite struct TaskResourceTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let arn: String
+        let resourceType: String
+        let resource: String
+        let service: String
+        let action: String
+        let isSDK: Bool
+        let pattern: TaskResource.Pattern
+        var description: String { arn }
+    }
+
+    @Test(arguments: [
+        Case(arn: "arn:aws:states:::dynamodb:putItem", resourceType: "dynamodb", resource: "putItem", service: "dynamodb",
+             action: "putItem", isSDK: false, pattern: .requestResponse),
+        Case(arn: "arn:aws:states:::aws-sdk:dynamodb:getItem", resourceType: "aws-sdk:dynamodb", resource: "getItem",
+             service: "dynamodb", action: "getItem", isSDK: true, pattern: .requestResponse),
+        Case(arn: "arn:aws:states:::states:startExecution", resourceType: "states", resource: "startExecution",
+             service: "states", action: "startExecution", isSDK: false, pattern: .requestResponse),
+        Case(arn: "arn:aws:states:::states:startExecution.waitForTaskToken", resourceType: "states",
+             resource: "startExecution.waitForTaskToken", service: "states", action: "startExecution", isSDK: false,
+             pattern: .waitForTaskToken),
+        Case(arn: "arn:aws:states:::dynamodb:putItem.waitForTaskToken", resourceType: "dynamodb",
+             resource: "putItem.waitForTaskToken", service: "dynamodb", action: "putItem", isSDK: false, pattern: .waitForTaskToken),
+        Case(arn: "arn:aws:states:::states:startExecution.sync", resourceType: "states", resource: "startExecution.sync",
+             service: "states", action: "startExecution", isSDK: false, pattern: .sync),
+        Case(arn: "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess", resourceType: "aws-sdk:sfn", resource: "sendTaskSuccess",
+             service: "sfn", action: "sendTaskSuccess", isSDK: true, pattern: .requestResponse),
+        Case(arn: "arn:aws:states:::aws-sdk:appflow:startFlow", resourceType: "aws-sdk:appflow", resource: "startFlow",
+             service: "appflow", action: "startFlow", isSDK: true, pattern: .requestResponse),
+    ])
+    func parsesServiceIntegrationARNs(_ expected: Case) throws {
+        let resource = try TaskResource(expected.arn)
+        #expect(resource.resourceType == expected.resourceType)
+        #expect(resource.resource == expected.resource)
+        #expect(resource.service == expected.service)
+        #expect(resource.action == expected.action)
+        #expect(resource.isSDK == expected.isSDK)
+        #expect(resource.pattern == expected.pattern)
+    }
+
+    /// AWS's resource for a nested execution that returns parsed JSON output is `startExecution.sync:2`.
+    @Test func parsesTheSync2Suffix() throws {
+        withKnownIssue("bug: TaskResource splits on ':' before looking at the '.sync:2' suffix, so 'startExecution.sync:2' is refused as 'not a valid service integration ARN' (its .sync:2 branch is unreachable)") {
+            let resource = try TaskResource("arn:aws:states:::states:startExecution.sync:2")
+            #expect(resource.pattern == .sync)
+            #expect(resource.action == "startExecution")
+        }
+    }
+
+    @Test(arguments: [
+        "arn:aws:lambda:us-east-1:123456789012:function:hello",
+        "arn:aws:states:us-east-1:123456789012:activity:work",
+        "arn:aws:states:::dynamodb",
+        "arn:aws:states:::dynamodb:",
+        "arn:aws:states:::aws-sdk:sfn",
+        "arn:aws:states:::a:b:c",
+        "putItem",
+    ])
+    func otherResourcesAreRuntimeErrorsNamingTheResource(arn: String) {
+        do {
+            _ = try TaskResource(arn)
+            Issue.record("'\(arn)' was accepted")
+        } catch {
+            #expect(error.name == StatesError.runtime)
+            #expect(error.cause.contains(arn))
+        }
+    }
+}

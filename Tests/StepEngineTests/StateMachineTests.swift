@@ -1,0 +1,154 @@
+import Foundation
+import JSON
+import StepAPI
+import StepEngine
+import Testing
+
+/// CreateStateMachine / UpdateStateMachine / StartExecution validation and limits.
+@Suite struct StateMachineTests {
+    static let hello: JSONValue = ["StartAt": "Hello", "States": ["Hello": ["Type": "Pass", "End": true]]]
+
+    @Test(arguments: [
+        ("not json", "definition"),
+        (#"{"States": {"A": {"Type": "Pass", "End": true}}}"#, "StartAt"),
+        (#"{"StartAt": "Missing", "States": {"A": {"Type": "Pass", "End": true}}}"#, "Missing"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}"#, "Nowhere"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Teleport", "End": true}}}"#, "Teleport"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "End": true}}}"#, "Resource"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Wait", "End": true}}}"#, "Seconds"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": []}}}"#, "Choices"),
+    ])
+    func invalidDefinitionsAreRefusedNamingTheField(definition: String, field: String) async throws {
+        let test = try TestEngine()
+        let error = await apiError {
+            _ = try await test.engine.createStateMachine(name: "bad", definition: definition, roleArn: nil, type: nil)
+        }
+        #expect(error?.type == "InvalidDefinition")
+        #expect(error?.message.contains(field) == true, "\(error?.message ?? "")")
+        let missing = await apiError { _ = try await test.engine.describeStateMachine(reference: "bad") }
+        #expect(missing?.type == "StateMachineDoesNotExist")
+    }
+
+    @Test func createIsIdempotentForTheSameDefinitionAndRefusesAnother() async throws {
+        let test = try TestEngine()
+        let first = try await test.machine("hello", Self.hello.text)
+        #expect(first == "arn:aws:states:local:000000000000:stateMachine:hello")
+        let second = try await test.machine("hello", Self.hello.text)
+        #expect(second == first)
+        let other: JSONValue = ["StartAt": "Other", "States": ["Other": ["Type": "Succeed"]]]
+        let error = await apiError {
+            _ = try await test.engine.createStateMachine(name: "hello", definition: other.text, roleArn: nil, type: nil)
+        }
+        #expect(error?.type == "StateMachineAlreadyExists")
+        let badName = await apiError {
+            _ = try await test.engine.createStateMachine(name: "bad name", definition: Self.hello.text, roleArn: nil, type: nil)
+        }
+        #expect(badName?.type == "InvalidName")
+        let express = await apiError {
+            _ = try await test.engine.createStateMachine(name: "fast", definition: Self.hello.text, roleArn: nil, type: "EXPRESS")
+        }
+        #expect(express?.type == "ValidationException")
+    }
+
+    @Test func startExecutionErrors() async throws {
+        let test = try TestEngine()
+        try await test.machine("hello", Self.hello.text)
+        let noMachine = await apiError { _ = try await test.engine.startExecution(stateMachine: "nope", name: nil, input: nil, startedByUid: nil) }
+        #expect(noMachine?.type == "StateMachineDoesNotExist")
+        let badArn = await apiError {
+            _ = try await test.engine.startExecution(stateMachine: "arn:aws:lambda:us-east-1:1:function:f", name: nil, input: nil, startedByUid: nil)
+        }
+        #expect(badArn?.type == "InvalidArn")
+        let badName = await apiError { _ = try await test.engine.startExecution(stateMachine: "hello", name: "a b", input: nil, startedByUid: nil) }
+        #expect(badName?.type == "InvalidName")
+        let badInput = await apiError { _ = try await test.engine.startExecution(stateMachine: "hello", name: nil, input: "{oops", startedByUid: nil) }
+        #expect(badInput?.type == "InvalidExecutionInput")
+        // No input means {}.
+        let started = try await test.engine.startExecution(stateMachine: "hello", name: "no-input", input: nil, startedByUid: nil)
+        let execution = try await test.finish(try #require(started["executionArn"]?.stringValue))
+        #expect(execution.output == [:])
+    }
+
+    /// 256 KiB is the limit for input; over it StartExecution answers InvalidExecutionInput and
+    /// nothing is written.
+    @Test(arguments: [(262_144, true), (262_145, false)])
+    func executionInputLimit(bytes: Int, accepted: Bool) async throws {
+        let test = try TestEngine()
+        try await test.machine("hello", Self.hello.text)
+        let input: JSONValue = ["s": .string(String(repeating: "x", count: bytes - #"{"s":""}"#.utf8.count))]
+        #expect(input.serialized().utf8.count == bytes)
+        if accepted {
+            let execution = try await test.run("hello", input: input)
+            #expect(execution.status == "SUCCEEDED")
+            #expect(execution.output == input)
+        } else {
+            let error = await apiError { _ = try await test.start("hello", input: input) }
+            #expect(error?.type == "InvalidExecutionInput")
+            #expect(error?.message.contains("262144") == true)
+            let list = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: nil, maxResults: nil, nextToken: nil)
+            #expect(list["executions"]?.arrayValue?.isEmpty == true)
+        }
+    }
+
+    /// A running execution keeps the definition it started with (AWS: updates apply to new executions).
+    @Test func updateKeepsRunningExecutionsOnTheirDefinition() async throws {
+        let test = try TestEngine()
+        try await test.createTable("Tokens")
+        let v1 = TaskTokenTests.parking(then: ["Type": "Pass", "Result": "v1", "End": true])
+        try await test.machine("park", v1.text)
+        let (old, token) = try await TaskTokenTests.park(test)
+        let v2: JSONValue = ["StartAt": "Only", "States": ["Only": ["Type": "Pass", "Result": "v2", "End": true]]]
+        let updated = try await test.engine.updateStateMachine(reference: LocalARN.stateMachine("park"), definition: v2.text, roleArn: nil)
+        #expect(updated["updateDate"]?.numberValue != nil)
+        #expect(try await test.engine.describeStateMachine(reference: "park")["definition"]?.stringValue == v2.text)
+
+        try await test.engine.sendTask(token: token, answer: .success(output: "{}"))
+        let oldExecution = try await test.finish(old)
+        #expect(oldExecution.status == "SUCCEEDED")
+        #expect(oldExecution.output == "v1")
+        let newExecution = try await test.run("park")
+        #expect(newExecution.output == "v2")
+
+        let invalid = await apiError { _ = try await test.engine.updateStateMachine(reference: "park", definition: "{}", roleArn: nil) }
+        #expect(invalid?.type == "InvalidDefinition")
+        let missing = await apiError { _ = try await test.engine.updateStateMachine(reference: "nope", definition: v2.text, roleArn: nil) }
+        #expect(missing?.type == "StateMachineDoesNotExist")
+    }
+
+    @Test func unknownAndMalformedExecutionARNs() async throws {
+        let test = try TestEngine()
+        try await test.machine("hello", Self.hello.text)
+        let missing = LocalARN.execution(stateMachine: "hello", name: "never-started")
+        let waited = await apiError { _ = try await test.engine.waitForExecution(arn: missing) }
+        #expect(waited?.type == "ExecutionDoesNotExist")
+        let described = await apiError { _ = try await test.engine.describeExecution(arn: missing) }
+        #expect(described?.type == "ExecutionDoesNotExist")
+        let stopped = await apiError { _ = try await test.engine.stopExecution(arn: missing, error: nil, cause: nil) }
+        #expect(stopped?.type == "ExecutionDoesNotExist")
+        let malformed = await apiError { _ = try await test.engine.describeExecution(arn: "hello:run") }
+        #expect(malformed?.type == "InvalidArn")
+        // An ARN of another region and account names the same local execution.
+        let run = try await test.run("hello", input: ["x": 1])
+        let foreign = run.arn.replacingOccurrences(of: "local:000000000000", with: "us-east-1:123456789012")
+        #expect(try await test.engine.describeExecution(arn: foreign)["executionArn"]?.stringValue == run.arn)
+    }
+
+    @Test func listExecutionsFiltersAndPages() async throws {
+        let test = try TestEngine()
+        try await test.machine("hello", Self.hello.text)
+        var arns: [String] = []
+        for index in 0..<5 { arns.append(try await test.run("hello", input: ["i": .number(Double(index))]).arn) }
+        var listed: [String] = []
+        var token: String?
+        repeat {
+            let page = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: "SUCCEEDED", maxResults: 2, nextToken: token)
+            listed += page["executions"]?.arrayValue?.compactMap { $0["executionArn"]?.stringValue } ?? []
+            token = page["nextToken"]?.stringValue
+        } while token != nil
+        #expect(listed == arns.reversed())
+        let failed = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: "FAILED", maxResults: nil, nextToken: nil)
+        #expect(failed["executions"]?.arrayValue?.isEmpty == true)
+        let badFilter = await apiError { _ = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: "DONE", maxResults: nil, nextToken: nil) }
+        #expect(badFilter?.type == "ValidationException")
+    }
+}
