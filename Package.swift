@@ -96,7 +96,10 @@ let package = Package(
         .testTarget(name: "EventPatternsTests", dependencies: ["JSON", "EventPatterns"], swiftSettings: strictSettings),
         .testTarget(
             name: "StepEngineTests",
-            dependencies: ["JSON", "StatesLanguage", "StepStore", "StepEngine", "StepAPI"],
+            dependencies: [
+                "JSON", "StatesLanguage", "StepStore", "StepEngine", "StepAPI", "EventPatterns",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "SpoolTests",

@@ -179,11 +179,10 @@ import Testing
 
     /// AWS's resource for a nested execution that returns parsed JSON output is `startExecution.sync:2`.
     @Test func parsesTheSync2Suffix() throws {
-        withKnownIssue("bug: TaskResource splits on ':' before looking at the '.sync:2' suffix, so 'startExecution.sync:2' is refused as 'not a valid service integration ARN' (its .sync:2 branch is unreachable)") {
-            let resource = try TaskResource("arn:aws:states:::states:startExecution.sync:2")
-            #expect(resource.pattern == .sync)
-            #expect(resource.action == "startExecution")
-        }
+        let resource = try TaskResource("arn:aws:states:::states:startExecution.sync:2")
+        #expect(resource.pattern == .sync)
+        #expect(resource.action == "startExecution")
+        #expect(resource.resource == "startExecution.sync:2")
     }
 
     @Test(arguments: [

@@ -70,7 +70,7 @@ import Testing
                 "Put": [
                     "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
                     "Parameters": ["TableName": "Items", "Item": ["Id": ["S.$": "$.id"]]],
-                    "ResultPath": nil, "End": true,
+                    "ResultPath": .null, "End": true,
                 ],
             ],
         ]

@@ -16,15 +16,10 @@ import Testing
         ]
         try await test.machine("slow", definition.text)
         let execution = try await test.run("slow")
-        withKnownIssue("bug: the top-level TimeoutSeconds is parsed but never enforced; the execution SUCCEEDS after its 2 s Wait instead of TIMED_OUT after 1 s") {
-            #expect(execution.status == "TIMED_OUT")
-            #expect(execution.error == "States.Timeout")
-            #expect((execution.duration ?? 99) < 1.9)
-        }
+        #expect(execution.status == "TIMED_OUT")
+        #expect(execution.error == "States.Timeout")
         let events = try await test.history(execution.arn)
-        withKnownIssue("bug: no ExecutionTimedOut event (same cause)") {
-            #expect(events.last?["type"] == "ExecutionTimedOut")
-        }
+        #expect(events.last?["type"] == "ExecutionTimedOut")
     }
 
     /// AWS: a task that gets no heartbeat (SendTaskHeartbeat) within HeartbeatSeconds fails with
@@ -42,10 +37,8 @@ import Testing
         let (arn, _) = try await TaskTokenTests.park(test)
         let execution = try await test.finish(arn)
         #expect(execution.status == "FAILED")
-        withKnownIssue("bug: HeartbeatSeconds is only written into TaskScheduled; no heartbeat timer exists, so the task fails with States.Timeout after TimeoutSeconds (3 s) instead of States.HeartbeatTimeout after 1 s") {
-            #expect(execution.error == "States.HeartbeatTimeout")
-            #expect((execution.duration ?? 99) < 2.9)
-        }
+        // TimeoutSeconds (3 s) would end it with States.Timeout: the heartbeat clock (1 s) came first.
+        #expect(execution.error == "States.HeartbeatTimeout")
     }
 
     /// AWS: 25,000 events per execution; an execution that would exceed it fails.

@@ -220,7 +220,8 @@ struct ExecutionStepper {
             ?? Array(repeating: 0, count: task.retry.count)
         if counts.count != task.retry.count { counts = Array(repeating: 0, count: task.retry.count) }
         if let index = task.retry.firstIndex(where: { $0.matches(error.name) }), counts[index] < task.retry[index].maxAttempts {
-            let delay = task.retry[index].delaySeconds(forRetry: counts[index] + 1)
+            var random = SystemRandomNumberGenerator()
+            let delay = task.retry[index].delaySeconds(forRetry: counts[index] + 1, using: &random)
             counts[index] += 1
             execution.retryCounts = JSONValue.array(counts.map { .number(Double($0)) }).serialized()
             try suspendOnTimer(&execution, kind: .wait, until: now.addingTimeInterval(delay), then: .retryDue)

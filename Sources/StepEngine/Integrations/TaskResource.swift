@@ -27,7 +27,11 @@ struct TaskResource: Sendable, Equatable {
                 name: StatesError.runtime,
                 cause: "The resource '\(arn)' is not supported by stepd: it runs service integrations (arn:aws:states:::SERVICE:ACTION), not Lambda functions or activities")
         }
-        var parts = arn.dropFirst(prefix.count).split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        var rest = String(arn.dropFirst(prefix.count))
+        // `.sync:2` carries a colon of its own: take it off before splitting on colons.
+        let syncVersion = rest.hasSuffix(".sync:2") ? ":2" : ""
+        rest.removeLast(syncVersion.count)
+        var parts = rest.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         isSDK = parts.first == "aws-sdk"
         if isSDK { parts.removeFirst() }
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
@@ -38,14 +42,14 @@ struct TaskResource: Sendable, Equatable {
         if actionText.hasSuffix(".waitForTaskToken") {
             pattern = .waitForTaskToken
             actionText.removeLast(".waitForTaskToken".count)
-        } else if actionText.hasSuffix(".sync:2") || actionText.hasSuffix(".sync") {
+        } else if actionText.hasSuffix(".sync") {
             pattern = .sync
-            actionText = String(actionText.prefix(upTo: actionText.range(of: ".sync")?.lowerBound ?? actionText.endIndex))
+            actionText.removeLast(".sync".count)
         } else {
             pattern = .requestResponse
         }
         action = actionText
         resourceType = isSDK ? "aws-sdk:\(service)" : service
-        resource = parts[1]
+        resource = parts[1] + syncVersion
     }
 }
