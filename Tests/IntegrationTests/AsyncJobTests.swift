@@ -132,6 +132,29 @@ struct AsyncJobTests {
         }
     }
 
+    /// The report's file name decides, in the buggy order, which event is ingested first:
+    /// names sort before or after stepd's own `stepd-job-<id>.json`.
+    @Test(
+        "the job reports and exits while stepd is down: at restart its report counts, no failure is invented; main SUCCEEDED",
+        .disabled("bug: at restart, adopted jobs that ended are judged before the spool is read; stepd invents a failure report"),
+        arguments: ["0-report.json", "zz-report.json"])
+    func jobReportsAndExitsWhileDown(reportName: String) async throws {
+        try await withStepd { stepd in
+            let suspended = try await suspendMainOnSleepingJob(stepd)
+            try await stepd.kill9()
+            try stepd.dropEvent(StepdProcess.report(jobId: suspended.jobId, status: "Execution Successful"), name: reportName)
+            killJobs(stepd)
+            try await stepd.launch()
+
+            let ended = try await stepd.waitForExecution(suspended.main)
+            #expect(ended["status"] == "SUCCEEDED", "\(ended.serialized())")
+            let job = try await stepd.call("Stepd.DescribeJob", ["JobId": .string(suspended.jobId)])
+            #expect(job["Reported"] == true, "\(job.serialized())")
+            let failureCallbacks = try await stepd.executions(of: "failure-callback")
+            #expect(failureCallbacks.isEmpty, "no failure report was written for a job that reported: \(failureCallbacks)")
+        }
+    }
+
     @Test("an event dropped while stepd is down is processed at start; new/ ends empty")
     func eventWhileDown() async throws {
         try await withStepd { stepd in
