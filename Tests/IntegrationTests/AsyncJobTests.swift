@@ -116,6 +116,21 @@ struct AsyncJobTests {
         }
     }
 
+    @Test("PutEvents over the socket feeds the same path: the report sent by API resumes main")
+    func reportThroughPutEvents() async throws {
+        try await withStepd { stepd in
+            let suspended = try await suspendMainOnSleepingJob(stepd)
+            let detail: JSONValue = ["flow-name": "example-flow", "execution-id": .string(suspended.jobId), "status": "Execution Successful"]
+            let answer = try await stepd.call("AWSEvents.PutEvents", [
+                "Entries": [["Source": "aws.appflow", "DetailType": "AppFlow End Flow Run Report", "Detail": .string(detail.serialized())]],
+            ])
+            #expect(answer["FailedEntryCount"] == 0, "\(answer.serialized())")
+            let ended = try await stepd.waitForExecution(suspended.main)
+            #expect(ended["status"] == "SUCCEEDED", "\(ended.serialized())")
+            killJobs(stepd)
+        }
+    }
+
     @Test("kill -9 while suspended, the job dies while stepd is down: at restart stepd reports the failure; main FAILED")
     func jobDiesWhileDown() async throws {
         try await withStepd { stepd in

@@ -39,22 +39,7 @@ struct SpoolIntegrationTests {
     @Test("a well-formed event that matches a rule starts the rule's target, and leaves new/")
     func matchingEventStartsTarget() async throws {
         try await withStepd { stepd in
-            _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", [
-                "name": "echo",
-                "definition": .string(#"{"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"$.detail","End":true}}}"#),
-            ])
-            _ = try await stepd.call("AWSEvents.PutRule", [
-                "Name": "to-echo", "EventPattern": .string(#"{"source":["it.test"]}"#), "State": "ENABLED",
-            ])
-            _ = try await stepd.call("AWSEvents.PutTargets", [
-                "Rule": "to-echo",
-                "Targets": [["Id": "echo", "Arn": "arn:aws:states:local:000000000000:stateMachine:echo"]],
-            ])
-            let event: JSONValue = [
-                "version": "0", "id": .string(UUID().uuidString), "detail-type": "Test", "source": "it.test",
-                "account": "000000000000", "time": "2026-01-01T00:00:00Z", "region": "local", "resources": [],
-                "detail": ["n": 42],
-            ]
+            let event = try await createEchoRule(stepd)
             let newDirectory = stepd.spool + "/new"
             try stepd.dropEvent(event.serialized())
             try await waitForDirectory(newDirectory, seconds: 10, "new/ to be empty") { Spool.names(in: newDirectory).isEmpty }
@@ -65,5 +50,40 @@ struct SpoolIntegrationTests {
             #expect(try JSONValue(parsing: try #require(ended["output"]?.stringValue)) == ["n": 42])
             #expect(Spool.names(in: stepd.spool + "/failed").isEmpty)
         }
+    }
+
+    @Test("the same event (same id) dropped twice starts its target once; both files leave new/")
+    func duplicateEventDeduplicated() async throws {
+        try await withStepd { stepd in
+            let event = try await createEchoRule(stepd)
+            let newDirectory = stepd.spool + "/new"
+            try stepd.dropEvent(event.serialized(), name: "first.json")
+            try stepd.dropEvent(event.serialized(), name: "second.json")
+            try await waitForDirectory(newDirectory, seconds: 10, "new/ to be empty") { Spool.names(in: newDirectory).isEmpty }
+            let started = try await stepd.executions(of: "echo")
+            #expect(started.count == 1, "echo executions: \(started)")
+            #expect(Spool.names(in: stepd.spool + "/failed").isEmpty)
+        }
+    }
+
+    /// A state machine `echo` (outputs the event's detail) and a rule routing source `it.test`
+    /// to it; returns a matching event.
+    private func createEchoRule(_ stepd: StepdProcess) async throws -> JSONValue {
+        _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", [
+            "name": "echo",
+            "definition": .string(#"{"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"$.detail","End":true}}}"#),
+        ])
+        _ = try await stepd.call("AWSEvents.PutRule", [
+            "Name": "to-echo", "EventPattern": .string(#"{"source":["it.test"]}"#), "State": "ENABLED",
+        ])
+        _ = try await stepd.call("AWSEvents.PutTargets", [
+            "Rule": "to-echo",
+            "Targets": [["Id": "echo", "Arn": "arn:aws:states:local:000000000000:stateMachine:echo"]],
+        ])
+        return [
+            "version": "0", "id": .string(UUID().uuidString), "detail-type": "Test", "source": "it.test",
+            "account": "000000000000", "time": "2026-01-01T00:00:00Z", "region": "local", "resources": [],
+            "detail": ["n": 42],
+        ]
     }
 }
