@@ -387,12 +387,12 @@ final class StepdProcess: @unchecked Sendable {
     }
 
     /// Replaces the example's job definition.
-    func putJob(_ command: [String], environment: [String: String] = [:]) async throws {
+    func putJob(_ command: [String], environment: [String: String] = [:], timeoutSeconds: Int = 3600) async throws {
         _ = try await call("Stepd.PutJobDefinition", [
             "Name": "example-flow",
             "Command": .array(command.map { .string($0) }),
             "Environment": .object(environment.mapValues { .string($0) }),
-            "TimeoutSeconds": 3600,
+            "TimeoutSeconds": .number(Double(timeoutSeconds)),
         ])
     }
 
