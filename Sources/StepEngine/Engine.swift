@@ -234,6 +234,7 @@ public actor Engine {
             let ready = try Int64.fetchAll(db, sql: "SELECT id FROM execution WHERE phase IN ('enter', 'resume') ORDER BY id")
             let pending = try String.fetchAll(db, sql: "SELECT id FROM job WHERE status = 'pending'")
             let running = try JobRecord.filter(Column("status") == JobRecord.Status.running.rawValue).fetchAll(db)
+                .map { job -> (JobRecord, Int?) in (job, try JobDefinitionRecord.fetchOne(db, key: job.jobName)?.timeoutSeconds) }
             let tokens = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution WHERE phase = 'awaitingToken'") ?? 0
             return (ready, pending, running, tokens)
         }
@@ -245,9 +246,11 @@ public actor Engine {
         }
         return Recovery(
             readyExecutions: ready.count, executionsWaitingOnTokens: waitingOnTokens, pendingJobs: pendingJobs,
-            runningJobs: running.compactMap { record in
+            runningJobs: running.compactMap { record, timeoutSeconds in
                 guard let pid = record.pid else { return nil }
-                return RunningJobRow(jobId: record.id, jobName: record.jobName, pid: pid, pidStartTime: UInt64(record.pidStartTime ?? 0))
+                let deadline = timeoutSeconds.map { Date(timeIntervalSince1970: (record.startedAt ?? record.createdAt) + Double($0)) }
+                return RunningJobRow(
+                    jobId: record.id, jobName: record.jobName, pid: pid, pidStartTime: UInt64(record.pidStartTime ?? 0), deadline: deadline)
             })
     }
 }

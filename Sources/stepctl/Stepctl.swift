@@ -1,6 +1,12 @@
 import ArgumentParser
 
 @main
+enum StepctlEntry {
+    static func main() async {
+        await Stepctl.main(Stepctl.placingConnectionOptionsAfterVerb(Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
 struct Stepctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stepctl",
@@ -15,4 +21,26 @@ struct Stepctl: AsyncParsableCommand {
             ListExecutions.self, GetExecutionHistory.self, StopExecution.self, SendTaskSuccess.self,
             SendTaskFailure.self, SendTaskHeartbeat.self, PutEvents.self, ListRules.self, Apply.self, Call.self,
         ])
+}
+
+extension Stepctl {
+    /// `stepctl --socket PATH VERB ...` reads as `stepctl VERB --socket PATH ...`: the socket
+    /// is every verb's option, and people write it first, as with the AWS CLI's global options.
+    static func placingConnectionOptionsAfterVerb(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            if first == "--socket", rest.count >= 2 {
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--socket=") {
+                leading.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, let verb = rest.first else { return arguments }
+        return [verb] + leading + rest.dropFirst()
+    }
 }

@@ -135,8 +135,7 @@ struct AsyncJobTests {
     /// and main fails (a report is written for the killed job). Should the suspension take
     /// longer than 5 s the job is stopped before the crash and the test passes trivially.
     @Test(
-        "a re-adopted job is still stopped at its time limit; main FAILED",
-        .disabled("bug: jobs re-adopted after a restart are watched without their time limit (DaemonJobs.adopt passes timeoutDeadline: nil)"))
+        "a re-adopted job is still stopped at its time limit; main FAILED")
     func adoptedJobKeepsTimeLimit() async throws {
         try await withStepd { stepd in
             let suspended = try await suspendMainOnSleepingJob(stepd, timeoutSeconds: 5)
@@ -165,11 +164,10 @@ struct AsyncJobTests {
         }
     }
 
-    /// The report's file name decides, in the buggy order, which event is ingested first:
-    /// names sort before or after stepd's own `stepd-job-<id>.json`.
+    /// Report names that sort before and after stepd's own `stepd-job-<id>.json`: the order
+    /// of ingestion must not decide whether a failure report is invented.
     @Test(
         "the job reports and exits while stepd is down: at restart its report counts, no failure is invented; main SUCCEEDED",
-        .disabled("bug: at restart, adopted jobs that ended are judged before the spool is read; stepd invents a failure report"),
         arguments: ["0-report.json", "zz-report.json"])
     func jobReportsAndExitsWhileDown(reportName: String) async throws {
         try await withStepd { stepd in

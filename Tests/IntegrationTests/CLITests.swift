@@ -44,8 +44,7 @@ struct CLITests {
     }
 
     @Test(
-        "--socket before the verb (stepctl --socket PATH describe-execution ...)",
-        .disabled("bug: --socket is only accepted after the verb; `stepctl --socket /nonexistent describe-execution` is a usage error"))
+        "--socket before the verb (stepctl --socket PATH describe-execution ...)")
     func socketBeforeVerb() async throws {
         try await withStepd { stepd in
             let result = try await stepd.stepctl(["--socket", "/nonexistent", "describe-execution", "--execution-arn", "x"])

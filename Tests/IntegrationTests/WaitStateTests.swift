@@ -46,7 +46,6 @@ struct ShutdownTests {
     /// `clientStillWaiting` true: the waiting client is still connected at SIGTERM; false: it gave up first.
     @Test(
         "SIGTERM while a Stepd.WaitForExecution is held: stepd stops within 15 s, exit status 0",
-        .disabled("bug: stepd does not stop on SIGTERM while a Stepd.WaitForExecution is held, even after its client went away"),
         arguments: [true, false])
     func sigtermWithHeldWait(clientStillWaiting: Bool) async throws {
         try await withStepd { stepd in

@@ -43,12 +43,17 @@ public struct Daemon {
         let spool = SpoolDirectory(root: DaemonPaths.spool(in: options.stateDirectory))
         try spool.create()
         let watcher = SpoolWatcher(directory: spool, logger: logger)
+        let ingest = SpoolIngest(engine: engine, logger: logger)
         let jobs = DaemonJobs(
-            engine: engine, spool: spool, watcher: watcher, logDirectory: logDirectory, binDirectory: options.binDirectory, logger: logger)
+            engine: engine, spool: spool, watcher: watcher, ingest: ingest, logDirectory: logDirectory,
+            binDirectory: options.binDirectory, logger: logger)
         await engine.setJobLauncher(jobs)
         defer { jobs.shutdown() }
 
+        // Recovery: executions and timers first, then the events that arrived while stepd was
+        // down (so jobs that reported and ended meanwhile are seen to have reported), then jobs.
         let recovery = try await engine.recover()
+        await watcher.drain(handler: ingest.handle)
         for job in recovery.pendingJobs { await jobs.launch(job) }
         await jobs.adopt(recovery.runningJobs)
 
@@ -56,7 +61,7 @@ public struct Daemon {
         let server = APIServer(
             socketPath: options.socketPath, handler: APIDispatcher(engine: engine, logger: logger), logger: logger,
             maximumBodySize: 2 * Limits.maximumDefinitionBytes + 65_536)
-        let spoolService = SpoolService(watcher: watcher, engine: engine, logger: logger)
+        let spoolService = SpoolService(watcher: watcher, ingest: ingest)
         let readiness = ReadinessReporter(
             server: server, engine: engine, logger: logger, recovery: recovery, socketPath: options.socketPath)
         let group = ServiceGroup(
@@ -69,31 +74,17 @@ public struct Daemon {
     }
 }
 
-/// Feeds spool files to the engine: accepted events are unlinked, bad ones go to failed/.
+/// Feeds spool files to the engine as inotify reports them.
 struct SpoolService: Service {
     let watcher: SpoolWatcher
-    let engine: Engine
-    let logger: Logger
+    let ingest: SpoolIngest
 
     func run() async throws {
-        let engine = self.engine
-        let logger = self.logger
         let watcher = self.watcher
+        let ingest = self.ingest
         // The watcher stops on cancellation; a graceful shutdown stops it between files.
         try await cancelWhenGracefulShutdown {
-          try await watcher.run { file in
-            do {
-                let outcome = try await engine.ingestSpoolEvent(file.contents)
-                logger.debug("event accepted", metadata: ["file": "\(file.name)", "EVENT_ID": "\(outcome["EventId"]?.stringValue ?? "")"])
-                return .accepted
-            } catch let error as EventFormatError {
-                logger.warning("event file rejected", metadata: ["file": "\(file.name)", "reason": "\(error.message)"])
-                return .rejected(reason: error.message)
-            } catch {
-                logger.error("event file could not be stored", metadata: ["file": "\(file.name)", "error": "\(error)"])
-                return .rejected(reason: "the event could not be stored: \(error)")
-            }
-          }
+            try await watcher.run(handler: ingest.handle)
         }
     }
 }

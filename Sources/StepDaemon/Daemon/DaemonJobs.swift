@@ -11,6 +11,7 @@ final class DaemonJobs: JobLauncher {
     let engine: Engine
     let spool: SpoolDirectory
     let watcher: SpoolWatcher
+    let ingest: SpoolIngest
     let logDirectory: String
     let logger: Logger
     let runnerBox = RunnerBox()
@@ -22,10 +23,14 @@ final class DaemonJobs: JobLauncher {
         func set(_ runner: JobRunner) { storage.withLock { $0 = runner } }
     }
 
-    init(engine: Engine, spool: SpoolDirectory, watcher: SpoolWatcher, logDirectory: String, binDirectory: String?, logger: Logger) {
+    init(
+        engine: Engine, spool: SpoolDirectory, watcher: SpoolWatcher, ingest: SpoolIngest, logDirectory: String, binDirectory: String?,
+        logger: Logger
+    ) {
         self.engine = engine
         self.spool = spool
         self.watcher = watcher
+        self.ingest = ingest
         self.logDirectory = logDirectory
         self.logger = logger
         let runner = JobRunner(fallbackSearchDirectory: binDirectory, logger: logger) { [weak self] job, exit in
@@ -60,7 +65,7 @@ final class DaemonJobs: JobLauncher {
     func adopt(_ jobs: [RunningJobRow]) async {
         guard let runner = runnerBox.runner else { return }
         for job in jobs {
-            let adopted = runner.adopt(RunningJob(jobId: job.jobId, pid: job.pid, startTime: job.pidStartTime), timeoutDeadline: nil)
+            let adopted = runner.adopt(RunningJob(jobId: job.jobId, pid: job.pid, startTime: job.pidStartTime), timeoutDeadline: job.deadline)
             if adopted {
                 logger.info("job re-adopted", metadata: ["JOB_ID": "\(job.jobId)", "pid": "\(job.pid)"])
             } else {
@@ -85,8 +90,9 @@ final class DaemonJobs: JobLauncher {
     }
 
     private func jobEnded(jobId: String, description: String) async {
-        // Its report may be in the spool still: ingest what is there before judging.
-        await watcher.drain()
+        // Its report may be in the spool still: ingest what is there before judging (whether
+        // or not the watcher runs yet: at startup it does not).
+        await watcher.drain(handler: ingest.handle)
         do {
             guard let ended = try await engine.recordJobExit(jobId: jobId, description: description) else { return }
             logger.info("job ended", metadata: ["JOB_ID": "\(jobId)", "exit": "\(description)", "reported": "\(ended.reported)"])

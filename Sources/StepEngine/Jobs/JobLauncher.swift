@@ -1,3 +1,5 @@
+import Foundation
+
 /// A job the engine wants started: its definition resolved, its id chosen.
 public struct PendingJob: Sendable, Equatable {
     public let jobId: String
@@ -15,6 +17,8 @@ public struct RunningJobRow: Sendable, Equatable {
     public let jobName: String
     public let pid: Int32
     public let pidStartTime: UInt64
+    /// When its time limit runs out: its start plus its definition's TimeoutSeconds.
+    public let deadline: Date?
 }
 
 /// The daemon's side of jobs: spawning processes is outside the engine's world.
