@@ -91,6 +91,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        .executableTarget(
+            name: "stepd-bench",
+            dependencies: [
+                "JSON", "StepClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "StatesLanguageTests", dependencies: ["JSON", "StatesLanguage"], swiftSettings: strictSettings),
         .testTarget(name: "EventPatternsTests", dependencies: ["JSON", "EventPatterns"], swiftSettings: strictSettings),

@@ -8,6 +8,8 @@
 ///   `Stepd.DescribeJobDefinition` / `Stepd.DeleteJobDefinition` `{"Name"}`, `Stepd.ListJobDefinitions`.
 /// - `Stepd.DescribeJob` `{"JobId"}`: a job run (the `ExecutionId` startFlow returned).
 /// - `Stepd.Health` → `{"Status": "OK"}`.
+/// - `Stepd.WaitUntilIdle` → `{"Status": "IDLE"}` once no execution is ready to run (all have
+///   ended or wait on tokens, timers or children): for scripts and benchmarks.
 /// Local tables use DynamoDB's own actions under `DynamoDB_20120810.`: CreateTable,
 /// DescribeTable, DeleteTable, ListTables, PutItem, GetItem, DeleteItem.
 public enum Actions {

@@ -18,7 +18,8 @@ public actor Engine {
 
     private var readyQueue: [Int64] = []
     private var readySet: Set<Int64> = []
-    private var isDriving = false
+    private var isWriting = false
+    private var pendingWrites: [PendingWrite] = []
     private var waiters: [Int64: [CheckedContinuation<Void, Never>]] = [:]
     private var timerTask: Task<Void, Never>?
     private var armedDue: Double?
@@ -38,16 +39,15 @@ public actor Engine {
 
     // MARK: - Transactions
 
-    /// Runs `body` in one write transaction and, once it has committed, carries out its effects.
+    /// Runs `body` in the next group commit (in a savepoint of its own) and returns its value
+    /// once the commit is durable; its effects are carried out then.
     func transact<T: Sendable>(_ body: @escaping @Sendable (Database, Date, inout TransitionEffects) throws -> T) async throws -> T {
-        let now = clock()
-        let (value, effects) = try await database.write { db -> (T, TransitionEffects) in
-            var effects = TransitionEffects()
-            let value = try body(db, now, &effects)
-            return (value, effects)
+        let value = try await withCheckedThrowingContinuation { continuation in
+            pendingWrites.append(PendingWrite(body: { db, now, effects in try body(db, now, &effects) }, continuation: continuation))
+            startWriterIfNeeded()
         }
-        apply(effects)
-        return value
+        guard let typed = value as? T else { fatalError("a group commit returned \(type(of: value)) for \(T.self)") }
+        return typed
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -63,69 +63,57 @@ public actor Engine {
         if !effects.jobsToStart.isEmpty { launchJobs(effects.jobsToStart) }
     }
 
-    // MARK: - Driving ready executions
+    // MARK: - The writer
 
     private func schedule(_ ids: [Int64]) {
         for id in ids where readySet.insert(id).inserted { readyQueue.append(id) }
-        if !isDriving, !readyQueue.isEmpty {
-            isDriving = true
-            Task { await self.driveReadyExecutions() }
-        }
+        startWriterIfNeeded()
     }
 
-    /// Runs ready executions in batches: each batch is one transaction with a savepoint per
-    /// execution, so executions that become ready together share one commit.
-    private func driveReadyExecutions() async {
-        while !readyQueue.isEmpty {
-            let batch = Array(readyQueue.prefix(256))
-            readyQueue.removeFirst(batch.count)
-            for id in batch { readySet.remove(id) }
-            let definitions = self.definitions
-            let logger = self.logger
-            let now = clock()
+    private func startWriterIfNeeded() {
+        guard !isWriting, !pendingWrites.isEmpty || !readyQueue.isEmpty else { return }
+        isWriting = true
+        Task { await self.writeUntilDone() }
+    }
+
+    /// One transaction at a time, each taking every write that queued meanwhile and the ready
+    /// executions: while one commit waits for the disk, the next one's work gathers.
+    private func writeUntilDone() async {
+        while !pendingWrites.isEmpty || !readyQueue.isEmpty {
+            let writes = pendingWrites
+            pendingWrites.removeAll()
+            let queued = Array(readyQueue.prefix(GroupCommit.executionsPerCommit))
+            readyQueue.removeFirst(queued.count)
+            for id in queued { readySet.remove(id) }
+            let commit = GroupCommit(writes: writes, queued: queued, now: clock(), definitions: definitions, logger: logger)
             do {
-                let (effects, stillReady) = try await database.write { db -> (TransitionEffects, [Int64]) in
-                    var effects = TransitionEffects()
-                    var stillReady: [Int64] = []
-                    for id in batch {
-                        var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
-                        do {
-                            var more = false
-                            try db.inSavepoint {
-                                more = try stepper.drive(executionId: id)
-                                return .commit
-                            }
-                            if more { stillReady.append(id) }
-                            effects.merge(stepper.effects)
-                        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
-                            throw error
-                        } catch {
-                            logger.error("execution failed on an internal error", metadata: ["executionId": "\(id)", "error": "\(error)"])
-                            var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
-                            if var execution = try ExecutionRecord.fetchOne(db, key: id), execution.status == "RUNNING" {
-                                try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
-                                try execution.update(db)
-                                effects.merge(failing.effects)
-                            }
-                        }
-                    }
-                    return (effects, stillReady)
-                }
-                apply(effects)
-                schedule(stillReady)
+                let outcome = try await database.write { db in try commit.run(in: db) }
+                for (write, result) in zip(writes, outcome.results) { write.continuation.resume(with: result) }
+                apply(outcome.effects)
+                schedule(outcome.stillReady)
             } catch {
-                // The executions stay ready in the database; the next start drives them again.
-                logger.error("a batch of transitions could not be committed", metadata: ["error": "\(error)", "executions": "\(batch.count)"])
+                // Nothing of this transaction happened: the writes fail, the executions stay
+                // ready in the database and run again at the next start.
+                logger.error("a group commit failed", metadata: ["error": "\(error)", "writes": "\(writes.count)", "executions": "\(queued.count)"])
+                let failure = (error as? DatabaseError).map(Self.describe) ?? error
+                for write in writes { write.continuation.resume(throwing: failure) }
             }
         }
-        isDriving = false
+        isWriting = false
         for waiter in idleWaiters { waiter.resume() }
         idleWaiters.removeAll()
     }
 
-    /// Returns once no execution is ready to run (tests and benchmarks use it).
+    private static func describe(_ error: DatabaseError) -> any Error {
+        if error.resultCode == .SQLITE_FULL {
+            return APIError("ServiceUnavailable", "the disk holding stepd's database is full; nothing was changed", httpStatus: 503)
+        }
+        return error
+    }
+
+    /// Returns once no execution is ready to run and no write is pending.
     public func waitUntilIdle() async {
-        if !isDriving, readyQueue.isEmpty { return }
+        if !isWriting, readyQueue.isEmpty, pendingWrites.isEmpty { return }
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 

@@ -147,6 +147,9 @@ public struct APIDispatcher: APIHandler {
             return try await engine.describeJob(id: try body.requiredString("JobId"))
         case "Health":
             return ["Status": "OK"]
+        case "WaitUntilIdle":
+            await engine.waitUntilIdle()
+            return ["Status": "IDLE"]
         default:
             throw APIError.invalidAction("Stepd.\(action) is not an action stepd supports")
         }

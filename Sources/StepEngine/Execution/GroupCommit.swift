@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import Logging
+import StatesLanguage
+import StepStore
+
+/// A change waiting for the next group commit: an API call, an event, a timer.
+struct PendingWrite: Sendable {
+    let body: @Sendable (Database, Date, inout TransitionEffects) throws -> any Sendable
+    let continuation: CheckedContinuation<any Sendable, any Error>
+}
+
+/// One group commit: every pending write in its own savepoint, then the executions that are
+/// ready — those queued before and those the writes just made ready — driven in the same
+/// transaction. Everything becomes durable with one fsync, and a resumed or newly started
+/// execution does not wait for a second commit to take its next steps.
+struct GroupCommit {
+    /// Executions driven in one transaction at most; the rest wait for the next one.
+    static let executionsPerCommit = 512
+
+    let writes: [PendingWrite]
+    let queued: [Int64]
+    let now: Date
+    let definitions: DefinitionCache
+    let logger: Logger
+
+    struct Outcome: Sendable {
+        var results: [Result<any Sendable, any Error>] = []
+        var effects = TransitionEffects()
+        /// Ready executions left for the next commit.
+        var stillReady: [Int64] = []
+    }
+
+    func run(in db: Database) throws -> Outcome {
+        var outcome = Outcome()
+        var toDrive = queued[...]
+        var extra: [Int64] = []
+        for write in writes {
+            var effects = TransitionEffects()
+            do {
+                var value: (any Sendable)?
+                try db.inSavepoint {
+                    value = try write.body(db, now, &effects)
+                    return .commit
+                }
+                outcome.results.append(value.map { .success($0) } ?? .failure(CancellationError()))
+                extra += effects.readyExecutions
+                effects.readyExecutions = []
+                outcome.effects.merge(effects)
+            } catch let error as DatabaseError where Self.isFatal(error) {
+                throw error
+            } catch {
+                outcome.results.append(.failure(error))
+            }
+        }
+        var driven = 0
+        while driven < Self.executionsPerCommit {
+            let id: Int64
+            if let next = toDrive.popFirst() {
+                id = next
+            } else if !extra.isEmpty {
+                id = extra.removeFirst()
+            } else {
+                break
+            }
+            driven += 1
+            var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
+            do {
+                var more = false
+                try db.inSavepoint {
+                    more = try stepper.drive(executionId: id)
+                    return .commit
+                }
+                if more { outcome.stillReady.append(id) }
+                // Executions this one made ready (a child started, a parent answered) go next.
+                extra += stepper.effects.readyExecutions
+                stepper.effects.readyExecutions = []
+                outcome.effects.merge(stepper.effects)
+            } catch let error as DatabaseError where Self.isFatal(error) {
+                throw error
+            } catch {
+                try failOnInternalError(executionId: id, error: error, db: db, effects: &outcome.effects)
+            }
+        }
+        outcome.stillReady += toDrive + extra
+        return outcome
+    }
+
+    /// A bug or a corrupt row must not stop the others: the execution fails with States.Runtime.
+    private func failOnInternalError(executionId id: Int64, error: any Error, db: Database, effects: inout TransitionEffects) throws {
+        logger.error("execution failed on an internal error", metadata: ["executionId": "\(id)", "error": "\(error)"])
+        var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
+        guard var execution = try ExecutionRecord.fetchOne(db, key: id), execution.status == "RUNNING" else { return }
+        try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
+        try execution.update(db)
+        effects.merge(failing.effects)
+    }
+
+    /// Errors of the database itself (disk full, I/O): the whole transaction is lost, not one write.
+    static func isFatal(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_CORRUPT
+    }
+}

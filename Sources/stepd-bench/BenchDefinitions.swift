@@ -1,0 +1,48 @@
+import JSON
+
+/// The state machines the rows run, as ASL text.
+enum BenchDefinitions {
+    static let tokenTable: JSONValue = [
+        "TableName": "BenchTokens",
+        "KeySchema": [["AttributeName": "Id", "KeyType": "HASH"]],
+        "AttributeDefinitions": [["AttributeName": "Id", "AttributeType": "S"]],
+    ]
+
+    /// Suspends on a task token stored in BenchTokens under the execution's name, as the
+    /// reference scenario stores its token.
+    static let hold = """
+        {"StartAt": "Hold", "States": {"Hold": {"Type": "Task",
+          "Resource": "arn:aws:states:::dynamodb:putItem.waitForTaskToken",
+          "Parameters": {"TableName": "BenchTokens",
+            "Item": {"Id": {"S.$": "$$.Execution.Name"}, "Token": {"S.$": "$$.Task.Token"}}},
+          "End": true}}}
+        """
+
+    /// Started by the resume rule with the event: finds the token and sends task success.
+    static let resume = """
+        {"StartAt": "GetToken", "States": {
+          "GetToken": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+            "Parameters": {"TableName": "BenchTokens", "Key": {"Id": {"S.$": "$.detail.id"}}},
+            "ResultSelector": {"Token.$": "$.Item.Token.S"}, "ResultPath": "$.Stored", "Next": "Resume"},
+          "Resume": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess",
+            "Parameters": {"TaskToken.$": "$.Stored.Token", "Output.$": "States.JsonToString($.detail)"},
+            "End": true}}}
+        """
+
+    static let resumeRule: JSONValue = [
+        "Name": "bench-resume",
+        "EventPattern": .string(#"{"source": ["stepd.bench"], "detail-type": ["Bench Resume"]}"#),
+    ]
+
+    /// Ten Pass states in a chain.
+    static let passChain: String = {
+        var states: [String] = []
+        for index in 1...10 {
+            let transition = index == 10 ? "\"End\": true" : "\"Next\": \"P\(index + 1)\""
+            states.append("\"P\(index)\": {\"Type\": \"Pass\", \"Result\": {\"step\": \(index)}, \"ResultPath\": \"$.last\", \(transition)}")
+        }
+        return "{\"StartAt\": \"P1\", \"States\": {\(states.joined(separator: ", "))}}"
+    }()
+
+    static let single = #"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
+}

@@ -1,0 +1,276 @@
+import Foundation
+import JSON
+import StepClient
+
+extension DaemonUnderTest {
+    func createStateMachine(_ name: String, _ definition: String) async throws {
+        _ = try await call("AWSStepFunctions.CreateStateMachine", ["name": .string(name), "definition": .string(definition)])
+    }
+
+    func start(_ stateMachine: String, name: String, input: String = "{}") async throws -> String {
+        let started = try await call(
+            "AWSStepFunctions.StartExecution",
+            ["stateMachineArn": .string(stateMachine), "name": .string(name), "input": .string(input)])
+        guard let arn = started["executionArn"]?.stringValue else { throw BenchError("StartExecution answered \(started.serialized())") }
+        return arn
+    }
+
+    func waitForExecution(_ arn: String) async throws -> JSONValue {
+        let ended = try await call("Stepd.WaitForExecution", ["executionArn": .string(arn)])
+        guard ended["status"]?.stringValue == "SUCCEEDED" else { throw BenchError("execution did not succeed: \(ended.serialized())") }
+        return ended
+    }
+
+    func waitUntilIdle() async throws {
+        _ = try await call("Stepd.WaitUntilIdle", [:])
+    }
+
+    /// Starts `count` executions of `stateMachine` from `concurrency` clients.
+    func startMany(_ stateMachine: String, count: Int, concurrency: Int, prefix: String) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var index = worker
+                    while index < count {
+                        _ = try await self.start(stateMachine, name: "\(prefix)-\(index)")
+                        index += concurrency
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Row 1: a suspended execution (its task token stored in a table, as in the reference
+/// scenario) → an event file renamed into the spool → the execution resumed.
+struct ResumeLatencyRow {
+    let context: BenchContext
+
+    func run() async throws -> JSONValue {
+        let daemon = try DaemonUnderTest(context: context, name: "resume")
+        try await daemon.start()
+        defer { daemon.stop() }
+        _ = try await daemon.call("DynamoDB_20120810.CreateTable", BenchDefinitions.tokenTable)
+        try await daemon.createStateMachine("hold", BenchDefinitions.hold)
+        try await daemon.createStateMachine("resume", BenchDefinitions.resume)
+        _ = try await daemon.call("AWSEvents.PutRule", BenchDefinitions.resumeRule)
+        _ = try await daemon.call("AWSEvents.PutTargets", ["Rule": "bench-resume", "Targets": [["Id": "resume", "Arn": "resume"]]])
+
+        let spool = daemon.stateDirectory + "/events"
+        var toEnd = Distribution()
+        var toRecorded = Distribution()
+        for index in 0..<(context.sizes.resumeSamples + 10) {
+            let name = "r-\(index)"
+            let arn = try await daemon.start("hold", name: name)
+            try await daemon.waitUntilIdle()
+            let event = #"{"source": "stepd.bench", "detail-type": "Bench Resume", "detail": {"id": "\#(name)"}}"#
+            let temporary = "\(spool)/tmp/\(name).json"
+            guard FileManager.default.createFile(atPath: temporary, contents: Data(event.utf8)) else {
+                throw BenchError("cannot write \(temporary)")
+            }
+            let renamedAt = Date().timeIntervalSince1970
+            let before = monotonicMilliseconds()
+            guard rename(temporary, "\(spool)/new/\(name).json") == 0 else { throw BenchError("rename failed: errno \(errno)") }
+            _ = try await daemon.waitForExecution(arn)
+            let after = monotonicMilliseconds()
+            if index < 10 { continue }
+            toEnd.add(after - before)
+            let history = try await daemon.call("AWSStepFunctions.GetExecutionHistory", ["executionArn": .string(arn)])
+            if let resumed = history["events"]?.arrayValue?.first(where: { $0["type"]?.stringValue == "TaskSucceeded" }),
+                let timestamp = resumed["timestamp"]?.numberValue
+            {
+                toRecorded.add((timestamp - renamedAt) * 1000)
+            }
+        }
+        return [
+            "row": "resume_latency",
+            "rename_to_resumed_execution_ended_ms": toEnd.json,
+            "rename_to_task_succeeded_timestamp_ms": toRecorded.json,
+            "note": "Client-observed: rename() into new/ until Stepd.WaitForExecution answers SUCCEEDED, which stepd sends only after the resumed execution's transitions have committed (an upper bound: it includes the execution's final transition and the answer on the socket). The TaskSucceeded history timestamp is taken when its transaction begins (a lower bound of the commit).",
+        ]
+    }
+}
+
+/// Row 2: `main` of examples/async-job with a job that reports at once, start to SUCCEEDED.
+struct ReferenceScenarioRow {
+    let context: BenchContext
+
+    func run() async throws -> JSONValue {
+        let daemon = try DaemonUnderTest(context: context, name: "reference")
+        try await daemon.start()
+        defer { daemon.stop() }
+        let example = context.workDirectory + "/reference/async-job"
+        try? FileManager.default.removeItem(atPath: example)
+        try FileManager.default.copyItem(atPath: context.repository + "/examples/async-job", toPath: example)
+        try runStepctl(context, socket: daemon.socketPath, ["apply", "-f", example])
+        _ = try await daemon.call(
+            "Stepd.PutJobDefinition", ["Name": "example-flow", "Command": [.string(context.instantJob)]])
+        var latency = Distribution()
+        for index in 0..<(context.sizes.referenceSamples + 5) {
+            let before = monotonicMilliseconds()
+            let arn = try await daemon.start("main", name: "ref-\(index)")
+            _ = try await daemon.waitForExecution(arn)
+            if index >= 5 { latency.add(monotonicMilliseconds() - before) }
+        }
+        return [
+            "row": "reference_scenario",
+            "main_started_to_succeeded_ms": latency.json,
+            "note": "StartExecution of main until Stepd.WaitForExecution answers SUCCEEDED; the scenario's three executions (main, call-job, success-callback), the rule match, and a job (a small C program) that writes its report at once.",
+        ]
+    }
+}
+
+/// Row 3: a chain of ten Pass states, many executions from concurrent clients, to completion.
+struct ThroughputRow {
+    let context: BenchContext
+
+    func run() async throws -> JSONValue {
+        let daemon = try DaemonUnderTest(context: context, name: "throughput")
+        try await daemon.start()
+        defer { daemon.stop() }
+        try await daemon.createStateMachine("chain", BenchDefinitions.passChain)
+        let count = context.sizes.throughputExecutions
+        let concurrency = context.sizes.throughputConcurrency
+        let before = monotonicMilliseconds()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var index = worker
+                    while index < count {
+                        let arn = try await daemon.start("chain", name: "t-\(index)")
+                        _ = try await daemon.waitForExecution(arn)
+                        index += concurrency
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = (monotonicMilliseconds() - before) / 1000
+        return [
+            "row": "throughput",
+            "executions": .number(Double(count)),
+            "concurrency": .number(Double(concurrency)),
+            "seconds": .number(Distribution.rounded(seconds)),
+            "executions_per_s": .number(Distribution.rounded(Double(count) / seconds)),
+            "transitions_per_s": .number(Distribution.rounded(Double(count * 10) / seconds)),
+            "note": "Each client starts an execution and waits for it to end, then starts the next. A transition is one state (10 per execution).",
+        ]
+    }
+}
+
+/// Row 4: StartExecution and DescribeExecution round trips over the socket.
+struct APILatencyRow {
+    let context: BenchContext
+
+    func run() async throws -> JSONValue {
+        let daemon = try DaemonUnderTest(context: context, name: "api")
+        try await daemon.start()
+        defer { daemon.stop() }
+        try await daemon.createStateMachine("single", BenchDefinitions.single)
+        var start = Distribution()
+        var describe = Distribution()
+        var lastArn = ""
+        for index in 0..<(context.sizes.apiSamples + 20) {
+            let before = monotonicMilliseconds()
+            lastArn = try await daemon.start("single", name: "a-\(index)")
+            if index >= 20 { start.add(monotonicMilliseconds() - before) }
+        }
+        try await daemon.waitUntilIdle()
+        for index in 0..<(context.sizes.apiSamples + 20) {
+            let before = monotonicMilliseconds()
+            _ = try await daemon.call("AWSStepFunctions.DescribeExecution", ["executionArn": .string(lastArn)])
+            if index >= 20 { describe.add(monotonicMilliseconds() - before) }
+        }
+        return [
+            "row": "api_latency",
+            "start_execution_ms": start.json,
+            "describe_execution_ms": describe.json,
+            "note": "One client, one request at a time, a new connection per request (as stepctl does).",
+        ]
+    }
+}
+
+/// Row 5: what the daemon costs while executions wait on tokens.
+struct IdleCostRow {
+    let context: BenchContext
+
+    func run() async throws -> JSONValue {
+        let daemon = try DaemonUnderTest(context: context, name: "idle")
+        try await daemon.start()
+        defer { daemon.stop() }
+        _ = try await daemon.call("DynamoDB_20120810.CreateTable", BenchDefinitions.tokenTable)
+        try await daemon.createStateMachine("hold", BenchDefinitions.hold)
+        let count = context.sizes.idleExecutions
+        try await daemon.startMany("hold", count: count, concurrency: 64, prefix: "i")
+        try await daemon.waitUntilIdle()
+        let switchesBefore = ProcStatus.contextSwitches(pid: daemon.pid)
+        let ticksBefore = ProcStatus.cpuTicks(pid: daemon.pid)
+        try await Task.sleep(for: .seconds(context.sizes.idleSeconds))
+        let switches = ProcStatus.contextSwitches(pid: daemon.pid) - switchesBefore
+        let ticks = ProcStatus.cpuTicks(pid: daemon.pid) - ticksBefore
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return [
+            "row": "idle_cost",
+            "suspended_executions": .number(Double(count)),
+            "seconds": .number(Double(context.sizes.idleSeconds)),
+            "context_switches": .number(Double(switches)),
+            "cpu_ms": .number(Distribution.rounded(Double(ticks) / ticksPerSecond * 1000)),
+            "note": "Context switches summed over the daemon's threads (/proc/PID/task/*/status) and utime+stime (/proc/PID/stat) over the interval; the daemon runs without a watchdog.",
+        ]
+    }
+}
+
+/// Row 6: memory and disk with many suspended executions, and the time to READY at that size.
+struct ScaleRow {
+    let context: BenchContext
+
+    func run() async throws -> JSONValue {
+        var sizes: [JSONValue] = []
+        for count in context.sizes.scaleSizes {
+            progress("scale: \(count) suspended executions")
+            let daemon = try DaemonUnderTest(context: context, name: "scale")
+            try await daemon.start()
+            _ = try await daemon.call("DynamoDB_20120810.CreateTable", BenchDefinitions.tokenTable)
+            try await daemon.createStateMachine("hold", BenchDefinitions.hold)
+            let before = monotonicMilliseconds()
+            try await daemon.startMany("hold", count: count, concurrency: 64, prefix: "s")
+            try await daemon.waitUntilIdle()
+            let creationSeconds = (monotonicMilliseconds() - before) / 1000
+            let residentAfterCreation = daemon.residentKiB()
+            daemon.stop()
+            let restarted = try DaemonUnderTest(context: context, name: "scale", reuseState: true)
+            let readyMilliseconds = try await restarted.start()
+            try await restarted.waitUntilIdle()
+            let residentAfterRestart = restarted.residentKiB()
+            let bytes = restarted.databaseBytes()
+            restarted.stop()
+            sizes.append([
+                "suspended_executions": .number(Double(count)),
+                "created_per_s": .number(Distribution.rounded(Double(count) / creationSeconds)),
+                "rss_mib_after_creating": .number(Distribution.rounded(Double(residentAfterCreation) / 1024)),
+                "rss_mib_after_restart": .number(Distribution.rounded(Double(residentAfterRestart) / 1024)),
+                "database_mib": .number(Distribution.rounded(Double(bytes) / 1_048_576)),
+                "start_to_ready_ms": .number(Distribution.rounded(readyMilliseconds)),
+            ])
+        }
+        try? FileManager.default.removeItem(atPath: context.workDirectory + "/scale")
+        return ["row": "scale", "sizes": .array(sizes)]
+    }
+}
+
+/// Runs stepctl and fails on a non-zero exit.
+func runStepctl(_ context: BenchContext, socket: String, _ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: context.binDirectory + "/stepctl")
+    process.arguments = ["--socket", socket] + arguments
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw BenchError("stepctl \(arguments.joined(separator: " ")) exited \(process.terminationStatus)") }
+}
