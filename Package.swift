@@ -42,6 +42,7 @@ let package = Package(
                 "JSON", "StatesLanguage", "EventPatterns", "StepStore", "StepAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings),
         .target(name: "StepAPI", dependencies: ["JSON"], swiftSettings: strictSettings),

@@ -20,6 +20,7 @@ public actor Engine {
     private var readySet: Set<Int64> = []
     private var isWriting = false
     private var pendingWrites: [PendingWrite] = []
+    private var failedCommits = 0
     private var waiters: [Int64: [CheckedContinuation<Void, Never>]] = [:]
     private var timerTask: Task<Void, Never>?
     private var armedDue: Double?
@@ -59,7 +60,6 @@ public actor Engine {
         for id in effects.endedExecutions {
             for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume() }
         }
-        if effects.timersChanged { Task { await self.rearmTimer() } }
         if !effects.jobsToStart.isEmpty { launchJobs(effects.jobsToStart) }
     }
 
@@ -88,20 +88,44 @@ public actor Engine {
             let commit = GroupCommit(writes: writes, queued: queued, now: clock(), definitions: definitions, logger: logger)
             do {
                 let outcome = try await database.write { db in try commit.run(in: db) }
+                if let nextDue = outcome.nextTimerDue { arm(nextDue: nextDue) }
                 for (write, result) in zip(writes, outcome.results) { write.continuation.resume(with: result) }
                 apply(outcome.effects)
                 schedule(outcome.stillReady)
+                failedCommits = 0
             } catch {
-                // Nothing of this transaction happened: the writes fail, the executions stay
-                // ready in the database and run again at the next start.
+                // Nothing of this transaction happened: the writes fail (their callers hear
+                // why), the caches may hold what was rolled back, and the executions are tried
+                // again after a pause (a full disk may have room by then).
+                failedCommits += 1
                 logger.error("a group commit failed", metadata: ["error": "\(error)", "writes": "\(writes.count)", "executions": "\(queued.count)"])
                 let failure = (error as? DatabaseError).map(Self.describe) ?? error
                 for write in writes { write.continuation.resume(throwing: failure) }
+                definitions.invalidate()
+                rules.invalidate()
+                retryAfterFailedCommit(queued)
+                break
             }
         }
         isWriting = false
         for waiter in idleWaiters { waiter.resume() }
         idleWaiters.removeAll()
+    }
+
+    /// After a failed commit: wait (0.5 s, doubling up to 30 s) before trying the executions
+    /// and the timers again. Only a failing disk makes the engine wake up on its own.
+    private func retryAfterFailedCommit(_ executions: [Int64]) {
+        let delay = min(30, 0.5 * pow(2, Double(min(failedCommits - 1, 6))))
+        Task {
+            try? await Task.sleep(for: .seconds(delay))
+            await self.retryNow(executions)
+        }
+    }
+
+    private func retryNow(_ executions: [Int64]) async {
+        schedule(executions)
+        armedDue = nil
+        await rearmTimer()
     }
 
     private static func describe(_ error: DatabaseError) -> any Error {
@@ -162,18 +186,21 @@ public actor Engine {
 
     /// Sleeps until the earliest timer is due — one wakeup per due time, never a poll.
     func rearmTimer() async {
-        let next: Double?
         do {
-            next = try await read { db in try Double.fetchOne(db, sql: "SELECT MIN(dueAt) FROM timer") }
+            try await transact { _, _, effects in effects.timersChanged = true }
         } catch {
             logger.error("cannot read the timer table", metadata: ["error": "\(error)"])
-            return
         }
-        guard next != armedDue else { return }
+    }
+
+    /// Arms the one sleep for `nextDue`. Called in commit order with the earliest due time
+    /// read in each committing transaction, so the latest call always knows best.
+    private func arm(nextDue: Double?) {
+        guard nextDue != armedDue else { return }
         timerTask?.cancel()
-        armedDue = next
-        guard let next else { timerTask = nil; return }
-        let delay = max(0, next - clock().timeIntervalSince1970)
+        armedDue = nextDue
+        guard let nextDue, !isStopping else { timerTask = nil; return }
+        let delay = max(0, nextDue - clock().timeIntervalSince1970)
         timerTask = Task {
             do {
                 try await Task.sleep(for: .seconds(delay))
@@ -195,7 +222,6 @@ public actor Engine {
         } catch {
             logger.error("due timers could not be fired", metadata: ["error": "\(error)"])
         }
-        await rearmTimer()
     }
 
     // MARK: - Jobs

@@ -88,7 +88,7 @@ import Testing
             _ = try await test.engine.putTargets(rule: rule, targets: [["Id": "1", "Arn": .string(LocalARN.stateMachine("on-\(rule)"))]])
         }
         let spooled: JSONValue = ["source": "stepd.job", "detail-type": "Job Run Report", "detail": ["status": .string(status)]]
-        let outcome = try await test.engine.ingestSpoolEvent(spooled.jsonData)
+        let outcome = try await test.engine.ingestSpoolEvent(spooled.jsonData, fileName: "spooled.json")
         #expect(outcome["MatchedRules"]?.arrayValue?.count == 1)
         #expect(try await Self.executions(test, of: machine).count == 1)
         let other = machine == "on-success" ? "on-failure" : "on-success"
@@ -101,17 +101,32 @@ import Testing
             "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718", "source": "my.app", "detail-type": "Job Finished",
             "time": "2019-03-26T20:14:13Z", "detail": ["n": 1],
         ]
-        let first = try await test.engine.ingestSpoolEvent(event.jsonData)
+        let first = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "event.json")
         #expect(first["Duplicate"] == false)
         #expect(first["EventId"] == "6a7e8feb-b491-4cf7-a9f1-bf3703467718")
         #expect(first["MatchedRules"] == ["r1"])
-        let second = try await test.engine.ingestSpoolEvent(event.jsonData)
+        let second = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "event.json")
         #expect(second["Duplicate"] == true)
         let started = try await Self.executions(test)
         try #require(started.count == 1)
         let execution = try await test.finish(started[0])
         #expect(execution.output?["time"] == "2019-03-26T20:14:13Z")
         #expect(execution.output?["id"] == "6a7e8feb-b491-4cf7-a9f1-bf3703467718")
+    }
+
+    /// A file read twice (stepd stopped between the commit and the unlink) is one event, even
+    /// without an id of its own; another file with the same text is another event.
+    @Test func aSpoolFileWithoutIdReadTwiceIsOneEvent() async throws {
+        let test = try await Self.engineWithRule(pattern: Self.pattern)
+        let event: JSONValue = ["source": "my.app", "detail-type": "Job Finished", "detail": ["n": 1]]
+        let first = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "a.json")
+        let again = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "a.json")
+        let other = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "b.json")
+        #expect(first["Duplicate"] == false)
+        #expect(again["Duplicate"] == true)
+        #expect(again["EventId"] == first["EventId"])
+        #expect(other["Duplicate"] == false)
+        #expect(other["EventId"] != first["EventId"])
     }
 
     @Test(arguments: [
@@ -126,7 +141,7 @@ import Testing
     ])
     func malformedSpoolEventsThrowEventFormatError(text: String) async throws {
         let test = try await Self.engineWithRule(pattern: ["source": ["a"]])
-        await #expect(throws: EventFormatError.self) { _ = try await test.engine.ingestSpoolEvent(Data(text.utf8)) }
+        await #expect(throws: EventFormatError.self) { _ = try await test.engine.ingestSpoolEvent(Data(text.utf8), fileName: "bad.json") }
         #expect(try await Self.executions(test).isEmpty)
     }
 

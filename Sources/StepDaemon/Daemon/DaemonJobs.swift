@@ -15,6 +15,7 @@ final class DaemonJobs: JobLauncher {
     let logDirectory: String
     let logger: Logger
     let runnerBox = RunnerBox()
+    private let isShuttingDown = Mutex(false)
 
     /// The runner needs its exit callback at construction, and the callback needs us.
     final class RunnerBox: Sendable {
@@ -40,10 +41,9 @@ final class DaemonJobs: JobLauncher {
     }
 
     func launch(_ job: PendingJob) async {
-        guard let runner = runnerBox.runner else { return }
+        // A job asked for while stepd stops stays pending: the next start launches it.
+        guard let runner = runnerBox.runner, !isShuttingDown.withLock({ $0 }) else { return }
         var environment = job.environment
-        environment["STEPD_JOB_ID"] = job.jobId
-        environment["STEPD_JOB_NAME"] = job.jobName
         environment["STEPD_EVENTS_DIR"] = spool.root
         let launch = JobLaunch(
             jobId: job.jobId, jobName: job.jobName, command: job.command, environment: environment,
@@ -51,9 +51,9 @@ final class DaemonJobs: JobLauncher {
             logFile: logDirectory + "/\(job.jobId).log")
         do {
             let running = try runner.start(launch)
-            logger.info("job started", metadata: ["JOB_ID": "\(job.jobId)", "job": "\(job.jobName)", "pid": "\(running.pid)"])
             try await engine.recordJobStarted(jobId: job.jobId, pid: running.pid, pidStartTime: running.startTime)
         } catch let error as JobError {
+            if isShuttingDown.withLock({ $0 }) { return }
             logger.error("job could not be started", metadata: ["JOB_ID": "\(job.jobId)", "error": "\(error.message)"])
             await jobEnded(jobId: job.jobId, description: "could not be started: \(error.message)")
         } catch {
@@ -75,6 +75,7 @@ final class DaemonJobs: JobLauncher {
     }
 
     func shutdown() {
+        isShuttingDown.withLock { $0 = true }
         runnerBox.runner?.shutdown()
     }
 
@@ -95,39 +96,13 @@ final class DaemonJobs: JobLauncher {
         await watcher.drain(handler: ingest.handle)
         do {
             guard let ended = try await engine.recordJobExit(jobId: jobId, description: description) else { return }
-            logger.info("job ended", metadata: ["JOB_ID": "\(jobId)", "exit": "\(description)", "reported": "\(ended.reported)"])
-            if !ended.reported {
-                try writeFailureReport(for: ended, description: description)
+            if ended.reported {
+                logger.info("job ended", metadata: ["JOB_ID": "\(jobId)", "exit": "\(description)"])
+            } else {
+                logger.warning("job ended without reporting; its failure report was sent for it", metadata: ["JOB_ID": "\(jobId)", "exit": "\(description)"])
             }
         } catch {
             logger.error("job exit could not be recorded", metadata: ["JOB_ID": "\(jobId)", "error": "\(error)"])
         }
-    }
-
-    /// The report the job should have written: an "AppFlow End Flow Run Report" with a
-    /// failure status, so the rules that route the job's outcome see it.
-    private func writeFailureReport(for job: EndedJob, description: String) throws {
-        let now = Date().formatted(Date.ISO8601FormatStyle())
-        let event: JSONValue = [
-            "version": "0",
-            "id": .string(UUID().uuidString.lowercased()),
-            "detail-type": "AppFlow End Flow Run Report",
-            "source": "aws.appflow",
-            "account": .string(LocalARN.account),
-            "time": .string(now),
-            "region": .string(LocalARN.region),
-            "resources": [.string(LocalARN.flow(job.jobName))],
-            "detail": [
-                "flow-name": .string(job.jobName),
-                "flow-arn": .string(LocalARN.flow(job.jobName)),
-                "execution-id": .string(job.jobId),
-                "status": "Execution Failed",
-                "num-of-records-processed": "0",
-                "end-time": .string(now),
-                "error": .string("The job \(description) without reporting its outcome"),
-            ],
-        ]
-        try spool.write(event: event.jsonData, name: "stepd-job-\(job.jobId).json")
-        logger.warning("job ended without reporting; wrote a failure report for it", metadata: ["JOB_ID": "\(job.jobId)"])
     }
 }

@@ -10,7 +10,7 @@ struct SpoolIngest: Sendable {
 
     @Sendable func handle(_ file: SpoolFile) async -> SpoolDisposition {
         do {
-            let outcome = try await engine.ingestSpoolEvent(file.contents)
+            let outcome = try await engine.ingestSpoolEvent(file.contents, fileName: file.name)
             logger.debug("event accepted", metadata: ["file": "\(file.name)", "EVENT_ID": "\(outcome["EventId"]?.stringValue ?? "")"])
             return .accepted
         } catch let error as EventFormatError {

@@ -1,3 +1,4 @@
+import Crypto
 import EventPatterns
 import Foundation
 import GRDB
@@ -12,13 +13,30 @@ extension Engine {
 
     /// Ingests one event file's contents from the spool. Throws `EventFormatError` for an
     /// event that cannot be accepted (the spool moves the file to failed/ with the reason).
-    public func ingestSpoolEvent(_ data: Data) async throws -> JSONValue {
+    ///
+    /// An event without an `id` gets one derived from the file's name and contents, so that
+    /// reading the same file again (stepd stopped between the commit and the unlink) is
+    /// recognised as the same event.
+    public func ingestSpoolEvent(_ data: Data, fileName: String) async throws -> JSONValue {
         let json: JSONValue
         do { json = try JSONValue(parsing: data) } catch { throw EventFormatError("the event file is not JSON: \(error.message)") }
-        let envelope = try EventEnvelope(json: json, defaults: envelopeDefaults)
+        var defaults = envelopeDefaults
+        defaults.makeId = { Self.spoolEventId(fileName: fileName, contents: data) }
+        let envelope = try EventEnvelope(json: json, defaults: defaults)
         let outcome = try await ingest(envelope)
         return ["EventId": .string(outcome.eventId), "Duplicate": .bool(outcome.duplicate),
                 "MatchedRules": .array(outcome.matchedRules.map { .string($0) })]
+    }
+
+    /// A UUID-shaped digest of a spool file's name and contents.
+    static func spoolEventId(fileName: String, contents: Data) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(fileName.utf8))
+        hasher.update(data: [0])
+        hasher.update(data: contents)
+        let hex = hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+        let characters = Array(hex)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
     }
 
     func ingest(_ envelope: EventEnvelope) async throws -> EventIngest.Outcome {
@@ -44,6 +62,10 @@ extension Engine {
             } catch let error as EventFormatError {
                 failed += 1
                 results.append(["ErrorCode": "MalformedDetail", "ErrorMessage": .string(error.message)])
+            } catch {
+                // Entries are accepted one by one: a failure here leaves the others as they are.
+                failed += 1
+                results.append(["ErrorCode": "InternalFailure", "ErrorMessage": .string("the event could not be stored: \(error)")])
             }
         }
         return ["FailedEntryCount": .number(Double(failed)), "Entries": .array(results)]

@@ -17,4 +17,9 @@ final class DefinitionCache: Sendable {
         entries.withLock { $0[versionId] = definition }
         return definition
     }
+
+    /// After a rolled-back commit: an entry may describe a version row that was never committed.
+    func invalidate() {
+        entries.withLock { $0.removeAll() }
+    }
 }

@@ -29,6 +29,8 @@ struct GroupCommit {
         var effects = TransitionEffects()
         /// Ready executions left for the next commit.
         var stillReady: [Int64] = []
+        /// When timers changed: the earliest due time after this commit (nil: no timer left).
+        var nextTimerDue: Double??
     }
 
     func run(in db: Database) throws -> Outcome {
@@ -83,6 +85,10 @@ struct GroupCommit {
             }
         }
         outcome.stillReady += toDrive + extra
+        if outcome.effects.timersChanged {
+            // Read in the committing transaction, so the engine arms exactly what is durable.
+            outcome.nextTimerDue = .some(try Double.fetchOne(db, sql: "SELECT MIN(dueAt) FROM timer"))
+        }
         return outcome
     }
 

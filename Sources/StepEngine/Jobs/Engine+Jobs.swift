@@ -26,14 +26,22 @@ extension Engine {
         }
     }
 
-    /// Records that a job ended; tells whether it reported first.
+    /// Records that a job ended. One that ended without reporting gets, in the same
+    /// transaction, the failure report it should have sent, so no workflow waits forever on a
+    /// dead job and no crash can come between the two.
     public func recordJobExit(jobId: String, description: String) async throws -> EndedJob? {
-        try await transact { db, now, _ in
-            guard var job = try JobRecord.fetchOne(db, key: jobId) else { return nil }
+        let rules = self.rules
+        let logger = self.logger
+        return try await transact { db, now, effects in
+            guard var job = try JobRecord.fetchOne(db, key: jobId), job.status != .exited else { return nil }
             job.status = .exited
             job.endedAt = now.timeIntervalSince1970
             job.exitDescription = description
             try job.update(db)
+            if !job.reported {
+                let report = JobFailureReport.envelope(jobId: job.id, jobName: job.jobName, description: description, at: now)
+                _ = try EventIngest.ingest(report, rules: rules, db: db, now: now, logger: logger, effects: &effects)
+            }
             return EndedJob(jobId: job.id, jobName: job.jobName, executionArn: job.executionArn, reported: job.reported)
         }
     }
