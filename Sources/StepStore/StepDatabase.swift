@@ -17,11 +17,4 @@ public enum StepDatabase {
         try StepMigrations.migrator.migrate(pool)
         return pool
     }
-
-    /// An in-memory database with the same schema, for unit tests.
-    public static func openInMemory() throws -> DatabaseQueue {
-        let queue = try DatabaseQueue()
-        try StepMigrations.migrator.migrate(queue)
-        return queue
-    }
 }

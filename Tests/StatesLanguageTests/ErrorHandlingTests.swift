@@ -10,9 +10,13 @@ import Testing
         (["States.ALL"], "States.Runtime", false),
         (["States.ALL"], "States.DataLimitExceeded", false),
         (["States.TaskFailed"], "Lambda.Unknown", true),
-        (["States.TaskFailed"], "States.HeartbeatTimeout", true),
+        // AWS: States.Timeout is a task that "ran longer than TimeoutSeconds, or failed to
+        // heartbeat for longer than HeartbeatSeconds"; States.TaskFailed excludes it.
+        (["States.TaskFailed"], "States.HeartbeatTimeout", false),
         (["States.TaskFailed"], "States.Timeout", false),
         (["States.Timeout"], "States.Timeout", true),
+        (["States.Timeout"], "States.HeartbeatTimeout", true),
+        (["States.HeartbeatTimeout"], "States.Timeout", false),
         (["MyError", "Other"], "Other", true),
         (["MyError"], "myerror", false),
     ])

@@ -8,12 +8,16 @@ public enum ErrorHandling {
     /// - an exact name matches;
     /// - `States.ALL` matches any error except `States.Runtime` and `States.DataLimitExceeded`
     ///   (terminal errors, per the AWS documentation);
-    /// - `States.TaskFailed` matches any error except `States.Timeout` (and those terminal errors).
+    /// - `States.Timeout` also matches `States.HeartbeatTimeout`: AWS documents a heartbeat
+    ///   timeout as a kind of task timeout;
+    /// - `States.TaskFailed` matches any error except the timeouts (and those terminal errors).
     public static func matches(_ errorName: String, errorEquals: [String]) -> Bool {
         if errorEquals.contains(errorName) { return true }
         let terminal = errorName == StatesError.runtime || errorName == StatesError.dataLimitExceeded
+        let timeout = errorName == StatesError.timeout || errorName == StatesError.heartbeatTimeout
         if errorEquals.contains(StatesError.all) { return !terminal }
-        if errorEquals.contains(StatesError.taskFailed) { return !terminal && errorName != StatesError.timeout }
+        if errorEquals.contains(StatesError.timeout), errorName == StatesError.heartbeatTimeout { return true }
+        if errorEquals.contains(StatesError.taskFailed) { return !terminal && !timeout }
         return false
     }
 

@@ -39,7 +39,7 @@ public struct APIDispatcher: APIHandler {
         case Actions.stepFunctions: return try await stepFunctions(action, body, request.peer)
         case Actions.events: return try await events(action, body)
         case Actions.dynamoDB: return try await engine.tableAction(action, body)
-        case Actions.stepd: return try await stepd(action, body)
+        case Actions.stepd: return try await stepd(action, body, request.peer)
         default: throw APIError.invalidAction("Unknown target prefix in '\(request.target)'")
         }
     }
@@ -123,6 +123,16 @@ public struct APIDispatcher: APIHandler {
         }
     }
 
+    /// A job definition names a program stepd runs as its own user: only that user (or root)
+    /// may define one, whoever else may reach the socket.
+    private func requireDaemonOwner(_ peer: PeerCredentials?, _ action: String) throws {
+        guard let peer, peer.uid == 0 || peer.uid == geteuid() else {
+            throw APIError(
+                "AccessDeniedException",
+                "Stepd.\(action) is allowed to stepd's own user (uid \(geteuid())) and root only; the caller is \(peer.map { "uid \($0.uid)" } ?? "unknown")")
+        }
+    }
+
     /// stepd has one bus, `default`.
     private func checkBus(_ body: JSONValue) throws {
         if let bus = try body.optionalString("EventBusName"), bus != "default", !bus.hasSuffix(":event-bus/default") {
@@ -130,17 +140,19 @@ public struct APIDispatcher: APIHandler {
         }
     }
 
-    private func stepd(_ action: String, _ body: JSONValue) async throws -> JSONValue {
+    private func stepd(_ action: String, _ body: JSONValue, _ peer: PeerCredentials?) async throws -> JSONValue {
         switch action {
         case "WaitForExecution":
             return try await engine.waitForExecution(arn: try body.requiredString("executionArn"))
         case "PutJobDefinition":
+            try requireDaemonOwner(peer, action)
             return try await engine.putJobDefinition(body)
         case "DescribeJobDefinition":
             return try await engine.describeJobDefinition(name: try body.requiredString("Name"))
         case "ListJobDefinitions":
             return try await engine.listJobDefinitions()
         case "DeleteJobDefinition":
+            try requireDaemonOwner(peer, action)
             try await engine.deleteJobDefinition(name: try body.requiredString("Name"))
             return [:]
         case "DescribeJob":

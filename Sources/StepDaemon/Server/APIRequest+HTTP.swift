@@ -8,7 +8,9 @@ import StepAPI
 /// and an answer back into HTTP: the AWS JSON protocol's rules, with no I/O.
 enum AWSJSONProtocol {
     /// The services whose targets the server routes to its handler.
-    static let knownServices: Set<Substring> = ["AWSStepFunctions", "AWSEvents", "DynamoDB_20120810", "Stepd"]
+    static let knownServices: Set<Substring> = [
+        Substring(Actions.stepFunctions), Substring(Actions.events), Substring(Actions.dynamoDB), Substring(Actions.stepd),
+    ]
 
     static let defaultContentType = "application/x-amz-json-1.0"
 

@@ -154,8 +154,6 @@ public final class APIServer: Service, Sendable {
                 }
             }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            // Nothing is read before `serve(_:)` wraps the channel (see `Connection`).
-            //.childChannelOption(.autoRead, value: false)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
             Self.makeConnection(on: channel)
         }

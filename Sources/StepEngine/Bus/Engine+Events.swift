@@ -41,9 +41,10 @@ extension Engine {
 
     func ingest(_ envelope: EventEnvelope) async throws -> EventIngest.Outcome {
         let rules = self.rules
+        let definitions = self.definitions
         let logger = self.logger
         return try await transact { db, now, effects in
-            try EventIngest.ingest(envelope, rules: rules, db: db, now: now, logger: logger, effects: &effects)
+            try EventIngest.ingest(envelope, rules: rules, definitions: definitions, db: db, now: now, logger: logger, effects: &effects)
         }
     }
 

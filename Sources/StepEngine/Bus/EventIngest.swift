@@ -17,7 +17,8 @@ enum EventIngest {
     }
 
     static func ingest(
-        _ envelope: EventEnvelope, rules: RuleCache, db: Database, now: Date, logger: Logger, effects: inout TransitionEffects
+        _ envelope: EventEnvelope, rules: RuleCache, definitions: DefinitionCache, db: Database, now: Date, logger: Logger,
+        effects: inout TransitionEffects
     ) throws -> Outcome {
         if try ReceivedEventRecord.exists(db, key: envelope.id) {
             return Outcome(eventId: envelope.id, duplicate: true, matchedRules: [], startedExecutions: [])
@@ -33,7 +34,7 @@ enum EventIngest {
                     try db.inSavepoint {
                         let execution = try ExecutionStarter.start(
                             stateMachine: target.arn, name: nil, input: input, startedByUid: nil, parentExecutionArn: nil,
-                            db: db, now: now, effects: &effects)
+                            definitions: definitions, db: db, now: now, effects: &effects)
                         started.append(execution.execution.arn)
                         return .commit
                     }

@@ -45,13 +45,6 @@ struct ExecutionStepper {
             } catch let error as StatesError {
                 try failExecution(&execution, error: error)
             }
-            if execution.lastEventId >= Int64(Limits.maximumHistoryEvents) - 2, execution.status == "RUNNING" {
-                try failExecution(
-                    &execution,
-                    error: StatesError(
-                        name: StatesError.runtime,
-                        cause: "The execution reached the limit of \(Limits.maximumHistoryEvents) history events"))
-            }
         }
         try execution.update(db)
         return false
@@ -138,6 +131,7 @@ struct ExecutionStepper {
             let context = contextObject(execution, stateName: stateName, taskToken: token)
             let parameters = try DataFlow.effectiveInput(
                 stateInput: input, inputPath: task.inputPath, parameters: task.parameters, context: context)
+            try Limits.checkPayload(parameters, what: "The parameters of state '\(stateName)'")
             return PreparedTask(
                 resource: resource, token: token, parameters: parameters,
                 timeoutSeconds: try task.resolvedTimeoutSeconds(input: input, context: context),
@@ -163,7 +157,8 @@ struct ExecutionStepper {
         try append(.taskStarted, resourceMembers, &execution)
 
         let invocation = TaskInvocation(
-            db: db, now: now, execution: execution, stateName: stateName, resource: resource, parameters: parameters, taskToken: token)
+            db: db, now: now, execution: execution, stateName: stateName, resource: resource, parameters: parameters, taskToken: token,
+            definitions: definitions)
         var effects = self.effects
         let outcome: Result<TaskOutcome, StatesError> = Result { () throws(StatesError) in
             try Integrations.invoke(invocation, effects: &effects)
@@ -241,12 +236,7 @@ struct ExecutionStepper {
     private mutating func exitState(
         _ execution: inout ExecutionRecord, _ type: HistoryEventType, name: String, output: JSONValue, transition: Transition
     ) throws {
-        let size = output.serialized().utf8.count
-        if size > Limits.maximumPayloadBytes {
-            throw StatesError(
-                name: "States.DataLimitExceeded",
-                cause: "The state/task '\(name)' returned a result with a size exceeding the maximum number of bytes service limit.")
-        }
+        try Limits.checkPayload(output, what: "The output of state '\(name)'")
         try append(type, ["name": .string(name)].merging(HistoryWriter.payload("output", output)) { $1 }, &execution)
         switch transition {
         case .next(let next):
@@ -284,14 +274,15 @@ struct ExecutionStepper {
             try append(.executionTimedOut, ["error": .string(error ?? StatesError.timeout), "cause": .string(cause ?? "")], &execution)
         default:
             var details: [String: JSONValue] = [:]
-            if let error { details["error"] = .string(error) }
-            if let cause { details["cause"] = .string(cause) }
+            if let error, !error.isEmpty { details["error"] = .string(error) }
+            if let cause, !cause.isEmpty { details["cause"] = .string(cause) }
             try append(.executionFailed, details, &execution)
         }
         execution.status = status
         execution.output = output?.serialized()
-        execution.error = error
-        execution.cause = cause
+        // An error or cause nobody gave (SendTaskFailure without them) is absent, as on AWS.
+        execution.error = error?.isEmpty == false ? error : nil
+        execution.cause = cause?.isEmpty == false ? cause : nil
         execution.stopDate = now.timeIntervalSince1970
         execution.phase = .done
         execution.resumeValue = nil

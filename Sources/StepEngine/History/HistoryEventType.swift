@@ -23,6 +23,13 @@ public enum HistoryEventType: String, Sendable, CaseIterable {
     case taskFailed = "TaskFailed"
     case taskTimedOut = "TaskTimedOut"
 
+    var endsExecution: Bool {
+        switch self {
+        case .executionSucceeded, .executionFailed, .executionAborted, .executionTimedOut: true
+        default: false
+        }
+    }
+
     /// The member of `HistoryEvent` that holds this type's details.
     public var detailsMember: String {
         switch self {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JSON
+import StatesLanguage
 import StepStore
 
 /// Appends history events to an execution: ids count from 1, each event points at the one
@@ -10,6 +11,12 @@ struct HistoryWriter {
         _ type: HistoryEventType, details: JSONValue?, to execution: inout ExecutionRecord, at now: Date, in db: Database
     ) throws {
         guard let executionId = execution.id else { return }
+        // The last id is kept for the event that ends the execution.
+        if !type.endsExecution, execution.lastEventId + 1 >= Int64(Limits.maximumHistoryEvents) {
+            throw StatesError(
+                name: StatesError.runtime,
+                cause: "The execution reached the limit of \(Limits.maximumHistoryEvents) history events")
+        }
         let previous = execution.lastEventId
         execution.lastEventId += 1
         let detailsText = details.map { JSONValue.object([type.detailsMember: $0]).serialized() }

@@ -25,7 +25,7 @@ enum StepFunctionsIntegration {
                 let started = try ExecutionStarter.start(
                     stateMachine: stateMachine, name: parameters["Name"]?.stringValue, input: input,
                     startedByUid: invocation.execution.startedByUid, parentExecutionArn: invocation.execution.arn,
-                    db: invocation.db, now: invocation.now, effects: &effects)
+                    definitions: invocation.definitions, db: invocation.db, now: invocation.now, effects: &effects)
                 return .completed([
                     "ExecutionArn": .string(started.execution.arn),
                     "StartDate": .string(Timestamps.iso8601(Date(timeIntervalSince1970: started.execution.startDate))),
@@ -35,15 +35,17 @@ enum StepFunctionsIntegration {
                 let output: JSONValue
                 switch parameters["Output"] {
                 case .string(let text)?: output = try TaskAnswer.parseOutput(text)
-                case let value?: output = value
+                case let value?:
+                    try Limits.checkPayload(value, what: "The Output of sendTaskSuccess")
+                    output = value
                 case nil: throw StatesError(name: "\(service).ValidationException", cause: "The field 'Output' is required")
                 }
                 try TaskAnswer.success(output: output).deliver(token: token, db: invocation.db, now: invocation.now, effects: &effects)
                 return .completed(.object([:]))
             case "sendTaskFailure":
                 let token = try Integrations.requiredString("TaskToken", in: parameters, service: service)
-                let error = parameters["Error"]?.stringValue ?? ""
-                let cause = parameters["Cause"]?.stringValue ?? ""
+                let error = parameters["Error"]?.stringValue
+                let cause = parameters["Cause"]?.stringValue
                 try TaskAnswer.failure(error: error, cause: cause).deliver(token: token, db: invocation.db, now: invocation.now, effects: &effects)
                 return .completed(.object([:]))
             case "sendTaskHeartbeat":

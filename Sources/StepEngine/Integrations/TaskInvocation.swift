@@ -14,6 +14,7 @@ struct TaskInvocation {
     let parameters: JSONValue
     /// Set for `.waitForTaskToken`: the token `$$.Task.Token` held.
     let taskToken: String?
+    let definitions: DefinitionCache
 }
 
 enum TaskOutcome {

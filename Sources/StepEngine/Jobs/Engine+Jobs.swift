@@ -31,6 +31,7 @@ extension Engine {
     /// dead job and no crash can come between the two.
     public func recordJobExit(jobId: String, description: String) async throws -> EndedJob? {
         let rules = self.rules
+        let definitions = self.definitions
         let logger = self.logger
         return try await transact { db, now, effects in
             guard var job = try JobRecord.fetchOne(db, key: jobId), job.status != .exited else { return nil }
@@ -40,7 +41,8 @@ extension Engine {
             try job.update(db)
             if !job.reported {
                 let report = JobFailureReport.envelope(jobId: job.id, jobName: job.jobName, description: description, at: now)
-                _ = try EventIngest.ingest(report, rules: rules, db: db, now: now, logger: logger, effects: &effects)
+                _ = try EventIngest.ingest(
+                    report, rules: rules, definitions: definitions, db: db, now: now, logger: logger, effects: &effects)
             }
             return EndedJob(jobId: job.id, jobName: job.jobName, executionArn: job.executionArn, reported: job.reported)
         }

@@ -15,10 +15,11 @@ extension Engine {
         } else {
             inputValue = .object([:])
         }
+        let definitions = self.definitions
         let started = try await transact { db, now, effects in
             try ExecutionStarter.start(
                 stateMachine: stateMachine, name: name, input: inputValue, startedByUid: startedByUid.map(Int64.init),
-                parentExecutionArn: nil, db: db, now: now, effects: &effects)
+                parentExecutionArn: nil, definitions: definitions, db: db, now: now, effects: &effects)
         }
         return ["executionArn": .string(started.execution.arn), "startDate": .number(started.execution.startDate)]
     }
@@ -131,7 +132,7 @@ extension Engine {
             case .success(let output):
                 try TaskAnswer.success(output: try TaskAnswer.parseOutput(output)).deliver(token: token, db: db, now: now, effects: &effects)
             case .failure(let error, let cause):
-                try TaskAnswer.failure(error: error ?? "", cause: cause ?? "").deliver(token: token, db: db, now: now, effects: &effects)
+                try TaskAnswer.failure(error: error, cause: cause).deliver(token: token, db: db, now: now, effects: &effects)
             case .heartbeat:
                 try TaskAnswer.heartbeat.deliver(token: token, db: db, now: now, effects: &effects)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JSON
+import StatesLanguage
 import StepAPI
 import StepStore
 
@@ -15,7 +16,7 @@ enum ExecutionStarter {
 
     static func start(
         stateMachine reference: String, name: String?, input: JSONValue, startedByUid: Int64?, parentExecutionArn: String?,
-        db: Database, now: Date, effects: inout TransitionEffects
+        definitions: DefinitionCache, db: Database, now: Date, effects: inout TransitionEffects
     ) throws -> Started {
         let stateMachineName = try LocalARN.stateMachineName(from: reference)
         guard let stateMachine = try StateMachineRecord.fetchOne(db, key: stateMachineName) else {
@@ -36,16 +37,16 @@ enum ExecutionStarter {
             }
             throw APIError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")
         }
-        guard let version = try StateMachineVersionRecord.fetchOne(db, key: stateMachine.currentVersionId),
-            case .object(let definition)? = try? JSONValue(parsing: version.definition),
-            let startAt = definition["StartAt"]?.stringValue
-        else {
-            throw APIError.internalFailure("the definition of '\(stateMachineName)' is missing or unreadable")
+        let definition: StateMachineDefinition
+        do {
+            definition = try definitions.definition(versionId: stateMachine.currentVersionId, in: db)
+        } catch {
+            throw APIError.internalFailure("the definition of '\(stateMachineName)' is missing or unreadable: \(error)")
         }
         var execution = ExecutionRecord(
             arn: arn, name: executionName, stateMachineName: stateMachineName, versionId: stateMachine.currentVersionId,
             input: inputText, startDate: now.timeIntervalSince1970, startedByUid: startedByUid,
-            parentExecutionArn: parentExecutionArn, startAt: startAt)
+            parentExecutionArn: parentExecutionArn, startAt: definition.startAt)
         try execution.insert(db)
         var started = HistoryWriter.payload("input", input)
         started["roleArn"] = .string(stateMachine.roleArn)
@@ -53,7 +54,7 @@ enum ExecutionStarter {
         try execution.update(db)
         if let id = execution.id {
             effects.readyExecutions.append(id)
-            if let timeout = definition["TimeoutSeconds"]?.intValue {
+            if let timeout = definition.timeoutSeconds {
                 try TimerRecord(executionId: id, kind: .executionTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).save(db)
                 effects.timersChanged = true
             }

@@ -9,7 +9,8 @@ import StepStore
 /// waiting execution happen in the caller's transaction.
 enum TaskAnswer: Sendable {
     case success(output: JSONValue)
-    case failure(error: String, cause: String)
+    /// AWS leaves out an error or cause the caller did not give.
+    case failure(error: String?, cause: String?)
     case heartbeat
 
     func deliver(token: String, db: Database, now: Date, effects: inout TransitionEffects) throws {
@@ -37,10 +38,11 @@ enum TaskAnswer: Sendable {
                 to: &execution, at: now, in: db)
             resume = .taskSucceeded(output: output)
         case .failure(let error, let cause):
-            try HistoryWriter.append(
-                .taskFailed, details: .object(resourceMembers.merging(["error": .string(error), "cause": .string(cause)]) { $1 }),
-                to: &execution, at: now, in: db)
-            resume = .taskFailed(error: error, cause: cause)
+            var details = resourceMembers
+            if let error { details["error"] = .string(error) }
+            if let cause { details["cause"] = .string(cause) }
+            try HistoryWriter.append(.taskFailed, details: .object(details), to: &execution, at: now, in: db)
+            resume = .taskFailed(error: error ?? "", cause: cause ?? "")
         }
         record.resolvedAt = now.timeIntervalSince1970
         try record.update(db)
