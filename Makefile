@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 BIN_DIR = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test demo bench clean
 
 all: build
 
@@ -33,6 +33,11 @@ test: deps
 
 demo: build
 	@scripts/demo.sh "$(BIN_DIR)"
+
+# Not part of `make test`: release build, stepd against the physical limits and a peer.
+# QUICK=1 runs every row at a smaller size.
+bench: deps
+	@QUICK=$(QUICK) bench/run.sh
 
 clean:
 	rm -rf .build examples/async-job/output
