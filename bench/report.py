@@ -78,8 +78,8 @@ def main():
     add("4 API: DescribeExecution round trip (ms)", dist(api.get("describe_execution_ms")))
     if idle:
         add("5 idle cost",
-            f"{int(idle['context_switches'])} context switches, {idle['cpu_ms']:.0f} ms CPU in {int(idle['seconds'])} s "
-            f"with {int(idle['suspended_executions'])} suspended",
+            f"{int(idle['context_switches'])} context switches ({int(idle.get('threads_ended_in_window', 0))} threads ended), "
+            f"{idle['cpu_ms']:.0f} ms CPU in {int(idle['seconds'])} s with {int(idle['suspended_executions'])} suspended",
             "idle wakeups", idle["context_switches"])
     for size in scale.get("sizes", []):
         add(f"6 scale: {int(size['suspended_executions'])} suspended",

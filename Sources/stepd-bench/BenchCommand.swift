@@ -48,14 +48,15 @@ struct BenchSizes: Sendable {
     var apiSamples: Int
     var idleExecutions: Int
     var idleSeconds: Int
+    var idleSettleSeconds: Int
     var scaleSizes: [Int]
 
     static let full = BenchSizes(
         resumeSamples: 1000, referenceSamples: 200, throughputExecutions: 10_000, throughputConcurrency: 64,
-        apiSamples: 2000, idleExecutions: 10_000, idleSeconds: 60, scaleSizes: [10_000, 100_000, 1_000_000])
+        apiSamples: 2000, idleExecutions: 10_000, idleSeconds: 60, idleSettleSeconds: 10, scaleSizes: [10_000, 100_000, 1_000_000])
     static let quick = BenchSizes(
         resumeSamples: 100, referenceSamples: 30, throughputExecutions: 1000, throughputConcurrency: 32,
-        apiSamples: 300, idleExecutions: 1000, idleSeconds: 10, scaleSizes: [1000, 10_000])
+        apiSamples: 300, idleExecutions: 1000, idleSeconds: 10, idleSettleSeconds: 5, scaleSizes: [1000, 10_000])
 }
 
 struct BenchContext: Sendable {

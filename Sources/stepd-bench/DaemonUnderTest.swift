@@ -100,18 +100,21 @@ enum ProcStatus {
     static func field(_ name: String, in path: String) -> Int? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
-            return Int(line.dropFirst(name.count + 1).split(separator: " ").first ?? "")
+            // "VmRSS:\t   12345 kB": the value after the colon, past tabs and spaces.
+            return line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Int($0) }
         }
         return nil
     }
 
-    /// Context switches (voluntary + involuntary) of every thread of `pid`.
-    static func contextSwitches(pid: Int32) -> Int {
+    /// Context switches (voluntary + involuntary) of each thread of `pid`, by thread id.
+    static func contextSwitches(pid: Int32) -> [String: Int] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.reduce(0) { total, task in
+        var switches: [String: Int] = [:]
+        for task in tasks {
             let path = "/proc/\(pid)/task/\(task)/status"
-            return total + (field("voluntary_ctxt_switches", in: path) ?? 0) + (field("nonvoluntary_ctxt_switches", in: path) ?? 0)
+            switches[task] = (field("voluntary_ctxt_switches", in: path) ?? 0) + (field("nonvoluntary_ctxt_switches", in: path) ?? 0)
         }
+        return switches
     }
 
     /// User + system CPU time of the process in clock ticks (fields 14 and 15 of stat).

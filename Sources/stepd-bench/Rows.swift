@@ -209,19 +209,26 @@ struct IdleCostRow {
         let count = context.sizes.idleExecutions
         try await daemon.startMany("hold", count: count, concurrency: 64, prefix: "i")
         try await daemon.waitUntilIdle()
+        // Thread pools retire idle threads a few seconds after the work: let that pass first.
+        try await Task.sleep(for: .seconds(context.sizes.idleSettleSeconds))
         let switchesBefore = ProcStatus.contextSwitches(pid: daemon.pid)
         let ticksBefore = ProcStatus.cpuTicks(pid: daemon.pid)
         try await Task.sleep(for: .seconds(context.sizes.idleSeconds))
-        let switches = ProcStatus.contextSwitches(pid: daemon.pid) - switchesBefore
+        let switchesAfter = ProcStatus.contextSwitches(pid: daemon.pid)
         let ticks = ProcStatus.cpuTicks(pid: daemon.pid) - ticksBefore
+        // Per thread: a thread that ended in the window woke at least once to end.
+        let ended = switchesBefore.keys.filter { switchesAfter[$0] == nil }.count
+        let switches = switchesAfter.reduce(0) { $0 + $1.value - (switchesBefore[$1.key] ?? 0) } + ended
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         return [
             "row": "idle_cost",
             "suspended_executions": .number(Double(count)),
             "seconds": .number(Double(context.sizes.idleSeconds)),
             "context_switches": .number(Double(switches)),
+            "threads_ended_in_window": .number(Double(ended)),
+            "threads": .number(Double(switchesAfter.count)),
             "cpu_ms": .number(Distribution.rounded(Double(ticks) / ticksPerSecond * 1000)),
-            "note": "Context switches summed over the daemon's threads (/proc/PID/task/*/status) and utime+stime (/proc/PID/stat) over the interval; the daemon runs without a watchdog.",
+            "note": "Context switches summed over the daemon's threads (/proc/PID/task/*/status; a thread that ended in the window counts one) and utime+stime (/proc/PID/stat) over the interval, which starts a few seconds after the last request; the daemon runs without a watchdog.",
         ]
     }
 }
