@@ -108,6 +108,7 @@ let package = Package(
             dependencies: [
                 "JSON", "StatesLanguage", "StepStore", "StepEngine", "StepAPI", "EventPatterns",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
         .testTarget(

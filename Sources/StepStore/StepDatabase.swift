@@ -10,10 +10,13 @@ public enum StepDatabase {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // The pool turns its writer to synchronous=NORMAL when it enables WAL (after
+        // `prepareDatabase` has run), which may lose the last commits on a power cut. Only the
+        // writer commits, so setting it there makes every commit durable.
+        try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        let pool = try DatabasePool(path: path, configuration: configuration)
         try StepMigrations.migrator.migrate(pool)
         return pool
     }
