@@ -147,7 +147,7 @@ public actor Engine {
     public func waitForExecution(arn reference: String) async throws -> JSONValue {
         let arn = try LocalARN.normalizedExecution(reference)
         let id = try await read { db -> Int64 in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM execution WHERE arn = ?", arguments: [arn]) else {
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM execution WHERE arn = ?"), arguments: [arn]) else {
                 throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'")
             }
             return id
@@ -177,7 +177,7 @@ public actor Engine {
     }
 
     private func releaseWaitersIfEnded(_ id: Int64) async {
-        let status = try? await read { db in try String.fetchOne(db, sql: "SELECT status FROM execution WHERE id = ?", arguments: [id]) }
+        let status = try? await read { db in try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id]) }
         guard let status, status != "RUNNING" else { return }
         for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume() }
     }
@@ -248,7 +248,7 @@ public actor Engine {
             let ready = try Int64.fetchAll(db, sql: "SELECT id FROM execution WHERE phase IN ('enter', 'resume') ORDER BY id")
             let pending = try String.fetchAll(db, sql: "SELECT id FROM job WHERE status = 'pending'")
             let running = try JobRecord.filter(Column("status") == JobRecord.Status.running.rawValue).fetchAll(db)
-                .map { job -> (JobRecord, Int?) in (job, try JobDefinitionRecord.fetchOne(db, key: job.jobName)?.timeoutSeconds) }
+                .map { job -> (JobRecord, Int?) in (job, try JobDefinitionRecord.find(db, key: job.jobName)?.timeoutSeconds) }
             let tokens = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution WHERE phase = 'awaitingToken'") ?? 0
             return (ready, pending, running, tokens)
         }

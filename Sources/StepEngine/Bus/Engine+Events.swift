@@ -91,7 +91,7 @@ extension Engine {
         let rules = self.rules
         let arn = try await transact { db, now, _ -> String in
             rules.invalidate()
-            let createdAt = try RuleRecord.fetchOne(db, key: name)?.createdAt ?? now.timeIntervalSince1970
+            let createdAt = try RuleRecord.find(db, key: name)?.createdAt ?? now.timeIntervalSince1970
             try RuleRecord(name: name, arn: LocalARN.rule(name), eventPattern: eventPattern, state: ruleState, description: description, createdAt: createdAt)
                 .save(db)
             return LocalARN.rule(name)
@@ -155,7 +155,7 @@ extension Engine {
 
     public func describeRule(name: String) async throws -> JSONValue {
         try await read { db in
-            guard let record = try RuleRecord.fetchOne(db, key: name) else {
+            guard let record = try RuleRecord.find(db, key: name) else {
                 throw APIError("ResourceNotFoundException", "Rule \(name) does not exist on EventBus default.")
             }
             return Self.json(of: record)

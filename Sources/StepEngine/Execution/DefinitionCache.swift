@@ -10,7 +10,7 @@ final class DefinitionCache: Sendable {
 
     func definition(versionId: Int64, in db: Database) throws -> StateMachineDefinition {
         if let cached = entries.withLock({ $0[versionId] }) { return cached }
-        guard let version = try StateMachineVersionRecord.fetchOne(db, key: versionId) else {
+        guard let version = try StateMachineVersionRecord.find(db, key: versionId) else {
             throw StatesError(name: StatesError.runtime, cause: "the definition version \(versionId) is missing")
         }
         let definition = try StateMachineDefinition(text: version.definition)

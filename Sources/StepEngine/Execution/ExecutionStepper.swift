@@ -23,7 +23,7 @@ struct ExecutionStepper {
     /// Runs the ready execution `id` for up to `Limits.transitionsPerTurn` transitions.
     /// Returns true when it is still ready (its turn ran out).
     mutating func drive(executionId id: Int64) throws -> Bool {
-        guard var execution = try ExecutionRecord.fetchOne(db, key: id), execution.status == "RUNNING",
+        guard var execution = try ExecutionRecord.find(db, key: id), execution.status == "RUNNING",
             execution.isReady
         else { return false }
         let definition: StateMachineDefinition
@@ -36,7 +36,7 @@ struct ExecutionStepper {
         var transitions = 0
         while execution.isReady, execution.status == "RUNNING" {
             if transitions == Limits.transitionsPerTurn {
-                try execution.update(db)
+                try execution.updateChanges(db)
                 return true
             }
             transitions += 1
@@ -46,7 +46,7 @@ struct ExecutionStepper {
                 try failExecution(&execution, error: error)
             }
         }
-        try execution.update(db)
+        try execution.updateChanges(db)
         return false
     }
 

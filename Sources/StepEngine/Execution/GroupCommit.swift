@@ -87,7 +87,7 @@ struct GroupCommit {
         outcome.stillReady += toDrive + extra
         if outcome.effects.timersChanged {
             // Read in the committing transaction, so the engine arms exactly what is durable.
-            outcome.nextTimerDue = .some(try Double.fetchOne(db, sql: "SELECT MIN(dueAt) FROM timer"))
+            outcome.nextTimerDue = .some(try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(dueAt) FROM timer")))
         }
         return outcome
     }
@@ -96,9 +96,9 @@ struct GroupCommit {
     private func failOnInternalError(executionId id: Int64, error: any Error, db: Database, effects: inout TransitionEffects) throws {
         logger.error("execution failed on an internal error", metadata: ["executionId": "\(id)", "error": "\(error)"])
         var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
-        guard var execution = try ExecutionRecord.fetchOne(db, key: id), execution.status == "RUNNING" else { return }
+        guard var execution = try ExecutionRecord.find(db, key: id), execution.status == "RUNNING" else { return }
         try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
-        try execution.update(db)
+        try execution.updateChanges(db)
         effects.merge(failing.effects)
     }
 

@@ -20,10 +20,10 @@ struct HistoryWriter {
         let previous = execution.lastEventId
         execution.lastEventId += 1
         let detailsText = details.map { JSONValue.object([type.detailsMember: $0]).serialized() }
-        try HistoryEventRecord(
-            executionId: executionId, id: execution.lastEventId, type: type.rawValue,
-            timestamp: now.timeIntervalSince1970, previousEventId: previous, details: detailsText
-        ).insert(db)
+        // A cached statement: this runs several times per transition.
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId, details) VALUES (?, ?, ?, ?, ?, ?)")
+        try insert.execute(arguments: [executionId, execution.lastEventId, type.rawValue, now.timeIntervalSince1970, previous, detailsText])
     }
 
     /// `{"input": "...", "inputDetails": {"truncated": false}}`-style payload members.

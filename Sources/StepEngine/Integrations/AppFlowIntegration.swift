@@ -11,7 +11,7 @@ enum AppFlowIntegration {
         guard invocation.resource.action == "startFlow" else { return nil }
         let flowName = try Integrations.requiredString("FlowName", in: invocation.parameters, service: "AppFlow")
         do {
-            guard try JobDefinitionRecord.fetchOne(invocation.db, key: flowName) != nil else {
+            guard try JobDefinitionRecord.find(invocation.db, key: flowName) != nil else {
                 throw StatesError(name: "AppFlow.ResourceNotFoundException", cause: "Flow '\(flowName)' does not exist (no job definition of that name)")
             }
             let jobId = UUID().uuidString.lowercased()

@@ -7,8 +7,8 @@ import StepStore
 extension Engine {
     func pendingJob(id: String) async throws -> PendingJob? {
         try await read { db in
-            guard let job = try JobRecord.fetchOne(db, key: id), job.status == .pending,
-                let definition = try JobDefinitionRecord.fetchOne(db, key: job.jobName)
+            guard let job = try JobRecord.find(db, key: id), job.status == .pending,
+                let definition = try JobDefinitionRecord.find(db, key: job.jobName)
             else { return nil }
             let command = (try? JSONValue(parsing: definition.command))?.arrayValue?.compactMap(\.stringValue) ?? []
             let environmentValues = (try? JSONValue(parsing: definition.environment))?.objectValue?.compactMapValues(\.stringValue) ?? [:]
@@ -34,7 +34,7 @@ extension Engine {
         let definitions = self.definitions
         let logger = self.logger
         return try await transact { db, now, effects in
-            guard var job = try JobRecord.fetchOne(db, key: jobId), job.status != .exited else { return nil }
+            guard var job = try JobRecord.find(db, key: jobId), job.status != .exited else { return nil }
             job.status = .exited
             job.endedAt = now.timeIntervalSince1970
             job.exitDescription = description
@@ -81,7 +81,7 @@ extension Engine {
 
     public func describeJobDefinition(name: String) async throws -> JSONValue {
         try await read { db in
-            guard let record = try JobDefinitionRecord.fetchOne(db, key: name) else {
+            guard let record = try JobDefinitionRecord.find(db, key: name) else {
                 throw APIError("ResourceNotFoundException", "Job definition '\(name)' does not exist")
             }
             return Self.json(of: record)
@@ -104,7 +104,7 @@ extension Engine {
 
     public func describeJob(id: String) async throws -> JSONValue {
         try await read { db in
-            guard let job = try JobRecord.fetchOne(db, key: id) else {
+            guard let job = try JobRecord.find(db, key: id) else {
                 throw APIError("ResourceNotFoundException", "Job '\(id)' does not exist")
             }
             var json: [String: JSONValue] = [

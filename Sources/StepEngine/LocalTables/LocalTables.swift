@@ -27,7 +27,7 @@ public enum LocalTables {
                 throw LocalTableError.validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [\(attribute)]")
             }
         }
-        if try LocalTableRecord.fetchOne(db, key: name) != nil {
+        if try LocalTableRecord.find(db, key: name) != nil {
             throw LocalTableError(type: "ResourceInUseException", message: "Table already exists: \(name)")
         }
         let record = LocalTableRecord(
@@ -61,7 +61,7 @@ public enum LocalTables {
         guard case .object(let item)? = request["Item"] else { throw LocalTableError.validation("Item is required and must be a map of attribute values") }
         try validateAttributes(item)
         let key = try keyText(of: item, table: record, what: "item")
-        let previous = try LocalItemRecord.fetchOne(db, key: ["tableName": record.name, "key": key])
+        let previous = try LocalItemRecord.find(db, table: record.name, key: key)
         try LocalItemRecord(tableName: record.name, key: key, item: JSONValue.object(item).serialized()).save(db)
         return try returnValues(request, previous: previous)
     }
@@ -70,7 +70,7 @@ public enum LocalTables {
         let record = try table(named: try tableName(request), in: db)
         guard case .object(let keyAttributes)? = request["Key"] else { throw LocalTableError.validation("Key is required and must be a map of attribute values") }
         let key = try keyText(of: keyAttributes, table: record, what: "key", exact: true)
-        guard let stored = try LocalItemRecord.fetchOne(db, key: ["tableName": record.name, "key": key]) else { return [:] }
+        guard let stored = try LocalItemRecord.find(db, table: record.name, key: key) else { return [:] }
         var item = try JSONValue(parsing: stored.item)
         if let projection = request["ProjectionExpression"]?.stringValue, case .object(let members) = item {
             let names = Set(projection.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -83,7 +83,7 @@ public enum LocalTables {
         let record = try table(named: try tableName(request), in: db)
         guard case .object(let keyAttributes)? = request["Key"] else { throw LocalTableError.validation("Key is required and must be a map of attribute values") }
         let key = try keyText(of: keyAttributes, table: record, what: "key", exact: true)
-        let previous = try LocalItemRecord.fetchOne(db, key: ["tableName": record.name, "key": key])
+        let previous = try LocalItemRecord.find(db, table: record.name, key: key)
         try previous?.delete(db)
         return try returnValues(request, previous: previous)
     }
@@ -103,7 +103,7 @@ public enum LocalTables {
     }
 
     private static func table(named name: String, in db: Database) throws -> LocalTableRecord {
-        guard let record = try LocalTableRecord.fetchOne(db, key: name) else { throw LocalTableError.notFound(name) }
+        guard let record = try LocalTableRecord.find(db, key: name) else { throw LocalTableError.notFound(name) }
         return record
     }
 

@@ -27,7 +27,7 @@ extension Engine {
     public func describeExecution(arn reference: String) async throws -> JSONValue {
         let arn = try LocalARN.normalizedExecution(reference)
         return try await read { db in
-            guard let execution = try ExecutionRecord.filter(Column("arn") == arn).fetchOne(db) else {
+            guard let execution = try ExecutionRecord.find(db, arn: arn) else {
                 throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'")
             }
             return Self.describe(execution)
@@ -64,7 +64,7 @@ extension Engine {
         }
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
-            guard try StateMachineRecord.fetchOne(db, key: name) != nil
+            guard try StateMachineRecord.find(db, key: name) != nil
                 || (try Bool.fetchOne(db, sql: "SELECT 1 FROM execution WHERE stateMachineName = ? LIMIT 1", arguments: [name]) ?? false)
             else { throw Self.noSuchStateMachine(name) }
             var request = ExecutionRecord.filter(Column("stateMachineName") == name)
@@ -93,7 +93,7 @@ extension Engine {
         let arn = try LocalARN.normalizedExecution(reference)
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM execution WHERE arn = ?", arguments: [arn]) else {
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM execution WHERE arn = ?"), arguments: [arn]) else {
                 throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'")
             }
             let order = reverseOrder ? Column("id").desc : Column("id").asc
@@ -111,7 +111,7 @@ extension Engine {
         let arn = try LocalARN.normalizedExecution(reference)
         let definitions = self.definitions
         let stopDate = try await transact { db, now, effects -> Double in
-            guard var execution = try ExecutionRecord.filter(Column("arn") == arn).fetchOne(db) else {
+            guard var execution = try ExecutionRecord.find(db, arn: arn) else {
                 throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'")
             }
             guard execution.status == "RUNNING" else {
@@ -119,7 +119,7 @@ extension Engine {
             }
             var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
             try stepper.endExecution(&execution, status: "ABORTED", output: nil, error: error, cause: cause)
-            try execution.update(db)
+            try execution.updateChanges(db)
             effects.merge(stepper.effects)
             return now.timeIntervalSince1970
         }

@@ -28,8 +28,8 @@ extension Engine {
         _ = try Self.validatedDefinition(definition)
         let role = roleArn ?? Self.defaultRoleArn
         let record = try await transact { db, now, _ -> StateMachineRecord in
-            if let existing = try StateMachineRecord.fetchOne(db, key: name) {
-                let current = try StateMachineVersionRecord.fetchOne(db, key: existing.currentVersionId)
+            if let existing = try StateMachineRecord.find(db, key: name) {
+                let current = try StateMachineVersionRecord.find(db, key: existing.currentVersionId)
                 if current?.definition == definition, existing.roleArn == role { return existing }
                 throw APIError("StateMachineAlreadyExists", "State Machine Already Exists: '\(existing.arn)'")
             }
@@ -48,9 +48,9 @@ extension Engine {
         let name = try LocalARN.stateMachineName(from: reference)
         if let definition { _ = try Self.validatedDefinition(definition) }
         let updated = try await transact { db, now, _ -> Double in
-            guard var record = try StateMachineRecord.fetchOne(db, key: name) else { throw Self.noSuchStateMachine(name) }
+            guard var record = try StateMachineRecord.find(db, key: name) else { throw Self.noSuchStateMachine(name) }
             if let definition {
-                let current = try StateMachineVersionRecord.fetchOne(db, key: record.currentVersionId)
+                let current = try StateMachineVersionRecord.find(db, key: record.currentVersionId)
                 if current?.definition != definition {
                     var version = StateMachineVersionRecord(stateMachineName: name, definition: definition, createdAt: now.timeIntervalSince1970)
                     try version.insert(db)
@@ -68,8 +68,8 @@ extension Engine {
     public func describeStateMachine(reference: String) async throws -> JSONValue {
         let name = try LocalARN.stateMachineName(from: reference)
         return try await read { db in
-            guard let record = try StateMachineRecord.fetchOne(db, key: name),
-                let version = try StateMachineVersionRecord.fetchOne(db, key: record.currentVersionId)
+            guard let record = try StateMachineRecord.find(db, key: name),
+                let version = try StateMachineVersionRecord.find(db, key: record.currentVersionId)
             else { throw Self.noSuchStateMachine(name) }
             return [
                 "stateMachineArn": .string(record.arn), "name": .string(record.name), "status": "ACTIVE",

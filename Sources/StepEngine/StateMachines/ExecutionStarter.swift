@@ -19,7 +19,7 @@ enum ExecutionStarter {
         definitions: DefinitionCache, db: Database, now: Date, effects: inout TransitionEffects
     ) throws -> Started {
         let stateMachineName = try LocalARN.stateMachineName(from: reference)
-        guard let stateMachine = try StateMachineRecord.fetchOne(db, key: stateMachineName) else {
+        guard let stateMachine = try StateMachineRecord.find(db, key: stateMachineName) else {
             throw APIError("StateMachineDoesNotExist", "State Machine Does Not Exist: '\(LocalARN.stateMachine(stateMachineName))'")
         }
         let executionName = name ?? UUID().uuidString.lowercased()
@@ -31,7 +31,7 @@ enum ExecutionStarter {
                 "Invalid Execution Input: the input is \(inputText.utf8.count) bytes, more than the limit of \(Limits.maximumPayloadBytes) bytes")
         }
         let arn = LocalARN.execution(stateMachine: stateMachineName, name: executionName)
-        if let existing = try ExecutionRecord.filter(Column("arn") == arn).fetchOne(db) {
+        if let existing = try ExecutionRecord.find(db, arn: arn) {
             if existing.status == "RUNNING", existing.input == inputText {
                 return Started(execution: existing, isNew: false)
             }
@@ -51,7 +51,7 @@ enum ExecutionStarter {
         var started = HistoryWriter.payload("input", input)
         started["roleArn"] = .string(stateMachine.roleArn)
         try HistoryWriter.append(.executionStarted, details: .object(started), to: &execution, at: now, in: db)
-        try execution.update(db)
+        try execution.updateChanges(db)
         if let id = execution.id {
             effects.readyExecutions.append(id)
             if let timeout = definition.timeoutSeconds {

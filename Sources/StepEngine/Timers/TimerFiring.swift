@@ -10,7 +10,7 @@ enum TimerFiring {
         let due = try TimerRecord.filter(Column("dueAt") <= now.timeIntervalSince1970).fetchAll(db)
         for timer in due {
             try timer.delete(db)
-            guard var execution = try ExecutionRecord.fetchOne(db, key: timer.executionId), execution.status == "RUNNING" else { continue }
+            guard var execution = try ExecutionRecord.find(db, key: timer.executionId), execution.status == "RUNNING" else { continue }
             switch timer.kind {
             case .wait:
                 guard execution.phase == .awaitingTimer else { continue }
@@ -21,7 +21,7 @@ enum TimerFiring {
                     &execution, status: "TIMED_OUT", output: nil, error: StatesError.timeout,
                     cause: "The execution ran longer than the state machine's TimeoutSeconds")
                 effects.merge(stepper.effects)
-                try execution.update(db)
+                try execution.updateChanges(db)
                 continue
             case .taskTimeout, .heartbeatTimeout:
                 guard execution.phase == .awaitingToken,
@@ -45,7 +45,7 @@ enum TimerFiring {
                 execution.phase = .resume
                 execution.resumeValue = ResumeValue.taskFailed(error: error, cause: cause).text
             }
-            try execution.update(db)
+            try execution.updateChanges(db)
             if let id = execution.id { effects.readyExecutions.append(id) }
         }
         effects.timersChanged = true

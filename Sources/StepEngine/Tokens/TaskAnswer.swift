@@ -17,11 +17,11 @@ enum TaskAnswer: Sendable {
         guard TaskTokens.isWellFormed(token) else {
             throw APIError("InvalidToken", "Invalid Token: 'Provided task token is malformed'")
         }
-        guard var record = try TaskTokenRecord.fetchOne(db, key: token) else {
+        guard var record = try TaskTokenRecord.find(db, key: token) else {
             throw APIError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'")
         }
         guard record.resolvedAt == nil,
-            var execution = try ExecutionRecord.fetchOne(db, key: record.executionId),
+            var execution = try ExecutionRecord.find(db, key: record.executionId),
             execution.status == "RUNNING", execution.phase == .awaitingToken, execution.currentState == record.stateName
         else {
             throw APIError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
@@ -48,7 +48,7 @@ enum TaskAnswer: Sendable {
         try record.update(db)
         execution.phase = .resume
         execution.resumeValue = resume.text
-        try execution.update(db)
+        try execution.updateChanges(db)
         try db.execute(
             sql: "DELETE FROM timer WHERE executionId = ? AND kind IN ('taskTimeout', 'heartbeatTimeout')", arguments: [record.executionId])
         effects.readyExecutions.append(record.executionId)

@@ -63,3 +63,20 @@ public struct ExecutionRecord: Codable, Sendable, FetchableRecord, MutablePersis
 
     public var isReady: Bool { phase == .enter || phase == .resume }
 }
+
+extension ExecutionRecord {
+    /// Writes every mutable column with one cached statement: the engine updates an execution
+    /// at each transition, and the generic Codable path costs more than the SQL itself.
+    public func updateChanges(_ db: Database) throws {
+        guard let id else { return }
+        let statement = try db.cachedStatement(sql: """
+            UPDATE execution SET status = ?, output = ?, error = ?, cause = ?, stopDate = ?, currentState = ?,
+              stateInput = ?, stateEnteredDate = ?, phase = ?, resumeValue = ?, retryCounts = ?, lastEventId = ?
+            WHERE id = ?
+            """)
+        try statement.execute(arguments: [
+            status, output, error, cause, stopDate, currentState, stateInput, stateEnteredDate, phase.rawValue, resumeValue,
+            retryCounts, lastEventId, id,
+        ])
+    }
+}

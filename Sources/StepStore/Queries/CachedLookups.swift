@@ -1,0 +1,42 @@
+import GRDB
+
+/// A record found by its one-column primary key.
+public protocol KeyedRecord: FetchableRecord, TableRecord {
+    static var keyColumn: String { get }
+}
+
+extension KeyedRecord {
+    /// The row with primary key `key`, through a statement prepared once per connection.
+    /// The query interface (`fetchOne(db, key:)`) prepares a new statement at every call, and
+    /// that preparation was most of what a transition cost.
+    public static func find(_ db: Database, key: some DatabaseValueConvertible) throws -> Self? {
+        try fetchOne(db.cachedStatement(sql: "SELECT * FROM \(databaseTableName) WHERE \(keyColumn) = ?"), arguments: [key])
+    }
+
+    public static func exists(_ db: Database, key: some DatabaseValueConvertible) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \(databaseTableName) WHERE \(keyColumn) = ?"), arguments: [key]) ?? false
+    }
+}
+
+extension ExecutionRecord: KeyedRecord {
+    public static let keyColumn = "id"
+
+    public static func find(_ db: Database, arn: String) throws -> ExecutionRecord? {
+        try fetchOne(db.cachedStatement(sql: "SELECT * FROM execution WHERE arn = ?"), arguments: [arn])
+    }
+}
+
+extension StateMachineRecord: KeyedRecord { public static let keyColumn = "name" }
+extension StateMachineVersionRecord: KeyedRecord { public static let keyColumn = "id" }
+extension TaskTokenRecord: KeyedRecord { public static let keyColumn = "token" }
+extension JobRecord: KeyedRecord { public static let keyColumn = "id" }
+extension JobDefinitionRecord: KeyedRecord { public static let keyColumn = "name" }
+extension LocalTableRecord: KeyedRecord { public static let keyColumn = "name" }
+extension RuleRecord: KeyedRecord { public static let keyColumn = "name" }
+extension ReceivedEventRecord: KeyedRecord { public static let keyColumn = "id" }
+
+extension LocalItemRecord {
+    public static func find(_ db: Database, table: String, key: String) throws -> LocalItemRecord? {
+        try fetchOne(db.cachedStatement(sql: "SELECT * FROM localItem WHERE tableName = ? AND key = ?"), arguments: [table, key])
+    }
+}
