@@ -211,24 +211,18 @@ struct ExecutionStepper {
     private mutating func handleTaskError(
         _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, error: StatesError
     ) throws {
-        var counts = execution.retryCounts.flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.intValue)
-            ?? Array(repeating: 0, count: task.retry.count)
+        var counts = execution.retryCounts.flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.intValue) ?? []
         if counts.count != task.retry.count { counts = Array(repeating: 0, count: task.retry.count) }
-        if let index = task.retry.firstIndex(where: { $0.matches(error.name) }), counts[index] < task.retry[index].maxAttempts {
-            var random = SystemRandomNumberGenerator()
-            let delay = task.retry[index].delaySeconds(forRetry: counts[index] + 1, using: &random)
-            counts[index] += 1
+        switch ErrorHandling.decide(error: error, retriers: task.retry, retriesSoFar: counts, catchers: task.catchers, stateInput: input) {
+        case .retry(let index, let retry, let delaySeconds):
+            counts[index] = retry
             execution.retryCounts = JSONValue.array(counts.map { .number(Double($0)) }).serialized()
-            try suspendOnTimer(&execution, kind: .wait, until: now.addingTimeInterval(delay), then: .retryDue)
-            return
+            try suspendOnTimer(&execution, kind: .wait, until: now.addingTimeInterval(delaySeconds), then: .retryDue)
+        case .catch(let next, let output):
+            try exitState(&execution, .taskStateExited, name: stateName, output: output, transition: .next(next))
+        case .fail(let failure):
+            try failExecution(&execution, error: failure)
         }
-        if let catcher = task.catchers.first(where: { $0.matches(error.name) }) {
-            let errorOutput: JSONValue = ["Error": .string(error.name), "Cause": .string(error.cause)]
-            let output = try catcher.resultPath.apply(result: errorOutput, to: input)
-            try exitState(&execution, .taskStateExited, name: stateName, output: output, transition: .next(catcher.next))
-            return
-        }
-        try failExecution(&execution, error: error)
     }
 
     // MARK: - Moving on
@@ -287,8 +281,8 @@ struct ExecutionStepper {
         execution.phase = .done
         execution.resumeValue = nil
         if let id = execution.id {
+            try TaskWait.close(executionId: id, db: db, now: now)
             try db.execute(sql: "DELETE FROM timer WHERE executionId = ?", arguments: [id])
-            try db.execute(sql: "UPDATE taskToken SET resolvedAt = ? WHERE executionId = ? AND resolvedAt IS NULL", arguments: [now.timeIntervalSince1970, id])
             effects.endedExecutions.append(id)
         }
     }

@@ -25,11 +25,9 @@ enum TimerFiring {
                 continue
             case .taskTimeout, .heartbeatTimeout:
                 guard execution.phase == .awaitingToken,
-                    var token = try TaskTokenRecord
+                    let token = try TaskTokenRecord
                         .filter(Column("executionId") == timer.executionId && Column("resolvedAt") == nil).fetchOne(db)
                 else { continue }
-                token.resolvedAt = now.timeIntervalSince1970
-                try token.update(db)
                 let error = timer.kind == .taskTimeout ? StatesError.timeout : StatesError.heartbeatTimeout
                 let cause = timer.kind == .taskTimeout
                     ? "The task did not complete within its TimeoutSeconds"
@@ -39,9 +37,7 @@ enum TimerFiring {
                     details: ["resourceType": .string(token.resourceType), "resource": .string(token.resource),
                               "error": .string(error), "cause": .string(cause)],
                     to: &execution, at: now, in: db)
-                try db.execute(
-                    sql: "DELETE FROM timer WHERE executionId = ? AND kind IN ('taskTimeout', 'heartbeatTimeout')",
-                    arguments: [timer.executionId])
+                try TaskWait.close(executionId: timer.executionId, db: db, now: now)
                 execution.phase = .resume
                 execution.resumeValue = ResumeValue.taskFailed(error: error, cause: cause).text
             }

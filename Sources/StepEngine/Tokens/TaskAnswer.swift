@@ -17,7 +17,7 @@ enum TaskAnswer: Sendable {
         guard TaskTokens.isWellFormed(token) else {
             throw APIError("InvalidToken", "Invalid Token: 'Provided task token is malformed'")
         }
-        guard var record = try TaskTokenRecord.find(db, key: token) else {
+        guard let record = try TaskTokenRecord.find(db, key: token) else {
             throw APIError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'")
         }
         guard record.resolvedAt == nil,
@@ -44,13 +44,10 @@ enum TaskAnswer: Sendable {
             try HistoryWriter.append(.taskFailed, details: .object(details), to: &execution, at: now, in: db)
             resume = .taskFailed(error: error ?? "", cause: cause ?? "")
         }
-        record.resolvedAt = now.timeIntervalSince1970
-        try record.update(db)
         execution.phase = .resume
         execution.resumeValue = resume.text
         try execution.updateChanges(db)
-        try db.execute(
-            sql: "DELETE FROM timer WHERE executionId = ? AND kind IN ('taskTimeout', 'heartbeatTimeout')", arguments: [record.executionId])
+        try TaskWait.close(executionId: record.executionId, db: db, now: now)
         effects.readyExecutions.append(record.executionId)
     }
 

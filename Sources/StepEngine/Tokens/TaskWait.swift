@@ -1,0 +1,14 @@
+import Foundation
+import GRDB
+
+/// The end of a task's wait for its token, however it ends (answered, timed out, the
+/// execution over): the token is kept as resolved, so a late answer hears `TaskTimedOut`,
+/// and the task's timers go.
+enum TaskWait {
+    static func close(executionId: Int64, db: Database, now: Date) throws {
+        try db.cachedStatement(sql: "UPDATE taskToken SET resolvedAt = ? WHERE executionId = ? AND resolvedAt IS NULL")
+            .execute(arguments: [now.timeIntervalSince1970, executionId])
+        try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ? AND kind IN ('taskTimeout', 'heartbeatTimeout')")
+            .execute(arguments: [executionId])
+    }
+}
