@@ -21,7 +21,7 @@ public actor Engine {
     private var isWriting = false
     private var pendingWrites: [PendingWrite] = []
     private var failedCommits = 0
-    private var waiters: [Int64: [CheckedContinuation<Void, Never>]] = [:]
+    private var waiters: [Int64: [UUID: CheckedContinuation<Void, Never>]] = [:]
     private var timerTask: Task<Void, Never>?
     private var armedDue: Double?
     private var jobLauncher: (any JobLauncher)?
@@ -64,7 +64,7 @@ public actor Engine {
     private func apply(_ effects: TransitionEffects) {
         schedule(effects.readyExecutions)
         for id in effects.endedExecutions {
-            for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume() }
+            for waiter in (waiters.removeValue(forKey: id) ?? [:]).values { waiter.resume() }
         }
         if !effects.jobsToStart.isEmpty { launchJobs(effects.jobsToStart) }
     }
@@ -159,13 +159,31 @@ public actor Engine {
             return id
         }
         if isStopping { throw Self.stoppingError }
-        await withCheckedContinuation { continuation in
-            waiters[id, default: []].append(continuation)
-            Task { await self.releaseWaitersIfEnded(id) }
+        // Checked and registered in one turn of the actor: an end committed before the check
+        // is seen by it, one committed after finds the waiter (its effects run on the actor).
+        let status = try readNow { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id])
         }
+        if status == "RUNNING" {
+            let waiter = UUID()
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    waiters[id, default: [:]][waiter] = continuation
+                }
+            } onCancel: {
+                Task { await self.cancelWait(executionId: id, waiter: waiter) }
+            }
+        }
+        try Task.checkCancellation()
         let description = try await describeExecution(arn: arn)
         if description["status"]?.stringValue == "RUNNING" { throw Self.stoppingError }
         return description
+    }
+
+    /// A caller gone (its connection closed) stops waiting; nothing is kept for it.
+    private func cancelWait(executionId: Int64, waiter: UUID) {
+        waiters[executionId]?.removeValue(forKey: waiter)?.resume()
+        if waiters[executionId]?.isEmpty == true { waiters[executionId] = nil }
     }
 
     private static let stoppingError = APIError(
@@ -175,17 +193,11 @@ public actor Engine {
     /// held up by requests that would wait for executions to end.
     public func beginShutdown() {
         isStopping = true
-        for waiter in waiters.values.joined() { waiter.resume() }
+        for waiter in waiters.values.flatMap(\.values) { waiter.resume() }
         waiters.removeAll()
         timerTask?.cancel()
         timerTask = nil
         armedDue = nil
-    }
-
-    private func releaseWaitersIfEnded(_ id: Int64) async {
-        let status = try? await read { db in try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id]) }
-        guard let status, status != "RUNNING" else { return }
-        for waiter in waiters.removeValue(forKey: id) ?? [] { waiter.resume() }
     }
 
     // MARK: - Timers
