@@ -62,7 +62,7 @@ public struct EventEnvelope: Sendable, Equatable {
         account = try reader.optionalString("account", allowEmpty: true) ?? defaults.account
         region = try reader.optionalString("region", allowEmpty: true) ?? defaults.region
         if let text = try reader.optionalString("time", allowEmpty: false) {
-            guard let date = EventTime.parse(text) else {
+            guard let date = RFC3339.parse(text, .events) else {
                 throw EventFormatError("field 'time' must be an RFC 3339 timestamp such as 2019-03-26T20:14:13Z, not '\(text)'")
             }
             time = date
@@ -107,7 +107,7 @@ public struct EventEnvelope: Sendable, Equatable {
         case .number(let seconds)?:
             time = Date(timeIntervalSince1970: seconds)
         case .string(let text)?:
-            guard let date = EventTime.parse(text) else {
+            guard let date = RFC3339.parse(text, .events) else {
                 throw EventFormatError("field 'Time' must be a timestamp (epoch seconds or RFC 3339), not '\(text)'")
             }
             time = date
@@ -128,7 +128,7 @@ public struct EventEnvelope: Sendable, Equatable {
             "detail-type": .string(detailType),
             "source": .string(source),
             "account": .string(account),
-            "time": .string(EventTime.format(time)),
+            "time": .string(RFC3339.format(time, milliseconds: false)),
             "region": .string(region),
             "resources": .array(resources.map { .string($0) }),
             "detail": detail,

@@ -111,7 +111,7 @@ public struct Comparison: Sendable, Hashable {
             return left == right
         case .timestamp:
             guard case .string(let leftText) = value, case .string(let rightText) = other,
-                let left = Timestamp.parse(leftText), let right = Timestamp.parse(rightText)
+                let left = RFC3339.parse(leftText), let right = RFC3339.parse(rightText)
             else { return false }
             switch op {
             case .timestampEquals: return left == right
@@ -128,7 +128,7 @@ public struct Comparison: Sendable, Hashable {
             case .isNumeric: if case .number = value { actual = true } else { actual = false }
             case .isString: if case .string = value { actual = true } else { actual = false }
             case .isBoolean: if case .bool = value { actual = true } else { actual = false }
-            case .isTimestamp: actual = value.stringValue.flatMap(Timestamp.parse) != nil
+            case .isTimestamp: actual = value.stringValue.flatMap { RFC3339.parse($0) } != nil
             default: actual = true
             }
             return actual == expected

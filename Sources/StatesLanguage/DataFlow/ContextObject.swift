@@ -46,14 +46,14 @@ public struct ContextObject: Sendable, Hashable {
             "Id": .string(executionId),
             "Input": executionInput,
             "Name": .string(executionName),
-            "StartTime": .string(Timestamp.format(executionStartTime)),
+            "StartTime": .string(RFC3339.format(executionStartTime)),
             "RedriveCount": .number(Double(redriveCount)),
         ]
         if let roleArn { execution["RoleArn"] = .string(roleArn) }
         var object: [String: JSONValue] = [
             "Execution": .object(execution),
             "State": [
-                "EnteredTime": .string(Timestamp.format(stateEnteredTime)),
+                "EnteredTime": .string(RFC3339.format(stateEnteredTime)),
                 "Name": .string(stateName),
                 "RetryCount": .number(Double(retryCount)),
             ],

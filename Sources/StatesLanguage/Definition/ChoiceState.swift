@@ -152,7 +152,7 @@ public struct ChoiceState: Sendable {
                 return nil
             }
         case .timestamp:
-            guard case .string(let text) = value, Timestamp.parse(text) != nil else {
+            guard case .string(let text) = value, RFC3339.parse(text) != nil else {
                 reader.fail(key, "must be an RFC 3339 timestamp string such as 2016-03-14T01:59:00Z, not \(value.serialized())")
                 return nil
             }

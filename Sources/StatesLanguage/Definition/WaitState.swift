@@ -38,7 +38,7 @@ public struct WaitState: Sendable {
         }
         if let path = reader.referencePath("SecondsPath") { wait = .secondsPath(path) }
         if let text = reader.string("Timestamp") {
-            if let date = Timestamp.parse(text) {
+            if let date = RFC3339.parse(text) {
                 wait = .timestamp(date)
             } else {
                 reader.fail(
@@ -67,7 +67,7 @@ public struct WaitState: Sendable {
             return now.addingTimeInterval(Double(seconds))
         case .timestampPath(let path):
             let value = try path.value(in: input, context: context, field: "TimestampPath")
-            guard let text = value.stringValue, let date = Timestamp.parse(text) else {
+            guard let text = value.stringValue, let date = RFC3339.parse(text) else {
                 throw StatesError.runtime(
                     "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format "
                         + "string: '\(path.text)' is \(value.serialized())")

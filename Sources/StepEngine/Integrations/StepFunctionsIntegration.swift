@@ -28,7 +28,7 @@ enum StepFunctionsIntegration {
                     definitions: invocation.definitions, db: invocation.db, now: invocation.now, effects: &effects)
                 return .completed([
                     "ExecutionArn": .string(started.execution.arn),
-                    "StartDate": .string(Timestamps.iso8601(Date(timeIntervalSince1970: started.execution.startDate))),
+                    "StartDate": .string(RFC3339.format(Date(timeIntervalSince1970: started.execution.startDate))),
                 ])
             case "sendTaskSuccess":
                 let token = try Integrations.requiredString("TaskToken", in: parameters, service: service)

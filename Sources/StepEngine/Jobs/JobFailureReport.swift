@@ -6,7 +6,7 @@ import JSON
 /// failure status, so the rules that route the job's outcome see it.
 enum JobFailureReport {
     static func envelope(jobId: String, jobName: String, description: String, at now: Date) -> EventEnvelope {
-        let time = Timestamps.iso8601(now)
+        let time = RFC3339.format(now)
         return EventEnvelope(
             id: "stepd-job-exit-\(jobId)",
             detailType: "AppFlow End Flow Run Report",

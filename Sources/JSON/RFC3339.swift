@@ -1,11 +1,21 @@
 import Foundation
 
-/// Timestamps as ASL writes them: RFC 3339 with an uppercase `T` and `Z` (or a numeric
-/// offset), e.g. `2016-03-14T01:59:00Z` or `2016-03-14T01:59:00.123-05:00`.
-/// Parsed and printed by hand: pure, locale-free and the same on every platform.
-public enum Timestamp {
-    /// The instant `text` denotes, or `nil` when it is not an RFC 3339 timestamp as AWS requires.
-    public static func parse(_ text: String) -> Date? {
+/// RFC 3339 timestamps, parsed and printed by hand: pure, locale-free, the same on every
+/// platform, and cheap (Foundation's formatters are neither cheap nor `Sendable`). Shared by
+/// the pure modules: ASL timestamps and EventBridge event times.
+public enum RFC3339 {
+    /// How strictly to read.
+    public enum Strictness: Sendable {
+        /// As ASL requires: uppercase `T` and `Z` (or a numeric offset),
+        /// e.g. `2016-03-14T01:59:00Z` or `2016-03-14T01:59:00.123-05:00`.
+        case states
+        /// As EventBridge accepts: also a lowercase `t` or a space between date and time, and a lowercase `z`.
+        case events
+    }
+
+    /// The instant `text` denotes, or `nil` when it is not an RFC 3339 timestamp.
+    public static func parse(_ text: String, _ strictness: Strictness = .states) -> Date? {
+        let lenient = strictness == .events
         let bytes = Array(text.utf8)
         var index = 0
         func digits(_ count: Int) -> Int? {
@@ -19,12 +29,13 @@ public enum Timestamp {
             }
             return value
         }
-        func expect(_ character: Character) -> Bool {
-            guard index < bytes.count, let ascii = character.asciiValue, bytes[index] == ascii else { return false }
+        func expect(_ characters: Character...) -> Bool {
+            guard index < bytes.count, characters.contains(where: { $0.asciiValue == bytes[index] }) else { return false }
             index += 1
             return true
         }
-        guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2), expect("T"),
+        guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
+            lenient ? expect("T", "t", " ") : expect("T"),
             let hour = digits(2), expect(":"), let minute = digits(2), expect(":"), let second = digits(2)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60,
@@ -43,7 +54,7 @@ public enum Timestamp {
             if index == start { return nil }
         }
         var offsetSeconds = 0
-        if expect("Z") {
+        if lenient ? expect("Z", "z") : expect("Z") {
             offsetSeconds = 0
         } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
             let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
@@ -63,7 +74,13 @@ public enum Timestamp {
 
     /// `date` in UTC with milliseconds, as AWS prints context-object times: `2019-03-26T20:14:13.192Z`.
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int((date.timeIntervalSince1970 * 1000).rounded())
+        format(date, milliseconds: true)
+    }
+
+    /// `date` in UTC; without milliseconds as EventBridge delivers `time`: `2019-03-26T20:14:13Z`.
+    public static func format(_ date: Date, milliseconds showMilliseconds: Bool) -> String {
+        let totalMilliseconds = showMilliseconds
+            ? Int((date.timeIntervalSince1970 * 1000).rounded()) : Int(date.timeIntervalSince1970.rounded(.down)) * 1000
         let milliseconds = ((totalMilliseconds % 1000) + 1000) % 1000
         let totalSeconds = (totalMilliseconds - milliseconds) / 1000
         let secondsOfDay = ((totalSeconds % 86400) + 86400) % 86400
@@ -73,8 +90,9 @@ public enum Timestamp {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):"
-            + "\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2)).\(pad(milliseconds, 3))Z"
+        let time = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):"
+            + "\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2))"
+        return showMilliseconds ? time + ".\(pad(milliseconds, 3))Z" : time + "Z"
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

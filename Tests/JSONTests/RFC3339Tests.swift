@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-@testable import StatesLanguage
+import JSON
 
-@Suite struct TimestampTests {
+@Suite struct RFC3339Tests {
     @Test(arguments: [
         ("2016-03-14T01:59:00Z", 1_457_920_740.0),
         ("2016-03-14T01:59:00.5Z", 1_457_920_740.5),
@@ -13,7 +13,7 @@ import Testing
         ("2024-02-29T12:00:00Z", 1_709_208_000),
     ])
     func parsesRFC3339(text: String, seconds: Double) {
-        #expect(Timestamp.parse(text)?.timeIntervalSince1970 == seconds)
+        #expect(RFC3339.parse(text)?.timeIntervalSince1970 == seconds)
     }
 
     @Test(arguments: [
@@ -21,7 +21,7 @@ import Testing
         "2016-03-14T25:00:00Z", "2016-03-14", "not a date", "2016-03-14T01:59:00.Z", "2023-02-29T00:00:00Z",
     ])
     func rejectsOtherText(text: String) {
-        #expect(Timestamp.parse(text) == nil)
+        #expect(RFC3339.parse(text) == nil)
     }
 
     @Test(arguments: [
@@ -30,6 +30,23 @@ import Testing
         (951_782_400, "2000-02-29T00:00:00.000Z"),
     ])
     func formatsWithMilliseconds(seconds: Double, expected: String) {
-        #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == expected)
+        #expect(RFC3339.format(Date(timeIntervalSince1970: seconds)) == expected)
+    }
+}
+
+@Suite struct RFC3339EventTimeTests {
+    /// EventBridge reads `time` more leniently than ASL reads its timestamps.
+    @Test(arguments: [
+        ("2019-03-26t20:14:13z", 1_553_631_253.0),
+        ("2019-03-26 20:14:13Z", 1_553_631_253.0),
+        ("2019-03-26T22:14:13+02:00", 1_553_631_253.0),
+    ])
+    func eventsAcceptLowercaseAndSpace(text: String, seconds: Double) {
+        #expect(RFC3339.parse(text, .events)?.timeIntervalSince1970 == seconds)
+        #expect(text.contains("+") || RFC3339.parse(text, .states) == nil)
+    }
+
+    @Test func eventTimePrintsWholeSeconds() {
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_553_631_253.999), milliseconds: false) == "2019-03-26T20:14:13Z")
     }
 }
