@@ -101,7 +101,7 @@ import Testing
     func limitFromMaxResults(maxResults: Int?, limit: Int) throws {
         let page = try Pagination(maxResults: maxResults, nextToken: nil)
         #expect(page.limit == limit)
-        #expect(page.offset == 0)
+        #expect(page.after == nil)
     }
 
     @Test(arguments: [-1, 1001, Int.max])
@@ -114,17 +114,18 @@ import Testing
         }
     }
 
-    @Test func nextTokenContinuesWhereThePageEnded() throws {
-        let first = try Pagination(maxResults: 7, nextToken: nil)
-        let second = try Pagination(maxResults: 7, nextToken: first.next)
-        #expect(second.offset == 7)
-        let third = try Pagination(maxResults: 7, nextToken: second.next)
-        #expect(third.offset == 14)
+    @Test func nextTokenCarriesTheLastKey() throws {
+        let page = try Pagination(maxResults: 7, nextToken: Pagination.token(after: "42"))
+        #expect(page.after == "42")
+        #expect(try page.afterId() == 42)
+        let named = try Pagination(maxResults: 7, nextToken: Pagination.token(after: "my-machine"))
+        #expect(named.after == "my-machine")
+        #expect(throws: APIError.self) { try named.afterId() }
     }
 
     @Test(arguments: [
-        "", "not base64!", Data("offset:".utf8).base64EncodedString(), Data("offset:-3".utf8).base64EncodedString(),
-        Data("offset:x".utf8).base64EncodedString(), Data("page:3".utf8).base64EncodedString(),
+        "", "not base64!", Data("after:".utf8).base64EncodedString(), Data("offset:3".utf8).base64EncodedString(),
+        Data("page:3".utf8).base64EncodedString(),
     ])
     func foreignTokensAreInvalidToken(token: String) {
         do {

@@ -151,4 +151,19 @@ import Testing
         let badFilter = await apiError { _ = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: "DONE", maxResults: nil, nextToken: nil) }
         #expect(badFilter?.type == "ValidationException")
     }
+
+    /// New executions arriving between two pages neither repeat nor hide any item: the token
+    /// continues after the last item listed, not at a position.
+    @Test func pagesStayStableWhileExecutionsArrive() async throws {
+        let test = try TestEngine()
+        try await test.machine("hello", Self.hello.text)
+        var arns: [String] = []
+        for index in 0..<4 { arns.append(try await test.run("hello", input: ["i": .number(Double(index))]).arn) }
+        let first = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: nil, maxResults: 2, nextToken: nil)
+        _ = try await test.run("hello", input: ["late": true])
+        let second = try await test.engine.listExecutions(
+            stateMachine: "hello", statusFilter: nil, maxResults: 2, nextToken: first["nextToken"]?.stringValue)
+        let listed = (first["executions"]?.arrayValue ?? []) + (second["executions"]?.arrayValue ?? [])
+        #expect(listed.compactMap { $0["executionArn"]?.stringValue } == arns.reversed())
+    }
 }

@@ -69,7 +69,8 @@ extension Engine {
             else { throw Self.noSuchStateMachine(name) }
             var request = ExecutionRecord.filter(Column("stateMachineName") == name)
             if let statusFilter { request = request.filter(Column("status") == statusFilter) }
-            let records = try request.order(Column("id").desc).limit(page.limit + 1, offset: page.offset).fetchAll(db)
+            if let after = try page.afterId() { request = request.filter(Column("id") < after) }
+            let records = try request.order(Column("id").desc).limit(page.limit + 1).fetchAll(db)
             var json: [String: JSONValue] = [
                 "executions": .array(records.prefix(page.limit).map { execution in
                     var item: [String: JSONValue] = [
@@ -82,7 +83,9 @@ extension Engine {
                     return .object(item)
                 })
             ]
-            if records.count > page.limit { json["nextToken"] = .string(page.next) }
+            if records.count > page.limit, let last = records[page.limit - 1].id {
+                json["nextToken"] = .string(Pagination.token(after: String(last)))
+            }
             return .object(json)
         }
     }
@@ -96,13 +99,13 @@ extension Engine {
             guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM execution WHERE arn = ?"), arguments: [arn]) else {
                 throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'")
             }
-            let order = reverseOrder ? Column("id").desc : Column("id").asc
-            let records = try HistoryEventRecord.filter(Column("executionId") == id).order(order)
-                .limit(page.limit + 1, offset: page.offset).fetchAll(db)
+            var request = HistoryEventRecord.filter(Column("executionId") == id)
+            if let after = try page.afterId() { request = request.filter(reverseOrder ? Column("id") < after : Column("id") > after) }
+            let records = try request.order(reverseOrder ? Column("id").desc : Column("id").asc).limit(page.limit + 1).fetchAll(db)
             var json: [String: JSONValue] = [
                 "events": .array(records.prefix(page.limit).map { HistoryWriter.json(of: $0, includeExecutionData: includeExecutionData) })
             ]
-            if records.count > page.limit { json["nextToken"] = .string(page.next) }
+            if records.count > page.limit { json["nextToken"] = .string(Pagination.token(after: String(records[page.limit - 1].id))) }
             return .object(json)
         }
     }

@@ -84,14 +84,16 @@ extension Engine {
     public nonisolated func listStateMachines(maxResults: Int?, nextToken: String?) async throws -> JSONValue {
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
-            let records = try StateMachineRecord.order(Column("name")).limit(page.limit + 1, offset: page.offset).fetchAll(db)
+            var request = StateMachineRecord.order(Column("name"))
+            if let after = page.after { request = request.filter(Column("name") > after) }
+            let records = try request.limit(page.limit + 1).fetchAll(db)
             var json: [String: JSONValue] = [
                 "stateMachines": .array(records.prefix(page.limit).map { record in
                     ["stateMachineArn": .string(record.arn), "name": .string(record.name), "type": .string(record.type),
                      "creationDate": .number(record.creationDate)]
                 })
             ]
-            if records.count > page.limit { json["nextToken"] = .string(page.next) }
+            if records.count > page.limit { json["nextToken"] = .string(Pagination.token(after: records[page.limit - 1].name)) }
             return .object(json)
         }
     }
@@ -109,10 +111,13 @@ extension Engine {
     }
 }
 
-/// `maxResults` / `nextToken` as the List actions take them; the token is an opaque offset.
+/// `maxResults` / `nextToken` as the List actions take them. The token holds the key of the
+/// last item of the page, so a page goes on after that item however the list changed
+/// meanwhile (an offset would repeat or skip items when new executions arrive first).
 struct Pagination: Sendable {
     let limit: Int
-    let offset: Int
+    /// The key of the item the previous page ended with; nil on the first page.
+    let after: String?
 
     init(maxResults: Int?, nextToken: String?, defaultLimit: Int = 100, maximum: Int = 1000) throws(APIError) {
         let requested = maxResults ?? 0
@@ -122,13 +127,20 @@ struct Pagination: Sendable {
         limit = requested == 0 ? defaultLimit : requested
         if let nextToken {
             guard let data = Data(base64Encoded: nextToken), let text = String(data: data, encoding: .utf8),
-                text.hasPrefix("offset:"), let value = Int(text.dropFirst("offset:".count)), value >= 0
+                text.hasPrefix("after:"), text.count > "after:".count
             else { throw APIError("InvalidToken", "Invalid Token: the nextToken '\(nextToken)' was not issued by this server") }
-            offset = value
+            after = String(text.dropFirst("after:".count))
         } else {
-            offset = 0
+            after = nil
         }
     }
 
-    var next: String { Data("offset:\(offset + limit)".utf8).base64EncodedString() }
+    /// The key of the previous page's last item as a number (execution and event ids).
+    func afterId() throws(APIError) -> Int64? {
+        guard let after else { return nil }
+        guard let id = Int64(after) else { throw APIError("InvalidToken", "Invalid Token: the nextToken was not issued for this list") }
+        return id
+    }
+
+    static func token(after key: String) -> String { Data("after:\(key)".utf8).base64EncodedString() }
 }
