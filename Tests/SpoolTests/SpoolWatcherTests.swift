@@ -129,6 +129,20 @@ struct SpoolWatcherTests {
         }
     }
 
+    /// A file the daemon does not take now (it is stopping) stays in new/ for the next scan.
+    @Test func leftFileStaysForTheNextScan() async throws {
+        try await withTemporarySpool { spool in
+            try spool.write(event: Data("{}".utf8), name: "later")
+            let watcher = makeWatcher(spool)
+            await watcher.drain { _ in .left }
+            #expect(fileExists(spool.new + "/later"))
+            #expect(!fileExists(spool.failed + "/later"))
+            let recorder = RecordingHandler()
+            await watcher.drain(handler: recorder.handler)
+            #expect(try await recorder.next().name == "later")
+        }
+    }
+
     @Test func dotFilesAreIgnored() async throws {
         try await withTemporarySpool { spool in
             #expect(FileManager.default.createFile(atPath: spool.new + "/.partial", contents: Data()))

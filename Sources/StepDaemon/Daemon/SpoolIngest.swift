@@ -3,22 +3,39 @@ import Logging
 import StepEngine
 
 /// What happens to one spool file: accepted events are stored (and the file deleted); an
-/// event that cannot be accepted moves to failed/ with the reason.
+/// event that cannot be accepted moves to failed/ with the reason. A store that fails (a full
+/// disk) is tried again after a pause, the file staying where it is, and later files wait
+/// their turn; only after about two and a half minutes of failures does the file go to failed/.
 struct SpoolIngest: Sendable {
     let engine: Engine
     let logger: Logger
 
     @Sendable func handle(_ file: SpoolFile) async -> SpoolDisposition {
-        do {
-            let outcome = try await engine.ingestSpoolEvent(file.contents, fileName: file.name)
-            logger.debug("event accepted", metadata: ["file": "\(file.name)", "EVENT_ID": "\(outcome["EventId"]?.stringValue ?? "")"])
-            return .accepted
-        } catch let error as EventFormatError {
-            logger.warning("event file rejected", metadata: ["file": "\(file.name)", "reason": "\(error.message)"])
-            return .rejected(reason: error.message)
-        } catch {
-            logger.error("event file could not be stored", metadata: ["file": "\(file.name)", "error": "\(error)"])
-            return .rejected(reason: "the event could not be stored: \(error)")
+        var pause = Duration.milliseconds(500)
+        for attempt in 1...Self.attempts {
+            do {
+                let outcome = try await engine.ingestSpoolEvent(file.contents, fileName: file.name)
+                logger.debug("event accepted", metadata: ["file": "\(file.name)", "EVENT_ID": "\(outcome["EventId"]?.stringValue ?? "")"])
+                return .accepted
+            } catch let error as EventFormatError {
+                logger.warning("event file rejected", metadata: ["file": "\(file.name)", "reason": "\(error.message)"])
+                return .rejected(reason: error.message)
+            } catch {
+                if attempt == Self.attempts {
+                    return .rejected(reason: "the event could not be stored after \(attempt) attempts: \(error)")
+                }
+                logger.error(
+                    "event file could not be stored; trying again", metadata: ["file": "\(file.name)", "error": "\(error)", "pause": "\(pause)"])
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    return .left
+                }
+                pause = min(pause * 2, .seconds(30))
+            }
         }
+        return .left
     }
+
+    private static let attempts = 10
 }

@@ -9,6 +9,8 @@ public enum SpoolDisposition: Sendable, Equatable {
     case accepted
     /// Not acceptable: the file moves to `failed/` beside a `<name>.error` saying why.
     case rejected(reason: String)
+    /// Not taken now (stepd is stopping): the file stays in `new/` for the next scan.
+    case left
 }
 
 /// A complete file read from `new/`.
@@ -137,6 +139,8 @@ public final class SpoolWatcher: Sendable {
                 }
             case .rejected(let reason):
                 reject(name: name, reason: reason)
+            case .left:
+                logger.debug("spool file left for the next scan", metadata: ["file": "\(name)"])
             }
         }
     }
