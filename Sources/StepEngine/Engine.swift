@@ -164,7 +164,7 @@ public actor Engine {
         let status = try readNow { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id])
         }
-        if status == "RUNNING" {
+        if status == ExecutionRecord.Status.running.rawValue {
             let waiter = UUID()
             await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
@@ -176,7 +176,7 @@ public actor Engine {
         }
         try Task.checkCancellation()
         let description = try await describeExecution(arn: arn)
-        if description["status"]?.stringValue == "RUNNING" { throw Self.stoppingError }
+        if description["status"]?.stringValue == ExecutionRecord.Status.running.rawValue { throw Self.stoppingError }
         return description
     }
 

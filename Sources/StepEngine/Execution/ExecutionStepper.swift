@@ -23,7 +23,7 @@ struct ExecutionStepper {
     /// Runs the ready execution `id` for up to `Limits.transitionsPerTurn` transitions.
     /// Returns true when it is still ready (its turn ran out).
     mutating func drive(executionId id: Int64) throws -> Bool {
-        guard var execution = try ExecutionRecord.find(db, key: id), execution.status == "RUNNING",
+        guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running,
             execution.isReady
         else { return false }
         let definition: StateMachineDefinition
@@ -34,7 +34,7 @@ struct ExecutionStepper {
             return false
         }
         var transitions = 0
-        while execution.isReady, execution.status == "RUNNING" {
+        while execution.isReady, execution.status == .running {
             if transitions == Limits.transitionsPerTurn {
                 try execution.updateChanges(db)
                 return true
@@ -102,7 +102,7 @@ struct ExecutionStepper {
 
         case .fail(let fail):
             let (error, cause) = try fail.errorAndCause(input: input, context: context)
-            try endExecution(&execution, status: "FAILED", output: nil, error: error, cause: cause)
+            try endExecution(&execution, status: .failed, output: nil, error: error, cause: cause)
 
         case .task(let task):
             try stepTask(&execution, task: task, stateName: stateName, input: input, resume: resume)
@@ -238,7 +238,7 @@ struct ExecutionStepper {
             execution.stateInput = output.serialized()
             execution.phase = .enter
         case .end:
-            try endExecution(&execution, status: "SUCCEEDED", output: output, error: nil, cause: nil)
+            try endExecution(&execution, status: .succeeded, output: output, error: nil, cause: nil)
         }
     }
 
@@ -251,22 +251,22 @@ struct ExecutionStepper {
     }
 
     mutating func failExecution(_ execution: inout ExecutionRecord, error: StatesError) throws {
-        try endExecution(&execution, status: "FAILED", output: nil, error: error.name, cause: error.cause)
+        try endExecution(&execution, status: .failed, output: nil, error: error.name, cause: error.cause)
     }
 
     /// Ends the execution with `status`, writing its closing event.
-    mutating func endExecution(_ execution: inout ExecutionRecord, status: String, output: JSONValue?, error: String?, cause: String?) throws {
+    mutating func endExecution(_ execution: inout ExecutionRecord, status: ExecutionRecord.Status, output: JSONValue?, error: String?, cause: String?) throws {
         switch status {
-        case "SUCCEEDED":
+        case .succeeded:
             try append(.executionSucceeded, HistoryWriter.payload("output", output ?? .null), &execution)
-        case "ABORTED":
+        case .aborted:
             var details: [String: JSONValue] = [:]
             if let error { details["error"] = .string(error) }
             if let cause { details["cause"] = .string(cause) }
             try append(.executionAborted, details, &execution)
-        case "TIMED_OUT":
+        case .timedOut:
             try append(.executionTimedOut, ["error": .string(error ?? StatesError.timeout), "cause": .string(cause ?? "")], &execution)
-        default:
+        case .failed, .running:
             var details: [String: JSONValue] = [:]
             if let error, !error.isEmpty { details["error"] = .string(error) }
             if let cause, !cause.isEmpty { details["cause"] = .string(cause) }

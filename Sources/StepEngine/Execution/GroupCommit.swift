@@ -96,7 +96,7 @@ struct GroupCommit {
     private func failOnInternalError(executionId id: Int64, error: any Error, db: Database, effects: inout TransitionEffects) throws {
         logger.error("execution failed on an internal error", metadata: ["executionId": "\(id)", "error": "\(error)"])
         var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
-        guard var execution = try ExecutionRecord.find(db, key: id), execution.status == "RUNNING" else { return }
+        guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running else { return }
         try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
         try execution.updateChanges(db)
         effects.merge(failing.effects)

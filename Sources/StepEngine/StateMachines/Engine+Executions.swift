@@ -39,7 +39,7 @@ extension Engine {
             "executionArn": .string(execution.arn),
             "stateMachineArn": .string(LocalARN.stateMachine(execution.stateMachineName)),
             "name": .string(execution.name),
-            "status": .string(execution.status),
+            "status": .string(execution.status.rawValue),
             "startDate": .number(execution.startDate),
             "input": .string(execution.input),
             "inputDetails": ["included": true],
@@ -58,7 +58,7 @@ extension Engine {
 
     public nonisolated func listExecutions(stateMachine: String, statusFilter: String?, maxResults: Int?, nextToken: String?) async throws -> JSONValue {
         let name = try LocalARN.stateMachineName(from: stateMachine)
-        let statuses: Set = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]
+        let statuses = Set(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"])
         if let statusFilter, !statuses.contains(statusFilter) {
             throw APIError.validation("statusFilter must be one of \(statuses.sorted().joined(separator: ", "))")
         }
@@ -76,7 +76,7 @@ extension Engine {
                     var item: [String: JSONValue] = [
                         "executionArn": .string(execution.arn),
                         "stateMachineArn": .string(LocalARN.stateMachine(execution.stateMachineName)),
-                        "name": .string(execution.name), "status": .string(execution.status),
+                        "name": .string(execution.name), "status": .string(execution.status.rawValue),
                         "startDate": .number(execution.startDate),
                     ]
                     if let stop = execution.stopDate { item["stopDate"] = .number(stop) }
@@ -117,11 +117,11 @@ extension Engine {
             guard var execution = try ExecutionRecord.find(db, arn: arn) else {
                 throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'")
             }
-            guard execution.status == "RUNNING" else {
-                throw APIError.validation("Execution '\(arn)' has already ended with status \(execution.status)")
+            guard execution.status == .running else {
+                throw APIError.validation("Execution '\(arn)' has already ended with status \(execution.status.rawValue)")
             }
             var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
-            try stepper.endExecution(&execution, status: "ABORTED", output: nil, error: error, cause: cause)
+            try stepper.endExecution(&execution, status: .aborted, output: nil, error: error, cause: cause)
             try execution.updateChanges(db)
             effects.merge(stepper.effects)
             return now.timeIntervalSince1970

@@ -32,7 +32,7 @@ enum ExecutionStarter {
         }
         let arn = LocalARN.execution(stateMachine: stateMachineName, name: executionName)
         if let existing = try ExecutionRecord.find(db, arn: arn) {
-            if existing.status == "RUNNING", existing.input == inputText {
+            if existing.status == .running, existing.input == inputText {
                 return Started(execution: existing, isNew: false)
             }
             throw APIError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")

@@ -10,7 +10,7 @@ enum TimerFiring {
         let due = try TimerRecord.filter(Column("dueAt") <= now.timeIntervalSince1970).fetchAll(db)
         for timer in due {
             try timer.delete(db)
-            guard var execution = try ExecutionRecord.find(db, key: timer.executionId), execution.status == "RUNNING" else { continue }
+            guard var execution = try ExecutionRecord.find(db, key: timer.executionId), execution.status == .running else { continue }
             switch timer.kind {
             case .wait:
                 guard execution.phase == .awaitingTimer else { continue }
@@ -18,7 +18,7 @@ enum TimerFiring {
             case .executionTimeout:
                 var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
                 try stepper.endExecution(
-                    &execution, status: "TIMED_OUT", output: nil, error: StatesError.timeout,
+                    &execution, status: .timedOut, output: nil, error: StatesError.timeout,
                     cause: "The execution ran longer than the state machine's TimeoutSeconds")
                 effects.merge(stepper.effects)
                 try execution.updateChanges(db)

@@ -22,7 +22,7 @@ enum TaskAnswer: Sendable {
         }
         guard record.resolvedAt == nil,
             var execution = try ExecutionRecord.find(db, key: record.executionId),
-            execution.status == "RUNNING", execution.phase == .awaitingToken, execution.currentState == record.stateName
+            execution.status == .running, execution.phase == .awaitingToken, execution.currentState == record.stateName
         else {
             throw APIError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
         }

@@ -18,12 +18,21 @@ public struct ExecutionRecord: Codable, Sendable, FetchableRecord, MutablePersis
         case done
     }
 
+    /// AWS's execution statuses.
+    public enum Status: String, Codable, Sendable {
+        case running = "RUNNING"
+        case succeeded = "SUCCEEDED"
+        case failed = "FAILED"
+        case timedOut = "TIMED_OUT"
+        case aborted = "ABORTED"
+    }
+
     public var id: Int64?
     public var arn: String
     public var name: String
     public var stateMachineName: String
     public var versionId: Int64
-    public var status: String
+    public var status: Status
     public var input: String
     public var output: String?
     public var error: String?
@@ -48,7 +57,7 @@ public struct ExecutionRecord: Codable, Sendable, FetchableRecord, MutablePersis
         self.name = name
         self.stateMachineName = stateMachineName
         self.versionId = versionId
-        self.status = "RUNNING"
+        self.status = .running
         self.input = input
         self.startDate = startDate
         self.startedByUid = startedByUid
@@ -75,7 +84,7 @@ extension ExecutionRecord {
             WHERE id = ?
             """)
         try statement.execute(arguments: [
-            status, output, error, cause, stopDate, currentState, stateInput, stateEnteredDate, phase.rawValue, resumeValue,
+            status.rawValue, output, error, cause, stopDate, currentState, stateInput, stateEnteredDate, phase.rawValue, resumeValue,
             retryCounts, lastEventId, id,
         ])
     }
