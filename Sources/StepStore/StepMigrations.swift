@@ -136,6 +136,9 @@ public enum StepMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2: a waiting task's HeartbeatSeconds on its token") { db in
+            try db.execute(sql: "ALTER TABLE taskToken ADD COLUMN heartbeatSeconds INTEGER")
+        }
         return migrator
     }
 }

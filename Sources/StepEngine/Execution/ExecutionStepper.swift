@@ -176,7 +176,7 @@ struct ExecutionStepper {
             try append(.taskSubmitted, resourceMembers.merging(HistoryWriter.payload("output", submitted)) { $1 }, &execution)
             try TaskTokenRecord(
                 token: token, executionId: executionId, stateName: stateName, resourceType: resource.resourceType,
-                resource: resource.resource, createdAt: now.timeIntervalSince1970
+                resource: resource.resource, createdAt: now.timeIntervalSince1970, heartbeatSeconds: ready.heartbeatSeconds
             ).insert(db)
             execution.phase = .awaitingToken
             if let timeout = ready.timeoutSeconds {

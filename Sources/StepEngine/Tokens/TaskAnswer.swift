@@ -30,7 +30,11 @@ enum TaskAnswer: Sendable {
         let resume: ResumeValue
         switch self {
         case .heartbeat:
-            try Self.pushHeartbeatDeadline(executionId: record.executionId, db: db, now: now, effects: &effects)
+            if let seconds = record.heartbeatSeconds {
+                try TimerRecord(executionId: record.executionId, kind: .heartbeatTimeout, dueAt: now.timeIntervalSince1970 + Double(seconds))
+                    .save(db)
+                effects.timersChanged = true
+            }
             return
         case .success(let output):
             try HistoryWriter.append(
@@ -49,20 +53,6 @@ enum TaskAnswer: Sendable {
         try execution.updateChanges(db)
         try TaskWait.close(executionId: record.executionId, db: db, now: now)
         effects.readyExecutions.append(record.executionId)
-    }
-
-    /// A heartbeat restarts the `HeartbeatSeconds` clock of the waiting task. The interval is
-    /// the one its `TaskScheduled` event recorded (it may have come from `HeartbeatSecondsPath`).
-    private static func pushHeartbeatDeadline(executionId: Int64, db: Database, now: Date, effects: inout TransitionEffects) throws {
-        guard try TimerRecord.fetchOne(db, key: ["executionId": executionId, "kind": TimerRecord.Kind.heartbeatTimeout.rawValue]) != nil,
-            let scheduled = try String.fetchOne(
-                db,
-                sql: "SELECT details FROM historyEvent WHERE executionId = ? AND type = 'TaskScheduled' ORDER BY id DESC LIMIT 1",
-                arguments: [executionId]),
-            let seconds = (try? JSONValue(parsing: scheduled))?["taskScheduledEventDetails"]?["heartbeatInSeconds"]?.numberValue
-        else { return }
-        try TimerRecord(executionId: executionId, kind: .heartbeatTimeout, dueAt: now.timeIntervalSince1970 + seconds).save(db)
-        effects.timersChanged = true
     }
 
     /// Reads SendTaskSuccess's `output`: a string holding JSON, within the payload limit.

@@ -11,13 +11,19 @@ public struct TaskTokenRecord: Codable, Sendable, FetchableRecord, PersistableRe
     public var resource: String
     public var createdAt: Double
     public var resolvedAt: Double?
+    /// The task's HeartbeatSeconds: each SendTaskHeartbeat pushes its deadline that far.
+    public var heartbeatSeconds: Int?
 
-    public init(token: String, executionId: Int64, stateName: String, resourceType: String, resource: String, createdAt: Double) {
+    public init(
+        token: String, executionId: Int64, stateName: String, resourceType: String, resource: String, createdAt: Double,
+        heartbeatSeconds: Int?
+    ) {
         self.token = token
         self.executionId = executionId
         self.stateName = stateName
         self.resourceType = resourceType
         self.resource = resource
         self.createdAt = createdAt
+        self.heartbeatSeconds = heartbeatSeconds
     }
 }
