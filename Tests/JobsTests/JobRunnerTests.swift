@@ -138,10 +138,11 @@ struct JobRunnerTests {
         let harness = try Harness(stopGracePeriod: .milliseconds(300))
         defer { harness.tearDown() }
         let ready = harness.directory + "/ready"
+        try #require(mkfifo(ready, 0o600) == 0)
         let job = try harness.runner.start(harness.launch(
-            ["sh", "-c", #"trap '' TERM; touch "$READY"; while :; do sleep 1; done"#], environment: ["READY": ready]))
+            ["sh", "-c", #"trap '' TERM; echo ready > "$READY"; while :; do sleep 1; done"#], environment: ["READY": ready]))
         // Wait (bounded) until the trap is installed, so SIGTERM is really ignored.
-        try await waitUntil { FileManager.default.fileExists(atPath: ready) }
+        try waitForLine(onFIFO: ready)
         harness.runner.stop(jobId: job.jobId)
         let (_, exit) = try await harness.nextExit()
         #expect(exit == .signaled(signal: SIGKILL))
@@ -330,12 +331,15 @@ private func writeExecutable(_ path: String, _ text: String) throws {
     try #require(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count)
 }
 
-/// Waits (bounded) for a condition that a job makes true by writing a file.
-private func waitUntil(within bound: Duration = .seconds(10), _ condition: () -> Bool) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now + bound
-    while !condition() {
-        guard clock.now < deadline else { throw TimedOut() }
-        try await Task.sleep(for: .milliseconds(20))
-    }
+/// Waits (bounded, 10 s) for a job to write a line into the FIFO at `path`: poll(2) on the
+/// read end (opened before any writer, so it reports nothing until data arrives) wakes when
+/// the line is written.
+private func waitForLine(onFIFO path: String) throws {
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    try #require(fd >= 0)
+    defer { close(fd) }
+    var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    guard poll(&waiter, 1, 10_000) > 0 else { throw TimedOut() }
+    var buffer = [UInt8](repeating: 0, count: 64)
+    try #require(read(fd, &buffer, buffer.count) > 0)
 }
