@@ -183,4 +183,22 @@ import Testing
         let gone = await apiError { _ = try await test.engine.describeRule(name: "r") }
         #expect(gone?.type == "ResourceNotFoundException")
     }
+
+    @Test(arguments: [
+        (["Input": "{}", "InputPath": "$.detail"], "Only one of Input, InputPath"),
+        (["Input": "not json"], "Input must be a string holding valid JSON"),
+        (["Input": ["a": 1]], "Input must be a string holding valid JSON"),
+        (["InputPath": "detail"], "InputPath must be a valid JSONPath"),
+        (["InputTransformer": ["InputTemplate": "x"]], "InputTransformer is not supported"),
+    ] as [([String: JSONValue], String)])
+    func targetInputIsValidatedAtPutTargets(extra: [String: JSONValue], message: String) async throws {
+        let test = try TestEngine()
+        _ = try await test.engine.putRule(name: "r", eventPattern: Self.pattern.text, state: nil, description: nil)
+        var target: [String: JSONValue] = ["Id": "t", "Arn": .string(LocalARN.stateMachine("x"))]
+        for (key, value) in extra { target[key] = value }
+        let result = try await test.engine.putTargets(rule: "r", targets: [.object(target)])
+        #expect(result["FailedEntryCount"] == 1)
+        let reported = result["FailedEntries"]?[0]?["ErrorMessage"]?.stringValue ?? ""
+        #expect(reported.contains(message), "\(reported)")
+    }
 }

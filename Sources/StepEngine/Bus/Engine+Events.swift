@@ -3,6 +3,7 @@ import EventPatterns
 import Foundation
 import GRDB
 import JSON
+import StatesLanguage
 import StepAPI
 import StepStore
 
@@ -115,8 +116,8 @@ extension Engine {
                                  "ErrorMessage": .string("stepd targets are state machines: \(error.message)")])
                 continue
             }
-            if let input = target["Input"]?.stringValue, (try? JSONValue(parsing: input)) == nil {
-                failures.append(["TargetId": .string(id), "ErrorCode": "ValidationException", "ErrorMessage": "Input is not valid JSON"])
+            if let problem = Self.targetInputProblem(target) {
+                failures.append(["TargetId": .string(id), "ErrorCode": "ValidationException", "ErrorMessage": .string(problem)])
                 continue
             }
             records.append(RuleTargetRecord(
@@ -132,6 +133,22 @@ extension Engine {
             for record in toSave { try record.save(db) }
         }
         return ["FailedEntryCount": .number(Double(failures.count)), "FailedEntries": .array(failures)]
+    }
+
+    /// EventBridge's rules for a target's input: at most one of Input (a JSON text) and
+    /// InputPath (a JSONPath into the event).
+    private static func targetInputProblem(_ target: JSONValue) -> String? {
+        if target["InputTransformer"] != nil { return "InputTransformer is not supported by stepd" }
+        let input = target["Input"]
+        let path = target["InputPath"]
+        if input != nil, path != nil { return "Only one of Input, InputPath, or InputTransformer can be provided" }
+        if let input {
+            guard let text = input.stringValue, (try? JSONValue(parsing: text)) != nil else { return "Input must be a string holding valid JSON" }
+        }
+        if let path {
+            guard let text = path.stringValue, (try? ReferencePath(text)) != nil else { return "InputPath must be a valid JSONPath, such as $.detail" }
+        }
+        return nil
     }
 
     public func removeTargets(rule: String, ids: [String]) async throws -> JSONValue {
