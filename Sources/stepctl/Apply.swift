@@ -76,17 +76,23 @@ struct Apply: AsyncParsableCommand {
 
     private func applyStateMachine(_ file: URL, name: String) async throws -> String {
         let definition = try readTextArgument("file://" + file.path, option: file.lastPathComponent)
+        let existing: JSONValue?
         do {
-            _ = try await connection.client.call(
-                "AWSStepFunctions.CreateStateMachine", ["name": .string(name), "definition": .string(definition)])
-            return "created"
-        } catch .api(let error) where error.type == "StateMachineAlreadyExists" {
-            _ = try await connection.call(
-                "AWSStepFunctions.UpdateStateMachine", ["stateMachineArn": .string(name), "definition": .string(definition)])
-            return "updated"
+            existing = try await connection.client.call("AWSStepFunctions.DescribeStateMachine", ["stateMachineArn": .string(name)])
+        } catch .api(let error) where error.type == "StateMachineDoesNotExist" {
+            existing = nil
         } catch {
             return try failure(file, error)
         }
+        guard let existing else {
+            _ = try await connection.call(
+                "AWSStepFunctions.CreateStateMachine", ["name": .string(name), "definition": .string(definition)])
+            return "created"
+        }
+        if existing["definition"]?.stringValue == definition { return "unchanged" }
+        _ = try await connection.call(
+            "AWSStepFunctions.UpdateStateMachine", ["stateMachineArn": .string(name), "definition": .string(definition)])
+        return "updated"
     }
 
     private func applyRule(_ file: URL) async throws -> String {
