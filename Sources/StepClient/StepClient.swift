@@ -13,9 +13,10 @@ import Darwin
 
 /// A client for stepd's API on its Unix socket: AWS's JSON protocol over HTTP/1.1.
 ///
-/// Each call opens its own connection, so calls may run concurrently and a long one
-/// (a blocking wait for an execution) holds up no other. No call times out by itself:
-/// cancel the calling task to give up.
+/// Each call has a connection to itself (taken from the connections kept open between calls,
+/// or a new one), so calls may run concurrently and a long one (a blocking wait for an
+/// execution) holds up no other. No call times out by itself: cancel the calling task to
+/// give up.
 ///
 /// ```swift
 /// let client = StepClient(socketPath: StepClient.defaultSocketPath(isRoot: getuid() == 0))
@@ -24,6 +25,7 @@ import Darwin
 public struct StepClient: Sendable {
     public let socketPath: String
     private let eventLoopGroup: any EventLoopGroup
+    private let pool = ConnectionPool()
 
     public init(socketPath: String) {
         self.init(socketPath: socketPath, eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
@@ -75,41 +77,57 @@ public struct StepClient: Sendable {
     }
 
     private func exchange(target: String, body: JSONValue) async throws -> HTTPResponse {
-        let channel = try await ClientBootstrap(group: eventLoopGroup)
-            .connect(unixDomainSocketPath: socketPath) { channel in
+        if let idle = pool.take() {
+            do {
+                return try await exchange(target: target, body: body, on: idle)
+            } catch {
+                // The kept connection was closed by stepd (a restart, an idle close) before it
+                // took the request: send it once more on a new connection.
+                if Task.isCancelled { throw error }
+            }
+        }
+        return try await exchange(target: target, body: body, on: try await connect())
+    }
+
+    private func connect() async throws -> any Channel {
+        let socketPath = self.socketPath
+        return try await ClientBootstrap(group: eventLoopGroup)
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                        wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(ExchangeHandler(socketPath: socketPath))
                 }
             }
-        return try await channel.executeThenClose { inbound, outbound in
-            let payload = ByteBuffer(string: body.serialized())
-            var headers = HTTPHeaders()
-            headers.add(name: "Host", value: "stepd")
-            headers.add(name: "Content-Type", value: "application/x-amz-json-1.0")
-            headers.add(name: "X-Amz-Target", value: target)
-            headers.add(name: "Content-Length", value: String(payload.readableBytes))
-            headers.add(name: "Connection", value: "close")
-            let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/", headers: headers)
-            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(payload)), .end(nil)])
+            .connect(unixDomainSocketPath: socketPath).get()
+    }
 
-            var responseHead: HTTPResponseHead?
-            var responseBody = ByteBuffer()
-            for try await part in inbound {
-                switch part {
-                case .head(let head) where head.status.code < 200:
-                    continue  // informational (100 Continue): the real answer follows
-                case .head(let head):
-                    responseHead = head
-                case .body(var chunk):
-                    responseBody.writeBuffer(&chunk)
-                case .end:
-                    guard let responseHead else { break }
-                    return HTTPResponse(head: responseHead, body: responseBody)
-                }
+    private func exchange(target: String, body: JSONValue, on channel: any Channel) async throws -> HTTPResponse {
+        let payload = ByteBuffer(string: body.serialized())
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "stepd")
+        headers.add(name: "Content-Type", value: "application/x-amz-json-1.0")
+        headers.add(name: "X-Amz-Target", value: target)
+        headers.add(name: "Content-Length", value: String(payload.readableBytes))
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/", headers: headers)
+        let answer = channel.eventLoop.makePromise(of: HTTPResponse.self)
+        // A write that never reaches the handler (the connection just closed) fails the answer
+        // here; a promise completed twice keeps its first result.
+        channel.writeAndFlush(PendingExchange(head: head, body: payload, answer: answer)).whenFailure { answer.fail($0) }
+        do {
+            let response = try await withTaskCancellationHandler {
+                try await answer.futureResult.get()
+            } onCancel: {
+                channel.close(promise: nil)
             }
-            throw StepClientError.transport("stepd at \(socketPath) closed the connection before answering")
+            if response.head.isKeepAlive {
+                pool.giveBack(channel)
+            } else {
+                channel.close(promise: nil)
+            }
+            return response
+        } catch {
+            channel.close(promise: nil)
+            throw error
         }
     }
 

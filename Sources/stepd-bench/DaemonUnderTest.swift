@@ -37,7 +37,7 @@ final class DaemonUnderTest: Sendable {
     func start() async throws -> Double {
         let pipe = Pipe()
         process.standardError = pipe
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
         let buffer = Mutex(Data())
         pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in

@@ -19,6 +19,27 @@ struct ClientServerTests {
         }
     }
 
+    /// One client keeps its connection between calls; when the server it spoke to is gone and
+    /// another answers on the same path, the next call still succeeds on a new connection.
+    @Test func keptConnectionsSurviveAServerRestart() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/stepd.sock"
+        let client = StepClient(socketPath: path)
+        for round in 0..<2 {
+            let server = APIServer(socketPath: path, handler: TestHandler(), logger: quietLogger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                try await server.waitUntilListening()
+                for call in 0..<3 {
+                    let answer = try await client.call("Stepd.Echo", ["round": .number(Double(round)), "call": .number(Double(call))])
+                    #expect(answer["body"]?["round"] == .number(Double(round)))
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func handlerErrorComesBackAsAPIError() async throws {
         try await withServer { _, path in
             let client = StepClient(socketPath: path)
