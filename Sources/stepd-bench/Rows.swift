@@ -191,7 +191,7 @@ struct APILatencyRow {
             "row": "api_latency",
             "start_execution_ms": start.json,
             "describe_execution_ms": describe.json,
-            "note": "One client, one request at a time, a new connection per request (as stepctl does).",
+            "note": "One StepClient, one request at a time, on a connection it keeps open between calls (stepctl, one call per process, pays a connect on top).",
         ]
     }
 }
