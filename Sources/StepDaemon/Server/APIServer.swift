@@ -51,31 +51,37 @@ public final class APIServer: Service, Sendable {
     ///     nobody answers on is replaced; the new socket gets mode 0660.
     ///   - maximumBodySize: The largest request body accepted; a larger one is answered
     ///     413 `RequestEntityTooLargeException` and its connection closed.
-    public init(
+    public convenience init(
         socketPath: String,
         handler: some APIHandler,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         maximumBodySize: Int = 1 << 20
     ) {
-        self.listener = .path(socketPath)
-        self.handler = handler
-        self.logger = logger
-        self.eventLoopGroup = eventLoopGroup
-        self.maximumBodySize = maximumBodySize
+        self.init(
+            listener: .path(socketPath), handler: handler, logger: logger, eventLoopGroup: eventLoopGroup,
+            maximumBodySize: maximumBodySize)
     }
 
     /// A server on a Unix stream socket that is already bound and listening, such as one
     /// systemd passes (`LISTEN_FDS`). The server takes ownership of the descriptor and closes
     /// it when done; it never removes the socket file, which belongs to whoever bound it.
-    public init(
+    public convenience init(
         listeningDescriptor: CInt,
         handler: some APIHandler,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         maximumBodySize: Int = 1 << 20
     ) {
-        self.listener = .descriptor(listeningDescriptor)
+        self.init(
+            listener: .descriptor(listeningDescriptor), handler: handler, logger: logger, eventLoopGroup: eventLoopGroup,
+            maximumBodySize: maximumBodySize)
+    }
+
+    private init(
+        listener: Listener, handler: some APIHandler, logger: Logger, eventLoopGroup: any EventLoopGroup, maximumBodySize: Int
+    ) {
+        self.listener = listener
         self.handler = handler
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
