@@ -74,6 +74,8 @@ let package = Package(
             name: "stepd",
             dependencies: [
                 "StepDaemon", "StepClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),

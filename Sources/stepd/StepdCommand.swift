@@ -1,10 +1,22 @@
+@_spi(ExperimentalCustomExecutors) import _Concurrency
 import ArgumentParser
 import Foundation
 import Logging
 import StepClient
 import StepDaemon
 
+/// Installs the daemon's executors before anything runs on the default one (ArgumentParser's
+/// `main()` moves there before `run()`).
 @main
+enum StepdEntry {
+    static func main() async {
+        if ProcessInfo.processInfo.environment["STEPD_DISPATCH_EXECUTOR"] == nil {
+            _createExecutors(factory: QuietExecutorFactory.self)
+        }
+        await StepdCommand.main()
+    }
+}
+
 struct StepdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stepd",
