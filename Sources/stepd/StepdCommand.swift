@@ -46,6 +46,8 @@ struct StepdCommand: AsyncParsableCommand {
         let logger = Logger(label: "stepd")
         let isRoot = getuid() == 0
         let environment = ProcessInfo.processInfo.environment
+        // STEPD_SOCKET tells clients where to call; the daemon binds only where --socket or the
+        // default places say, so a variable left in an admin's shell cannot move it.
         var clientEnvironment = environment
         clientEnvironment["STEPD_SOCKET"] = nil
         // Absolute paths: jobs run in other working directories and get the spool's path.

@@ -5,13 +5,11 @@ struct TransitionEffects: Sendable {
     var endedExecutions: [Int64] = []
     var timersChanged = false
     var jobsToStart: [String] = []
-    var rulesChanged = false
 
     mutating func merge(_ other: TransitionEffects) {
         readyExecutions += other.readyExecutions
         endedExecutions += other.endedExecutions
         timersChanged = timersChanged || other.timersChanged
         jobsToStart += other.jobsToStart
-        rulesChanged = rulesChanged || other.rulesChanged
     }
 }
