@@ -47,7 +47,7 @@ public struct Daemon {
         let jobs = DaemonJobs(
             engine: engine, spool: spool, watcher: watcher, ingest: ingest, logDirectory: logDirectory,
             binDirectory: options.binDirectory, logger: logger)
-        await engine.setJobLauncher(jobs)
+        engine.setJobLauncher(jobs)
         defer { jobs.shutdown() }
 
         // Recovery: executions and timers first, then the events that arrived while stepd was
@@ -109,6 +109,6 @@ struct ReadinessReporter: Service {
         SystemdNotifier.ready(status: "\(recovery.executionsWaitingOnTokens) executions waiting on task tokens")
         try? await gracefulShutdown()
         SystemdNotifier.stopping()
-        await engine.beginShutdown()
+        engine.beginShutdown()
     }
 }

@@ -163,14 +163,14 @@ extension Engine {
         return ["FailedEntryCount": 0, "FailedEntries": []]
     }
 
-    public nonisolated func listRules(namePrefix: String?) async throws -> JSONValue {
+    public func listRules(namePrefix: String?) async throws -> JSONValue {
         try await read { db in
             let records = try RuleRecord.order(Column("name")).fetchAll(db).filter { namePrefix == nil || $0.name.hasPrefix(namePrefix ?? "") }
             return ["Rules": .array(records.map(Self.json(of:)))]
         }
     }
 
-    public nonisolated func describeRule(name: String) async throws -> JSONValue {
+    public func describeRule(name: String) async throws -> JSONValue {
         try await read { db in
             guard let record = try RuleRecord.find(db, key: name) else {
                 throw APIError("ResourceNotFoundException", "Rule \(name) does not exist on EventBus default.")
@@ -179,7 +179,7 @@ extension Engine {
         }
     }
 
-    public nonisolated func listTargetsByRule(rule: String) async throws -> JSONValue {
+    public func listTargetsByRule(rule: String) async throws -> JSONValue {
         try await read { db in
             guard try RuleRecord.exists(db, key: rule) else {
                 throw APIError("ResourceNotFoundException", "Rule \(rule) does not exist on EventBus default.")

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import StatesLanguage
+import StepAPI
 import StepStore
 
 /// A change waiting for the next group commit: an API call, an event, a timer.
@@ -100,6 +101,14 @@ struct GroupCommit {
         try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
         try execution.updateChanges(db)
         effects.merge(failing.effects)
+    }
+
+    /// What the callers of a failed commit hear.
+    static func describe(_ error: DatabaseError) -> any Error {
+        if error.resultCode == .SQLITE_FULL {
+            return APIError("ServiceUnavailable", "the disk holding stepd's database is full; nothing was changed", httpStatus: 503)
+        }
+        return error
     }
 
     /// Errors of the database itself (disk full, I/O): the whole transaction is lost, not one write.

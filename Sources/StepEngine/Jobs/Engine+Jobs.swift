@@ -79,7 +79,7 @@ extension Engine {
         return ["Name": .string(name)]
     }
 
-    public nonisolated func describeJobDefinition(name: String) async throws -> JSONValue {
+    public func describeJobDefinition(name: String) async throws -> JSONValue {
         try await read { db in
             guard let record = try JobDefinitionRecord.find(db, key: name) else {
                 throw APIError("ResourceNotFoundException", "Job definition '\(name)' does not exist")
@@ -88,7 +88,7 @@ extension Engine {
         }
     }
 
-    public nonisolated func listJobDefinitions() async throws -> JSONValue {
+    public func listJobDefinitions() async throws -> JSONValue {
         try await read { db in
             ["JobDefinitions": .array(try JobDefinitionRecord.order(Column("name")).fetchAll(db).map(Self.json(of:)))]
         }
@@ -102,7 +102,7 @@ extension Engine {
         }
     }
 
-    public nonisolated func describeJob(id: String) async throws -> JSONValue {
+    public func describeJob(id: String) async throws -> JSONValue {
         try await read { db in
             guard let job = try JobRecord.find(db, key: id) else {
                 throw APIError("ResourceNotFoundException", "Job '\(id)' does not exist")

@@ -24,7 +24,7 @@ extension Engine {
         return ["executionArn": .string(started.execution.arn), "startDate": .number(started.execution.startDate)]
     }
 
-    public nonisolated func describeExecution(arn reference: String) async throws -> JSONValue {
+    public func describeExecution(arn reference: String) async throws -> JSONValue {
         let arn = try LocalARN.normalizedExecution(reference)
         return try await read { db in
             guard let execution = try ExecutionRecord.find(db, arn: arn) else {
@@ -56,7 +56,7 @@ extension Engine {
         return .object(json)
     }
 
-    public nonisolated func listExecutions(stateMachine: String, statusFilter: String?, maxResults: Int?, nextToken: String?) async throws -> JSONValue {
+    public func listExecutions(stateMachine: String, statusFilter: String?, maxResults: Int?, nextToken: String?) async throws -> JSONValue {
         let name = try LocalARN.stateMachineName(from: stateMachine)
         let statuses = Set(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"])
         if let statusFilter, !statuses.contains(statusFilter) {
@@ -90,7 +90,7 @@ extension Engine {
         }
     }
 
-    public nonisolated func getExecutionHistory(
+    public func getExecutionHistory(
         arn reference: String, maxResults: Int?, reverseOrder: Bool, nextToken: String?, includeExecutionData: Bool
     ) async throws -> JSONValue {
         let arn = try LocalARN.normalizedExecution(reference)

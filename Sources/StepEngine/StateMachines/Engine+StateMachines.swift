@@ -65,7 +65,7 @@ extension Engine {
         return ["updateDate": .number(updated)]
     }
 
-    public nonisolated func describeStateMachine(reference: String) async throws -> JSONValue {
+    public func describeStateMachine(reference: String) async throws -> JSONValue {
         let name = try LocalARN.stateMachineName(from: reference)
         return try await read { db in
             guard let record = try StateMachineRecord.find(db, key: name),
@@ -81,7 +81,7 @@ extension Engine {
         }
     }
 
-    public nonisolated func listStateMachines(maxResults: Int?, nextToken: String?) async throws -> JSONValue {
+    public func listStateMachines(maxResults: Int?, nextToken: String?) async throws -> JSONValue {
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
             var request = StateMachineRecord.order(Column("name"))

@@ -1,0 +1,173 @@
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// What the engine does with a commit once it is durable, or with one that failed.
+protocol CommitObserver: AnyObject, Sendable {
+    /// Called on the writer thread, in commit order, before the next commit begins.
+    func committed(effects: TransitionEffects, nextTimerDue: Double??)
+    /// Nothing of the commit happened; `executions` were to be driven in it.
+    func commitFailed(executions: [Int64], consecutiveFailures: Int)
+}
+
+/// The one thread that writes. Callers queue a change and wait; the thread takes everything
+/// queued meanwhile into one group commit and answers each caller directly from here.
+///
+/// A plain thread blocked on a semaphore costs no wakeups while idle, and a commit crosses
+/// no executors: GRDB's synchronous write runs on this thread, and the callers resume from it.
+final class CommitWriter: Sendable {
+    private struct Inbox {
+        var writes: [PendingWrite] = []
+        var ready: [Int64] = []
+        var readySet: Set<Int64> = []
+        /// True from the moment work is queued for a sleeping thread until it sleeps again.
+        var isAwake = false
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var consecutiveFailures = 0
+        var isClosed = false
+
+        var hasWork: Bool { !writes.isEmpty || !ready.isEmpty }
+    }
+
+    private struct ObserverReference {
+        weak var observer: (any CommitObserver)?
+    }
+
+    private let inbox = Mutex(Inbox())
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let observer = Mutex(ObserverReference())
+    private let database: DatabasePool
+    private let definitions: DefinitionCache
+    private let rules: RuleCache
+    private let clock: @Sendable () -> Date
+    private let logger: Logger
+
+    init(database: DatabasePool, definitions: DefinitionCache, rules: RuleCache, clock: @escaping @Sendable () -> Date, logger: Logger) {
+        self.database = database
+        self.definitions = definitions
+        self.rules = rules
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Starts the thread. The observer is held weakly: when it goes, the thread ends.
+    func start(observer: any CommitObserver) {
+        self.observer.withLock { $0.observer = observer }
+        let thread = Thread { [self] in self.writeForever() }
+        thread.name = "stepd-writer"
+        // Evaluating deeply nested JSON recurses; give it the stack a main thread would have.
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Ends the thread once the commit in progress is done.
+    func close() {
+        let mustWake = inbox.withLock { inbox in
+            inbox.isClosed = true
+            return Self.markAwake(&inbox)
+        }
+        if mustWake { wakeUp.signal() }
+    }
+
+    // MARK: - Queueing work
+
+    func submit(_ write: PendingWrite) {
+        let mustWake = inbox.withLock { inbox in
+            inbox.writes.append(write)
+            return Self.markAwake(&inbox)
+        }
+        if mustWake { wakeUp.signal() }
+    }
+
+    func schedule(_ executions: [Int64]) {
+        guard !executions.isEmpty else { return }
+        let mustWake = inbox.withLock { inbox in
+            for id in executions where inbox.readySet.insert(id).inserted { inbox.ready.append(id) }
+            return inbox.hasWork && Self.markAwake(&inbox)
+        }
+        if mustWake { wakeUp.signal() }
+    }
+
+    /// Returns once no execution is ready to run, no write is pending and no commit is running.
+    func waitUntilIdle() async {
+        await withCheckedContinuation { continuation in
+            let isIdle = inbox.withLock { inbox in
+                if !inbox.isAwake, !inbox.hasWork { return true }
+                inbox.idleWaiters.append(continuation)
+                return false
+            }
+            if isIdle { continuation.resume() }
+        }
+    }
+
+    /// The thread sleeps on the semaphore only while not awake, so exactly one signal wakes it.
+    private static func markAwake(_ inbox: inout Inbox) -> Bool {
+        if inbox.isAwake { return false }
+        inbox.isAwake = true
+        return true
+    }
+
+    // MARK: - The thread
+
+    private enum Next {
+        case commit(writes: [PendingWrite], executions: [Int64])
+        case sleep([CheckedContinuation<Void, Never>])
+        case stop
+    }
+
+    private func writeForever() {
+        while true {
+            let next = inbox.withLock { inbox -> Next in
+                if inbox.isClosed { return .stop }
+                guard inbox.hasWork else {
+                    inbox.isAwake = false
+                    defer { inbox.idleWaiters.removeAll() }
+                    return .sleep(inbox.idleWaiters)
+                }
+                let writes = inbox.writes
+                inbox.writes.removeAll()
+                let executions = Array(inbox.ready.prefix(GroupCommit.executionsPerCommit))
+                inbox.ready.removeFirst(executions.count)
+                for id in executions { inbox.readySet.remove(id) }
+                return .commit(writes: writes, executions: executions)
+            }
+            switch next {
+            case .stop:
+                return
+            case .sleep(let idleWaiters):
+                for waiter in idleWaiters { waiter.resume() }
+                wakeUp.wait()
+            case .commit(let writes, let executions):
+                guard let observer = observer.withLock({ $0.observer }) else { return }
+                commit(writes: writes, executions: executions, observer: observer)
+            }
+        }
+    }
+
+    private func commit(writes: [PendingWrite], executions: [Int64], observer: any CommitObserver) {
+        let commit = GroupCommit(writes: writes, queued: executions, now: clock(), definitions: definitions, logger: logger)
+        do {
+            let outcome = try database.write { db in try commit.run(in: db) }
+            inbox.withLock { $0.consecutiveFailures = 0 }
+            observer.committed(effects: outcome.effects, nextTimerDue: outcome.nextTimerDue)
+            for (write, result) in zip(writes, outcome.results) { write.continuation.resume(with: result) }
+            schedule(outcome.effects.readyExecutions + outcome.stillReady)
+        } catch {
+            // Nothing of this transaction happened: the writes fail (their callers hear why),
+            // the caches may hold what was rolled back, and the executions are tried again
+            // later (a full disk may have room by then).
+            let failures = inbox.withLock { inbox in
+                inbox.consecutiveFailures += 1
+                return inbox.consecutiveFailures
+            }
+            logger.error(
+                "a group commit failed", metadata: ["error": "\(error)", "writes": "\(writes.count)", "executions": "\(executions.count)"])
+            let failure = (error as? DatabaseError).map(GroupCommit.describe) ?? error
+            for write in writes { write.continuation.resume(throwing: failure) }
+            definitions.invalidate()
+            rules.invalidate()
+            observer.commitFailed(executions: executions, consecutiveFailures: failures)
+        }
+    }
+}
