@@ -104,7 +104,7 @@ public actor Engine {
                 // why), the caches may hold what was rolled back, and the executions are tried
                 // again after a pause (a full disk may have room by then).
                 failedCommits += 1
-                logger.error("a group commit failed", metadata: ["error": "\(error)", "writes": "\(writes.count)", "executions": "\(queued.count)"])
+                logger.error("a group commit failed", metadata: ["ERROR": "\(error)", "WRITES": "\(writes.count)", "EXECUTIONS": "\(queued.count)"])
                 let failure = (error as? DatabaseError).map(Self.describe) ?? error
                 for write in writes { write.continuation.resume(throwing: failure) }
                 definitions.invalidate()
@@ -207,7 +207,7 @@ public actor Engine {
         do {
             try await transact { _, _, effects in effects.timersChanged = true }
         } catch {
-            logger.error("cannot read the timer table", metadata: ["error": "\(error)"])
+            logger.error("cannot read the timer table", metadata: ["ERROR": "\(error)"])
         }
     }
 
@@ -238,7 +238,7 @@ public actor Engine {
                 try TimerFiring.fireDue(db: db, now: now, definitions: definitions, effects: &effects)
             }
         } catch {
-            logger.error("due timers could not be fired", metadata: ["error": "\(error)"])
+            logger.error("due timers could not be fired", metadata: ["ERROR": "\(error)"])
         }
     }
 
@@ -246,7 +246,7 @@ public actor Engine {
 
     private func launchJobs(_ jobIds: [String]) {
         guard let launcher = jobLauncher else {
-            logger.warning("jobs were requested but no job launcher is set", metadata: ["jobs": "\(jobIds)"])
+            logger.warning("jobs were requested but no job launcher is set", metadata: ["JOB_IDS": "\(jobIds)"])
             return
         }
         Task {
