@@ -225,7 +225,7 @@ public final class APIServer: Service, Sendable {
     private func serve(_ connection: Connection) async {
         var logger = self.logger
         if let peer = connection.peer {
-            logger[metadataKey: "peer"] = "\(peer)"
+            logger[metadataKey: "PEER"] = "\(peer)"
         }
         let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
         do {

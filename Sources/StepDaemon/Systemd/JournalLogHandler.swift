@@ -44,7 +44,7 @@ public struct JournalLogHandler: LogHandler {
 
     /// The handler's metadata, then the provider's, then the call's; an error as
     /// StreamLogHandler renders it.
-    private func mergedMetadata(_ event: LogEvent) -> Logger.Metadata {
+    func mergedMetadata(_ event: LogEvent) -> Logger.Metadata {
         var merged = metadata
         if let provided = metadataProvider?.get(), !provided.isEmpty {
             merged.merge(provided) { _, new in new }
