@@ -122,6 +122,10 @@ let package = Package(
             dependencies: ["StepDaemon", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "JournalTests",
+            dependencies: ["StepDaemon", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "ServerTests",
             dependencies: [
                 "JSON", "StepAPI", "StepDaemon", "StepClient",

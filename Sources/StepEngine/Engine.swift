@@ -146,7 +146,7 @@ public final class Engine: Sendable, CommitObserver {
         do {
             try await transact { _, _, effects in effects.timersChanged = true }
         } catch {
-            logger.error("cannot read the timer table", metadata: ["error": "\(error)"])
+            logger.error("cannot read the timer table", metadata: ["ERROR": "\(error)"])
         }
     }
 
@@ -157,7 +157,7 @@ public final class Engine: Sendable, CommitObserver {
                 try TimerFiring.fireDue(db: db, now: now, definitions: definitions, effects: &effects)
             }
         } catch {
-            logger.error("due timers could not be fired", metadata: ["error": "\(error)"])
+            logger.error("due timers could not be fired", metadata: ["ERROR": "\(error)"])
         }
     }
 
@@ -165,7 +165,7 @@ public final class Engine: Sendable, CommitObserver {
 
     private func launchJobs(_ jobIds: [String]) {
         guard let launcher = jobLauncher.withLock({ $0 }) else {
-            logger.warning("jobs were requested but no job launcher is set", metadata: ["jobs": "\(jobIds)"])
+            logger.warning("jobs were requested but no job launcher is set", metadata: ["JOB_IDS": "\(jobIds)"])
             return
         }
         Task {

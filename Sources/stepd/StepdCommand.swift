@@ -32,17 +32,19 @@ struct StepdCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Where to log: auto (the journal when stderr is connected to it, as under systemd; else stderr), journal, console (stderr). Jobs' output follows: a journal stream per job, or a log file per job.")
+    var logTarget: String = "auto"
+
     func validate() throws {
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown log level '\(logLevel)'") }
+        guard let target = LogTarget(rawValue: logTarget) else {
+            throw ValidationError("unknown log target '\(logTarget)' (auto, journal or console)")
+        }
+        if let reason = target.unavailableReason() { throw ValidationError(reason) }
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        DaemonLogging.bootstrap(target: LogTarget(rawValue: logTarget) ?? .auto, level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "stepd")
         let isRoot = getuid() == 0
         let environment = ProcessInfo.processInfo.environment

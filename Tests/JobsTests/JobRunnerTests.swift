@@ -25,7 +25,7 @@ private struct Harness {
                 workingDirectory: String? = nil, timeoutSeconds: Int? = nil) -> JobLaunch {
         JobLaunch(jobId: id, jobName: "test-job", command: command, environment: environment,
                   workingDirectory: workingDirectory, timeoutSeconds: timeoutSeconds,
-                  logFile: directory + "/job.log")
+                  output: .file(path: directory + "/job.log"))
     }
 
     /// The next reported exit, or a failure after `bound`.

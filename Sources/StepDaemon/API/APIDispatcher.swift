@@ -24,10 +24,10 @@ public struct APIDispatcher: APIHandler {
         } catch let error as LocalTableError {
             return .failure(APIError(error.type, error.message))
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
-            logger.error("database full", metadata: ["action": "\(request.target)"])
+            logger.error("database full", metadata: ["API_ACTION": "\(request.target)"])
             return .failure(APIError("ServiceUnavailable", "the disk holding stepd's database is full; nothing was changed", httpStatus: 503))
         } catch {
-            logger.error("request failed", metadata: ["action": "\(request.target)", "error": "\(error)"])
+            logger.error("request failed", metadata: ["API_ACTION": "\(request.target)", "ERROR": "\(error)"])
             return .failure(.internalFailure("\(error)"))
         }
     }

@@ -6,13 +6,15 @@ import StepEngine
 
 /// Connects the engine's job requests to the job runner, and job exits back to the engine.
 /// A job that ends without having reported gets a failure report written for it, so no
-/// workflow waits forever on a dead job.
+/// workflow waits forever on a dead job. Jobs' output goes where stepd's own log lines go:
+/// to the journal (a stream per job, identifier = the job name) or to a file per job.
 final class DaemonJobs: JobLauncher {
     let engine: Engine
     let spool: SpoolDirectory
     let watcher: SpoolWatcher
     let ingest: SpoolIngest
     let logDirectory: String
+    let outputDestination: LogDestination
     let logger: Logger
     let runnerBox = RunnerBox()
     private let isShuttingDown = Mutex(false)
@@ -26,16 +28,17 @@ final class DaemonJobs: JobLauncher {
 
     init(
         engine: Engine, spool: SpoolDirectory, watcher: SpoolWatcher, ingest: SpoolIngest, logDirectory: String, binDirectory: String?,
-        logger: Logger
+        logger: Logger, outputDestination: LogDestination = DaemonLogging.destination
     ) {
         self.engine = engine
         self.spool = spool
         self.watcher = watcher
         self.ingest = ingest
         self.logDirectory = logDirectory
+        self.outputDestination = outputDestination
         self.logger = logger
         let runner = JobRunner(fallbackSearchDirectory: binDirectory, logger: logger) { [weak self] job, exit in
-            await self?.jobEnded(jobId: job.jobId, exit: exit)
+            await self?.jobEnded(job, exit: exit)
         }
         runnerBox.set(runner)
     }
@@ -48,16 +51,18 @@ final class DaemonJobs: JobLauncher {
         let launch = JobLaunch(
             jobId: job.jobId, jobName: job.jobName, command: job.command, environment: environment,
             workingDirectory: job.workingDirectory, timeoutSeconds: job.timeoutSeconds,
-            logFile: logDirectory + "/\(job.jobId).log")
+            output: .forJob(jobId: job.jobId, jobName: job.jobName, logDirectory: logDirectory, destination: outputDestination))
         do {
             let running = try runner.start(launch)
             try await engine.recordJobStarted(jobId: job.jobId, pid: running.pid, pidStartTime: running.startTime)
         } catch let error as JobError {
             if isShuttingDown.withLock({ $0 }) { return }
-            logger.error("job could not be started", metadata: ["JOB_ID": "\(job.jobId)", "error": "\(error.message)"])
+            logger.error(
+                "job could not be started",
+                metadata: ["JOB_ID": "\(job.jobId)", "JOB_NAME": "\(job.jobName)", "EXECUTION_ARN": "\(job.executionArn)", "ERROR": "\(error.message)"])
             await jobEnded(jobId: job.jobId, description: "could not be started: \(error.message)")
         } catch {
-            logger.error("job start could not be recorded", metadata: ["JOB_ID": "\(job.jobId)", "error": "\(error)"])
+            logger.error("job start could not be recorded", metadata: ["JOB_ID": "\(job.jobId)", "JOB_NAME": "\(job.jobName)", "ERROR": "\(error)"])
         }
     }
 
@@ -65,9 +70,10 @@ final class DaemonJobs: JobLauncher {
     func adopt(_ jobs: [RunningJobRow]) async {
         guard let runner = runnerBox.runner else { return }
         for job in jobs {
-            let adopted = runner.adopt(RunningJob(jobId: job.jobId, pid: job.pid, startTime: job.pidStartTime), timeoutDeadline: job.deadline)
+            let adopted = runner.adopt(
+                RunningJob(jobId: job.jobId, pid: job.pid, startTime: job.pidStartTime), jobName: job.jobName, timeoutDeadline: job.deadline)
             if adopted {
-                logger.info("job re-adopted", metadata: ["JOB_ID": "\(job.jobId)", "pid": "\(job.pid)"])
+                logger.info("job re-adopted", metadata: ["JOB_ID": "\(job.jobId)", "JOB_NAME": "\(job.jobName)", "JOB_PID": "\(job.pid)"])
             } else {
                 await jobEnded(jobId: job.jobId, description: "ended while stepd was not running")
             }
@@ -79,7 +85,7 @@ final class DaemonJobs: JobLauncher {
         runnerBox.runner?.shutdown()
     }
 
-    private func jobEnded(jobId: String, exit: JobExit) async {
+    private func jobEnded(_ job: RunningJob, exit: JobExit) async {
         let description: String
         switch exit {
         case .exited(let code): description = "exited with status \(code)"
@@ -87,22 +93,26 @@ final class DaemonJobs: JobLauncher {
         case .timedOut: description = "was stopped at its time limit"
         case .unknown: description = "ended (its exit status is unknown: it was started by an earlier stepd)"
         }
-        await jobEnded(jobId: jobId, description: description)
+        await jobEnded(jobId: job.jobId, pid: job.pid, description: description)
     }
 
-    private func jobEnded(jobId: String, description: String) async {
+    private func jobEnded(jobId: String, pid: Int32? = nil, description: String) async {
         // Its report may be in the spool still: ingest what is there before judging (whether
         // or not the watcher runs yet: at startup it does not).
         await watcher.drain(handler: ingest.handle)
         do {
             guard let ended = try await engine.recordJobExit(jobId: jobId, description: description) else { return }
+            var metadata: Logger.Metadata = [
+                "JOB_ID": "\(jobId)", "JOB_NAME": "\(ended.jobName)", "EXECUTION_ARN": "\(ended.executionArn)", "JOB_EXIT": "\(description)",
+            ]
+            if let pid { metadata["JOB_PID"] = "\(pid)" }
             if ended.reported {
-                logger.info("job ended", metadata: ["JOB_ID": "\(jobId)", "exit": "\(description)"])
+                logger.info("job ended", metadata: metadata)
             } else {
-                logger.warning("job ended without reporting; its failure report was sent for it", metadata: ["JOB_ID": "\(jobId)", "exit": "\(description)"])
+                logger.warning("job ended without reporting; its failure report was sent for it", metadata: metadata)
             }
         } catch {
-            logger.error("job exit could not be recorded", metadata: ["JOB_ID": "\(jobId)", "error": "\(error)"])
+            logger.error("job exit could not be recorded", metadata: ["JOB_ID": "\(jobId)", "ERROR": "\(error)"])
         }
     }
 }

@@ -15,17 +15,19 @@ struct SpoolIngest: Sendable {
         for attempt in 1...Self.attempts {
             do {
                 let outcome = try await engine.ingestSpoolEvent(file.contents, fileName: file.name)
-                logger.debug("event accepted", metadata: ["file": "\(file.name)", "EVENT_ID": "\(outcome["EventId"]?.stringValue ?? "")"])
+                logger.debug("event accepted", metadata: ["SPOOL_FILE": "\(file.name)", "EVENT_ID": "\(outcome["EventId"]?.stringValue ?? "")"])
                 return .accepted
             } catch let error as EventFormatError {
-                logger.warning("event file rejected", metadata: ["file": "\(file.name)", "reason": "\(error.message)"])
+                logger.warning("spool event rejected; moved to failed/", metadata: file.rejectionMetadata(reason: error.message))
                 return .rejected(reason: error.message)
             } catch {
                 if attempt == Self.attempts {
-                    return .rejected(reason: "the event could not be stored after \(attempt) attempts: \(error)")
+                    let reason = "the event could not be stored after \(attempt) attempts: \(error)"
+                    logger.error("spool event rejected; moved to failed/", metadata: file.rejectionMetadata(reason: reason))
+                    return .rejected(reason: reason)
                 }
                 logger.error(
-                    "event file could not be stored; trying again", metadata: ["file": "\(file.name)", "error": "\(error)", "pause": "\(pause)"])
+                    "event file could not be stored; trying again", metadata: ["SPOOL_FILE": "\(file.name)", "ERROR": "\(error)", "PAUSE": "\(pause)"])
                 do {
                     try await Task.sleep(for: pause)
                 } catch {

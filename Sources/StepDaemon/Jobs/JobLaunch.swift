@@ -15,8 +15,8 @@ public struct JobLaunch: Sendable {
     /// Time limit in seconds; at the deadline the job's process group gets SIGKILL and the
     /// exit is reported as `.timedOut`.
     public var timeoutSeconds: Int?
-    /// stdout and stderr are appended to this file (created when missing, mode 0640).
-    public var logFile: String
+    /// Where stdout and stderr go.
+    public var output: JobOutput
 
     public init(
         jobId: String,
@@ -25,7 +25,7 @@ public struct JobLaunch: Sendable {
         environment: [String: String] = [:],
         workingDirectory: String? = nil,
         timeoutSeconds: Int? = nil,
-        logFile: String
+        output: JobOutput
     ) {
         self.jobId = jobId
         self.jobName = jobName
@@ -33,7 +33,7 @@ public struct JobLaunch: Sendable {
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.timeoutSeconds = timeoutSeconds
-        self.logFile = logFile
+        self.output = output
     }
 }
 

@@ -29,6 +29,8 @@ import Synchronization
 public final class JobRunner: Sendable {
     private struct Watched: Sendable {
         var job: RunningJob
+        /// For the log; nil for an adopted job whose name was not given.
+        var jobName: String?
         var pidfd: Int32
         /// Started by this runner, so `waitid` returns its status.
         var isChild: Bool
@@ -50,6 +52,7 @@ public final class JobRunner: Sendable {
     private let stopGracePeriod: Duration
     private let logger: Logger
     private let onExit: @Sendable (RunningJob, JobExit) async -> Void
+    private let openJournalStream: JournalStreamOpener
     private let state = Mutex(State())
     /// Written to wake the watcher thread; nil when the pipe could not be made (nothing can be
     /// watched then, and `start` says so).
@@ -60,19 +63,34 @@ public final class JobRunner: Sendable {
     ///     own job programs are installed).
     ///   - stopGracePeriod: time between SIGTERM and SIGKILL in `stop(jobId:)`.
     ///   - onExit: called once per job that ends while watched, from a new task.
-    public init(
+    public convenience init(
         fallbackSearchDirectory: String?,
         logger: Logger,
         stopGracePeriod: Duration = .seconds(10),
+        onExit: @escaping @Sendable (RunningJob, JobExit) async -> Void
+    ) {
+        self.init(
+            fallbackSearchDirectory: fallbackSearchDirectory, logger: logger, stopGracePeriod: stopGracePeriod,
+            openJournalStream: JournalStream.open, onExit: onExit)
+    }
+
+    /// - Parameter openJournalStream: opens the streams of `JobOutput.journal` (tests give
+    ///   their own, as a host may have no journald).
+    init(
+        fallbackSearchDirectory: String?,
+        logger: Logger,
+        stopGracePeriod: Duration,
+        openJournalStream: @escaping JournalStreamOpener,
         onExit: @escaping @Sendable (RunningJob, JobExit) async -> Void
     ) {
         self.fallbackSearchDirectory = fallbackSearchDirectory
         self.stopGracePeriod = stopGracePeriod
         self.logger = logger
         self.onExit = onExit
+        self.openJournalStream = openJournalStream
         self.wakePipe = LinuxProcess.makeWakePipe()
         if wakePipe == nil {
-            logger.error("jobs: cannot create the wake-up pipe; no job can be watched", metadata: ["errno": "\(errno)"])
+            logger.error("jobs: cannot create the wake-up pipe; no job can be watched", metadata: ["ERRNO": "\(errno)"])
             state.withLock { $0.isShutDown = true }
             return
         }
@@ -89,9 +107,11 @@ public final class JobRunner: Sendable {
     /// Spawns the job and starts watching it.
     ///
     /// The process runs in its own session (`POSIX_SPAWN_SETSID`), with stdin from
-    /// /dev/null, stdout and stderr appended to `launch.logFile`, and the daemon's environment
-    /// (without systemd's `NOTIFY_SOCKET`, `LISTEN_*`, `WATCHDOG_*`) plus `STEPD_JOB_ID`,
-    /// `STEPD_JOB_NAME` and `launch.environment`.
+    /// /dev/null, stdout and stderr as `launch.output` says (journal streams, or the log file
+    /// when they cannot be opened: a warning is logged then), and the daemon's environment
+    /// (without systemd's `NOTIFY_SOCKET`, `LISTEN_*`, `WATCHDOG_*`, `JOURNAL_STREAM`) plus
+    /// `STEPD_JOB_ID`, `STEPD_JOB_NAME`, `JOURNAL_STREAM` when its stderr is a journal
+    /// stream, and `launch.environment`. The daemon keeps none of the output descriptors.
     ///
     /// - Throws: `JobError` naming the problem when the command is not found or not
     ///   executable, the working directory is missing, the log file cannot be opened, the
@@ -103,18 +123,24 @@ public final class JobRunner: Sendable {
         guard !isRunning else { throw JobError("\(describe): a job with this id is already running") }
         guard let name = launch.command.first else { throw JobError("\(describe): the command is empty") }
 
-        let environment = JobSpawner.environment(for: launch)
         if let directory = launch.workingDirectory {
             try JobSpawner.checkWorkingDirectory(directory, describe: describe)
         }
         let executable = try JobSpawner.resolveExecutable(
-            name, path: environment["PATH"], fallbackDirectory: fallbackSearchDirectory,
+            name, path: JobSpawner.environment(for: launch)["PATH"], fallbackDirectory: fallbackSearchDirectory,
             workingDirectory: launch.workingDirectory, describe: describe)
-        let logFD = try JobSpawner.openLog(launch.logFile, describe: describe)
-        defer { close(logFD) }
+        let output = try JobSpawner.openOutput(launch.output, openJournalStream: openJournalStream, describe: describe)
+        // The child has its own copies once spawned (or failed to spawn).
+        defer { output.close() }
+        if let reason = output.fallbackReason {
+            logger.warning(
+                "job output cannot go to the journal; it goes to the job's log file",
+                metadata: ["JOB_ID": "\(launch.jobId)", "JOB_NAME": "\(launch.jobName)", "JOB_LOG_FILE": "\(launch.output.file)", "ERROR": "\(reason)"])
+        }
+        let environment = JobSpawner.environment(for: launch, journalStream: output.journalStream)
         let pid = try JobSpawner.spawn(
             executable: executable, arguments: launch.command, environment: environment,
-            workingDirectory: launch.workingDirectory, logFD: logFD, describe: describe)
+            workingDirectory: launch.workingDirectory, output: output, describe: describe)
 
         let pidfd = LinuxProcess.pidfdOpen(pid)
         guard pidfd >= 0 else {
@@ -131,18 +157,23 @@ public final class JobRunner: Sendable {
         let timeLimit = launch.timeoutSeconds.map { ContinuousClock.now + .seconds($0) }
         let registered = state.withLock { state in
             guard !state.isShutDown else { return false }
-            state.watched[launch.jobId] = Watched(job: job, pidfd: pidfd, isChild: true, timeLimit: timeLimit)
+            state.watched[launch.jobId] = Watched(job: job, jobName: launch.jobName, pidfd: pidfd, isChild: true, timeLimit: timeLimit)
             return true
         }
         if registered {
             wake()
             logger.info(
                 "job started",
-                metadata: ["jobId": "\(job.jobId)", "jobName": "\(launch.jobName)", "pid": "\(pid)", "command": "\(executable)"])
+                metadata: [
+                    "JOB_ID": "\(job.jobId)", "JOB_NAME": "\(launch.jobName)", "JOB_PID": "\(pid)", "JOB_COMMAND": "\(executable)",
+                    "JOB_OUTPUT": "\(output.isJournal ? "journal" : launch.output.file)",
+                ])
         } else {
             // Shut down meanwhile: like every job at shutdown, it keeps running for re-adoption.
             close(pidfd)
-            logger.warning("job started while the runner shut down; not watched", metadata: ["jobId": "\(job.jobId)", "pid": "\(pid)"])
+            logger.warning(
+                "job started while the runner shut down; not watched",
+                metadata: ["JOB_ID": "\(job.jobId)", "JOB_NAME": "\(launch.jobName)", "JOB_PID": "\(pid)"])
         }
         return job
     }
@@ -153,17 +184,18 @@ public final class JobRunner: Sendable {
     ///   process now (its start time differs); the caller then treats the job as ended with
     ///   `.unknown`. When true, `onExit` is called when it ends: with `.unknown` (it is not a
     ///   child of this daemon, so its status cannot be read), or `.timedOut` when
-    ///   `timeoutDeadline` passed first and the runner killed it.
-    public func adopt(_ job: RunningJob, timeoutDeadline: Date?) -> Bool {
+    ///   `timeoutDeadline` passed first and the runner killed it. Its output goes on where it
+    ///   went: the process holds its own descriptors.
+    public func adopt(_ job: RunningJob, jobName: String? = nil, timeoutDeadline: Date?) -> Bool {
         let pidfd = LinuxProcess.pidfdOpen(job.pid)
         guard pidfd >= 0 else {
-            logger.info("job to adopt is gone", metadata: ["jobId": "\(job.jobId)", "pid": "\(job.pid)"])
+            logger.debug("job to adopt is gone", metadata: ["JOB_ID": "\(job.jobId)", "JOB_PID": "\(job.pid)"])
             return false
         }
         // Read after opening the pidfd: if the start time matches now, the pidfd is the job's.
         guard let startTime = LinuxProcess.startTime(of: job.pid), startTime == job.startTime else {
             close(pidfd)
-            logger.info("job to adopt is gone (pid reused)", metadata: ["jobId": "\(job.jobId)", "pid": "\(job.pid)"])
+            logger.debug("job to adopt is gone (pid reused)", metadata: ["JOB_ID": "\(job.jobId)", "JOB_PID": "\(job.pid)"])
             return false
         }
         let timeLimit = timeoutDeadline.map { ContinuousClock.now + .seconds(max(0, $0.timeIntervalSinceNow)) }
@@ -173,7 +205,7 @@ public final class JobRunner: Sendable {
             if let existing = state.watched[job.jobId] {
                 return existing.job == job ? .alreadyWatched : .refused
             }
-            state.watched[job.jobId] = Watched(job: job, pidfd: pidfd, isChild: false, timeLimit: timeLimit)
+            state.watched[job.jobId] = Watched(job: job, jobName: jobName, pidfd: pidfd, isChild: false, timeLimit: timeLimit)
             return .added
         }
         guard outcome == .added else {
@@ -181,7 +213,7 @@ public final class JobRunner: Sendable {
             return outcome == .alreadyWatched
         }
         wake()
-        logger.info("job adopted", metadata: ["jobId": "\(job.jobId)", "pid": "\(job.pid)"])
+        logger.debug("job adopted", metadata: ["JOB_ID": "\(job.jobId)", "JOB_PID": "\(job.pid)"])
         return true
     }
 
@@ -196,7 +228,7 @@ public final class JobRunner: Sendable {
             return true
         }
         if found {
-            logger.info("job stopping", metadata: ["jobId": "\(jobId)"])
+            logger.info("job stopping", metadata: ["JOB_ID": "\(jobId)"])
             wake()
         }
     }
@@ -266,7 +298,7 @@ public final class JobRunner: Sendable {
             let ready = poll(&pollFDs, nfds_t(pollFDs.count), timeout)
             if ready < 0 {
                 if errno == EINTR { continue }
-                logger.critical("jobs: poll failed; job exits are no longer watched", metadata: ["errno": "\(errno)"])
+                logger.critical("jobs: poll failed; job exits are no longer watched", metadata: ["ERRNO": "\(errno)"])
                 break
             }
             if pollFDs[0].revents != 0 { drainWakePipe(wakePipe.read) }
@@ -284,7 +316,7 @@ public final class JobRunner: Sendable {
             return Array(state.watched.values) + state.abandoned
         }
         for watched in remaining { close(watched.pidfd) }
-        logger.debug("jobs: watcher stopped", metadata: ["unwatched": "\(remaining.count)"])
+        logger.debug("jobs: watcher stopped", metadata: ["UNWATCHED_JOBS": "\(remaining.count)"])
     }
 
     private static func milliseconds(until deadline: ContinuousClock.Instant) -> Int32 {
@@ -298,8 +330,8 @@ public final class JobRunner: Sendable {
 
     private func enforceDeadlines() {
         let now = ContinuousClock.now
-        let killed: [(String, Bool)] = state.withLock { state in
-            var killed: [(String, Bool)] = []
+        let killed: [Watched] = state.withLock { state in
+            var killed: [Watched] = []
             for (jobId, var watched) in state.watched {
                 var kill = false
                 if let limit = watched.timeLimit, limit <= now {
@@ -314,12 +346,14 @@ public final class JobRunner: Sendable {
                 guard kill else { continue }
                 Self.signalGroup(of: watched, SIGKILL)
                 state.watched[jobId] = watched
-                killed.append((jobId, watched.timedOut))
+                killed.append(watched)
             }
             return killed
         }
-        for (jobId, timedOut) in killed {
-            logger.warning(timedOut ? "job timed out; killed" : "job did not stop in time; killed", metadata: ["jobId": "\(jobId)"])
+        for watched in killed {
+            logger.warning(
+                watched.timedOut ? "job timed out; killed" : "job did not stop in time; killed",
+                metadata: ["JOB_ID": "\(watched.job.jobId)", "JOB_NAME": "\(watched.jobName ?? "")", "JOB_PID": "\(watched.job.pid)"])
         }
     }
 
@@ -348,7 +382,8 @@ public final class JobRunner: Sendable {
             return (watched.job, exit)
         }
         guard let (job, exit) = ended else { return }
-        logger.info("job ended", metadata: ["jobId": "\(job.jobId)", "pid": "\(job.pid)", "exit": "\(exit)"])
+        // The daemon logs the end at info, with what the engine knows of the job.
+        logger.debug("job process ended", metadata: ["JOB_ID": "\(job.jobId)", "JOB_PID": "\(job.pid)", "JOB_EXIT": "\(exit)"])
         let onExit = self.onExit
         Task { await onExit(job, exit) }
     }

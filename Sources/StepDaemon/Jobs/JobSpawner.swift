@@ -2,8 +2,8 @@ import Foundation
 import Glibc
 
 /// Starts one job's process with `posix_spawn`: its own session (so the whole group can be
-/// signalled), stdin from /dev/null, stdout and stderr appended to the log file, signal
-/// dispositions and mask reset, no descriptor of the daemon inherited.
+/// signalled), stdin from /dev/null, stdout and stderr to journal streams or the log file,
+/// signal dispositions and mask reset, no descriptor of the daemon inherited.
 enum JobSpawner {
     /// Signals the daemon (NIO, ServiceLifecycle) may ignore or handle; ignored dispositions
     /// survive exec, so they are reset to default in the child.
@@ -15,18 +15,21 @@ enum JobSpawner {
     static let defaultPath = "/usr/local/bin:/usr/bin:/bin"
 
     /// systemd's hand-over variables are the daemon's, not the job's: a job must not talk to
-    /// the service manager or take the daemon's sockets as its own.
+    /// the service manager or take the daemon's sockets as its own. `JOURNAL_STREAM` names
+    /// the daemon's stderr; a job gets its own when its output goes to the journal.
     static let daemonOnlyVariables = [
-        "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID",
+        "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM",
     ]
 
-    /// The daemon's environment (less systemd's hand-over variables), then `STEPD_JOB_ID`
-    /// and `STEPD_JOB_NAME`, then the launch's own.
-    static func environment(for launch: JobLaunch) -> [String: String] {
+    /// The daemon's environment (less systemd's hand-over variables), then `STEPD_JOB_ID`,
+    /// `STEPD_JOB_NAME` and `JOURNAL_STREAM` (when `journalStream` is given), then the
+    /// launch's own.
+    static func environment(for launch: JobLaunch, journalStream: JournalStreamIdentity? = nil) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         for name in daemonOnlyVariables { environment[name] = nil }
         environment["STEPD_JOB_ID"] = launch.jobId
         environment["STEPD_JOB_NAME"] = launch.jobName
+        if let journalStream { environment["JOURNAL_STREAM"] = journalStream.description }
         environment.merge(launch.environment) { _, new in new }
         return environment
     }
@@ -83,6 +86,51 @@ enum JobSpawner {
         }
     }
 
+    /// The job's stdout and stderr, open in the parent (close-on-exec; the child gets them
+    /// by dup2). The caller closes them once the job is spawned.
+    struct OpenedOutput {
+        let stdout: Int32
+        let stderr: Int32
+        let isJournal: Bool
+        /// Set when the output goes to the journal: the job's `JOURNAL_STREAM`.
+        let journalStream: JournalStreamIdentity?
+        /// Why journal output fell back to the file, when it did.
+        let fallbackReason: String?
+
+        func close() {
+            _ = Glibc.close(stdout)
+            if stderr != stdout { _ = Glibc.close(stderr) }
+        }
+    }
+
+    /// Opens where the job's output goes: two journal streams (stdout at info, stderr at
+    /// warning), or the log file for both, also when a stream cannot be opened.
+    static func openOutput(
+        _ output: JobOutput, openJournalStream: JournalStreamOpener, describe: String
+    ) throws(JobError) -> OpenedOutput {
+        guard case .journal(let identifier, let fallbackFile) = output else {
+            let fd = try openLog(output.file, describe: describe)
+            return OpenedOutput(stdout: fd, stderr: fd, isJournal: false, journalStream: nil, fallbackReason: nil)
+        }
+        let reason: String
+        switch openJournalStream(identifier, LOG_INFO) {
+        case .failure(let error):
+            reason = error.description
+        case .success(let stdout):
+            switch openJournalStream(identifier, LOG_WARNING) {
+            case .failure(let error):
+                _ = close(stdout)
+                reason = error.description
+            case .success(let stderr):
+                return OpenedOutput(
+                    stdout: stdout, stderr: stderr, isJournal: true, journalStream: JournalStreamIdentity(descriptor: stderr),
+                    fallbackReason: nil)
+            }
+        }
+        let fd = try openLog(fallbackFile, describe: describe)
+        return OpenedOutput(stdout: fd, stderr: fd, isJournal: false, journalStream: nil, fallbackReason: reason)
+    }
+
     /// Opens the log for appending, in the parent, close-on-exec; the child gets it by dup2.
     static func openLog(_ path: String, describe: String) throws(JobError) -> Int32 {
         var fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
@@ -105,7 +153,7 @@ enum JobSpawner {
     /// Spawns `executable` and returns its pid.
     static func spawn(
         executable: String, arguments: [String], environment: [String: String],
-        workingDirectory: String?, logFD: Int32, describe: String
+        workingDirectory: String?, output: OpenedOutput, describe: String
     ) throws(JobError) -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -123,8 +171,8 @@ enum JobSpawner {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+        posix_spawn_file_actions_adddup2(&actions, output.stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, output.stderr, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         if let workingDirectory {
             guard let result = LinuxProcess.addChdir(&actions, workingDirectory) else {

@@ -112,7 +112,7 @@ public final class APIServer: Service, Sendable {
         defer {
             if let (file, identity) = socketFile { file.remove(ifStill: identity) }
         }
-        logger.info("API server listening", metadata: ["socket": "\(listenerDescription)"])
+        logger.info("API server listening", metadata: ["SOCKET": "\(listenerDescription)"])
         listening.succeed()
 
         // Cancellation quiesces too: accepted connections the loop never picked up are then
@@ -127,7 +127,7 @@ public final class APIServer: Service, Sendable {
                             }
                         } catch {
                             self.logger.error(
-                                "API server stopped accepting connections", metadata: ["error": "\(error)"])
+                                "API server stopped accepting connections", metadata: ["ERROR": "\(error)"])
                         }
                     }
                 }
@@ -137,7 +137,7 @@ public final class APIServer: Service, Sendable {
         } onGracefulShutdown: {
             quiesce.initiateShutdown(promise: nil)
         }
-        logger.info("API server stopped", metadata: ["socket": "\(listenerDescription)"])
+        logger.info("API server stopped", metadata: ["SOCKET": "\(listenerDescription)"])
     }
 
     private var listenerDescription: String {
@@ -225,13 +225,13 @@ public final class APIServer: Service, Sendable {
     private func serve(_ connection: Connection) async {
         var logger = self.logger
         if let peer = connection.peer {
-            logger[metadataKey: "peer"] = "\(peer)"
+            logger[metadataKey: "PEER"] = "\(peer)"
         }
         let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
         do {
             channel = try await Self.activate(connection)
         } catch {
-            logger.debug("API connection could not be set up", metadata: ["error": "\(error)"])
+            logger.debug("API connection could not be set up", metadata: ["ERROR": "\(error)"])
             try? await connection.channel.close()
             return
         }
@@ -246,7 +246,7 @@ public final class APIServer: Service, Sendable {
                         case .sendContinue(let version):
                             try await responses.write(.head(HTTPResponseHead(version: version, status: .continue)))
                         case .rejectTooLarge(let head):
-                            logger.notice("request body over the limit", metadata: ["limit": "\(maximumBodySize)"])
+                            logger.notice("request body over the limit", metadata: ["LIMIT_BYTES": "\(maximumBodySize)"])
                             try await respond(
                                 .failure(.requestTooLarge(limit: maximumBodySize)), to: head, keepAlive: false,
                                 on: responses)
@@ -259,14 +259,14 @@ public final class APIServer: Service, Sendable {
                     }
                 } catch let error as HTTPParserError {
                     // The decoder delivers its error only between responses, so one can still be sent.
-                    logger.debug("malformed HTTP request", metadata: ["error": "\(error)"])
+                    logger.debug("malformed HTTP request", metadata: ["ERROR": "\(error)"])
                     try await respond(
                         .failure(.malformedRequest("malformed HTTP request: \(error)")), to: nil, keepAlive: false,
                         on: responses)
                 }
             }
         } catch {
-            logger.debug("API connection ended with an error", metadata: ["error": "\(error)"])
+            logger.debug("API connection ended with an error", metadata: ["ERROR": "\(error)"])
         }
     }
 
@@ -276,7 +276,7 @@ public final class APIServer: Service, Sendable {
         switch AWSJSONProtocol.decode(head: head, body: body, peer: peer) {
         case .failure(let error):
             logger.debug(
-                "API request refused", metadata: ["error": "\(error.type)", "message": "\(error.message)"])
+                "API request refused", metadata: ["ERROR": "\(error.type)", "ERROR_MESSAGE": "\(error.message)"])
             return .failure(error)
         case .success(let request):
             let outcome = await handler.handle(request)
@@ -284,9 +284,9 @@ public final class APIServer: Service, Sendable {
                 let level: Logger.Level = error.httpStatus >= 500 ? .error : .debug
                 logger.log(
                     level: level, "API request failed",
-                    metadata: ["target": "\(request.target)", "error": "\(error.type)", "message": "\(error.message)"])
+                    metadata: ["API_ACTION": "\(request.target)", "ERROR": "\(error.type)", "ERROR_MESSAGE": "\(error.message)"])
             } else {
-                logger.trace("API request answered", metadata: ["target": "\(request.target)"])
+                logger.trace("API request answered", metadata: ["API_ACTION": "\(request.target)"])
             }
             return outcome
         }

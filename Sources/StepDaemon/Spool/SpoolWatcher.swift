@@ -64,7 +64,7 @@ public final class SpoolWatcher: Sendable {
                 case .file(let name):
                     await serialized { await self.process(name: name, handler) }
                 case .overflow:
-                    logger.warning("inotify queue overflowed; rescanning the spool", metadata: ["path": "\(directory.new)"])
+                    logger.warning("inotify queue overflowed; rescanning the spool", metadata: ["SPOOL_DIRECTORY": "\(directory.new)"])
                     await processAll(handler)
                 case .failed(let message):
                     return SpoolError(message)
@@ -111,7 +111,7 @@ public final class SpoolWatcher: Sendable {
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: directory.new).sorted()
             } catch {
-                logger.error("cannot list the spool", metadata: ["path": "\(directory.new)", "error": "\(error)"])
+                logger.error("cannot list the spool", metadata: ["SPOOL_DIRECTORY": "\(directory.new)", "ERROR": "\(error)"])
                 return
             }
             for name in names {
@@ -126,21 +126,22 @@ public final class SpoolWatcher: Sendable {
         let path = directory.new + "/" + name
         switch SpoolReader.read(path: path, limit: maximumFileSize) {
         case .vanished:
-            logger.trace("spool file vanished before it was read", metadata: ["file": "\(name)"])
+            logger.trace("spool file vanished before it was read", metadata: ["SPOOL_FILE": "\(name)"])
         case .unacceptable(let reason):
+            logger.warning("spool file rejected; moved to failed/", metadata: ["SPOOL_FILE": "\(name)", "REASON": "\(reason)"])
             reject(name: name, reason: reason)
         case .contents(let data):
             switch await handler(SpoolFile(name: name, contents: data)) {
             case .accepted:
                 if unlink(path) != 0, errno != ENOENT {
                     logger.error("cannot remove an accepted spool file", metadata: [
-                        "file": "\(path)", "error": "\(systemMessage(errno))",
+                        "SPOOL_FILE": "\(path)", "ERROR": "\(systemMessage(errno))",
                     ])
                 }
             case .rejected(let reason):
                 reject(name: name, reason: reason)
             case .left:
-                logger.debug("spool file left for the next scan", metadata: ["file": "\(name)"])
+                logger.debug("spool file left for the next scan", metadata: ["SPOOL_FILE": "\(name)"])
             }
         }
     }
@@ -150,12 +151,12 @@ public final class SpoolWatcher: Sendable {
     private func reject(name: String, reason: String) {
         let source = directory.new + "/" + name
         let target = directory.failed + "/" + name
-        logger.warning("spool file rejected", metadata: ["file": "\(name)", "reason": "\(reason)"])
+        logger.debug("moving a rejected spool file to failed/", metadata: ["SPOOL_FILE": "\(name)", "REASON": "\(reason)"])
         guard rename(source, target) == 0 else {
             let code = errno
             if code != ENOENT {
                 logger.error("cannot move a rejected spool file to failed/", metadata: [
-                    "file": "\(source)", "error": "\(systemMessage(code))",
+                    "SPOOL_FILE": "\(source)", "ERROR": "\(systemMessage(code))",
                 ])
             }
             return
@@ -166,7 +167,7 @@ public final class SpoolWatcher: Sendable {
         let fd = open(errorPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             logger.error("cannot write the reason for a rejected spool file", metadata: [
-                "file": "\(errorPath)", "error": "\(systemMessage(errno))",
+                "SPOOL_FILE": "\(errorPath)", "ERROR": "\(systemMessage(errno))",
             ])
             return
         }
@@ -174,7 +175,7 @@ public final class SpoolWatcher: Sendable {
         do {
             try SpoolDirectory.writeAll(fd: fd, data: Data(text.utf8), path: errorPath)
         } catch {
-            logger.error("cannot write the reason for a rejected spool file", metadata: ["error": "\(error)"])
+            logger.error("cannot write the reason for a rejected spool file", metadata: ["SPOOL_FILE": "\(errorPath)", "ERROR": "\(error)"])
         }
     }
 }

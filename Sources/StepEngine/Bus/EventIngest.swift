@@ -21,6 +21,7 @@ enum EventIngest {
         effects: inout TransitionEffects
     ) throws -> Outcome {
         if try ReceivedEventRecord.exists(db, key: envelope.id) {
+            logger.debug("duplicate event ignored", metadata: ["EVENT_ID": "\(envelope.id)"])
             return Outcome(eventId: envelope.id, duplicate: true, matchedRules: [], startedExecutions: [])
         }
         let event = envelope.json
@@ -42,12 +43,18 @@ enum EventIngest {
                     // EventBridge does not fail the event for a target that cannot be invoked.
                     logger.error(
                         "rule target could not be started",
-                        metadata: ["rule": "\(rule.name)", "target": "\(target.id)", "EVENT_ID": "\(envelope.id)", "error": "\(error)"])
+                        metadata: ["RULE": "\(rule.name)", "TARGET": "\(target.id)", "EVENT_ID": "\(envelope.id)", "ERROR": "\(error)"])
                 }
             }
         }
         try ReceivedEventRecord(id: envelope.id, receivedAt: now.timeIntervalSince1970, envelope: event.serialized(), matchedRules: matched.count)
             .insert(db)
+        logger.debug(
+            matched.isEmpty ? "event matched no rule" : "event routed",
+            metadata: [
+                "EVENT_ID": "\(envelope.id)", "EVENT_SOURCE": "\(envelope.source)", "EVENT_DETAIL_TYPE": "\(envelope.detailType)",
+                "RULES": "\(matched.joined(separator: " "))", "STARTED_EXECUTIONS": "\(started.joined(separator: " "))",
+            ])
         if let jobId = envelope.detail["execution-id"]?.stringValue {
             try db.execute(sql: "UPDATE job SET reported = 1 WHERE id = ?", arguments: [jobId])
         }

@@ -162,7 +162,7 @@ final class CommitWriter: Sendable {
                 return inbox.consecutiveFailures
             }
             logger.error(
-                "a group commit failed", metadata: ["error": "\(error)", "writes": "\(writes.count)", "executions": "\(executions.count)"])
+                "a group commit failed", metadata: ["ERROR": "\(error)", "WRITES": "\(writes.count)", "EXECUTIONS": "\(executions.count)"])
             let failure = (error as? DatabaseError).map(GroupCommit.describe) ?? error
             for write in writes { write.continuation.resume(throwing: failure) }
             definitions.invalidate()

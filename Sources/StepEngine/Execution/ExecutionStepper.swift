@@ -280,6 +280,7 @@ struct ExecutionStepper {
         execution.stopDate = now.timeIntervalSince1970
         execution.phase = .done
         execution.resumeValue = nil
+        executionLogger.log(level: status.endLogLevel, status.endLogMessage, metadata: execution.logMetadata())
         if let id = execution.id {
             try TaskWait.close(executionId: id, db: db, now: now)
             try db.execute(sql: "DELETE FROM timer WHERE executionId = ?", arguments: [id])

@@ -95,7 +95,7 @@ struct GroupCommit {
 
     /// A bug or a corrupt row must not stop the others: the execution fails with States.Runtime.
     private func failOnInternalError(executionId id: Int64, error: any Error, db: Database, effects: inout TransitionEffects) throws {
-        logger.error("execution failed on an internal error", metadata: ["executionId": "\(id)", "error": "\(error)"])
+        logger.error("execution failed on an internal error", metadata: ["EXECUTION_ID": "\(id)", "ERROR": "\(error)"])
         var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
         guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running else { return }
         try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))

@@ -52,6 +52,7 @@ enum ExecutionStarter {
         started["roleArn"] = .string(stateMachine.roleArn)
         try HistoryWriter.append(.executionStarted, details: .object(started), to: &execution, at: now, in: db)
         try execution.updateChanges(db)
+        executionLogger.debug("execution started", metadata: execution.logMetadata())
         if let id = execution.id {
             effects.readyExecutions.append(id)
             if let timeout = definition.timeoutSeconds {

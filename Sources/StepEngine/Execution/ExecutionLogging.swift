@@ -1,0 +1,46 @@
+import Logging
+import StepStore
+
+/// The logger of execution starts and ends. The stepper and the starter work inside a write
+/// transaction and carry no logger of their own; this one comes from the process's
+/// `LoggingSystem`, as the daemon's does, so it logs where the daemon logs.
+///
+/// The lines are written as the transition is, just before its commit: a commit that fails
+/// (a full disk) is retried, and the line may then appear twice.
+let executionLogger = Logger(label: "stepd")
+
+extension ExecutionRecord {
+    /// What an administrator finds an execution by (`journalctl EXECUTION_ARN=…`): its ARN,
+    /// its state machine, the state it is in (the failing one, when it failed), and its error
+    /// and cause once it has ended with one.
+    func logMetadata() -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["EXECUTION_ARN": "\(arn)", "STATE_MACHINE": "\(stateMachineName)"]
+        if let currentState { metadata["STATE_NAME"] = "\(currentState)" }
+        if let error { metadata["ERROR"] = "\(error)" }
+        if let cause { metadata["CAUSE"] = "\(cause)" }
+        if let parentExecutionArn { metadata["PARENT_EXECUTION_ARN"] = "\(parentExecutionArn)" }
+        return metadata
+    }
+}
+
+extension ExecutionRecord.Status {
+    /// Success is routine (debug: it is the hot path); a stop asked for is worth a notice;
+    /// a failure or a timeout is what an administrator looks for.
+    var endLogLevel: Logger.Level {
+        switch self {
+        case .running, .succeeded: .debug
+        case .aborted: .notice
+        case .failed, .timedOut: .warning
+        }
+    }
+
+    var endLogMessage: Logger.Message {
+        switch self {
+        case .running: "execution running"
+        case .succeeded: "execution succeeded"
+        case .failed: "execution failed"
+        case .timedOut: "execution timed out"
+        case .aborted: "execution aborted"
+        }
+    }
+}
