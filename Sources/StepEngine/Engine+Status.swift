@@ -1,0 +1,36 @@
+import GRDB
+import StepStore
+
+/// What the daemon tells the service manager about the engine's work (systemd's STATUS=).
+public struct EngineFigures: Sendable, Equatable {
+    /// Executions whose status is RUNNING, as ListExecutions counts them (suspended ones too).
+    public let executionsRunning: Int
+    /// Of those, the ones suspended until a task token is answered.
+    public let executionsWaitingOnTokens: Int
+    /// Job processes started and not yet seen to end.
+    public let jobsRunning: Int
+}
+
+extension Engine {
+    /// Counts the figures in one read, off the actor.
+    ///
+    /// The running executions are counted in one pass over the execution table (an index on
+    /// `status` would make it a pass over the running ones only); the caller asks at most once
+    /// a second, and only after a commit.
+    public nonisolated func figures() throws -> EngineFigures {
+        try database.read { db in
+            let executions = try Row.fetchOne(
+                db,
+                sql: "SELECT COUNT(*), COALESCE(SUM(phase = ?), 0) FROM execution WHERE status = ?",
+                arguments: [ExecutionRecord.Phase.awaitingToken.rawValue, ExecutionRecord.Status.running.rawValue])
+            let jobs = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM job WHERE status = ?", arguments: [JobRecord.Status.running.rawValue])
+            return EngineFigures(
+                executionsRunning: executions?[0] ?? 0, executionsWaitingOnTokens: executions?[1] ?? 0, jobsRunning: jobs ?? 0)
+        }
+    }
+
+    /// Returns at once. The watchdog awaits it: an answer proves the engine's actor still
+    /// gets to run, not only the event loop.
+    public func answerWatchdog() {}
+}
