@@ -14,17 +14,16 @@ public struct EngineFigures: Sendable, Equatable {
 extension Engine {
     /// Counts the figures in one read, off the actor.
     ///
-    /// The running executions are counted in one pass over the execution table (an index on
-    /// `status` would make it a pass over the running ones only); the caller asks at most once
-    /// a second, and only after a commit.
+    /// The running executions are counted in one pass over the execution table; an index such
+    /// as `execution(phase) WHERE status = 'RUNNING'` would make it a pass over the running
+    /// ones only (the constants are written out in the SQL so that a partial index can serve
+    /// it). The caller asks at most once a second, and only after a commit.
     public nonisolated func figures() throws -> EngineFigures {
         try database.read { db in
             let executions = try Row.fetchOne(
-                db,
-                sql: "SELECT COUNT(*), COALESCE(SUM(phase = ?), 0) FROM execution WHERE status = ?",
-                arguments: [ExecutionRecord.Phase.awaitingToken.rawValue, ExecutionRecord.Status.running.rawValue])
-            let jobs = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM job WHERE status = ?", arguments: [JobRecord.Status.running.rawValue])
+                db, sql: "SELECT COUNT(*), COALESCE(SUM(phase = 'awaitingToken'), 0) FROM execution WHERE status = 'RUNNING'")
+            // jobByStatus covers this one.
+            let jobs = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE status = 'running'")
             return EngineFigures(
                 executionsRunning: executions?[0] ?? 0, executionsWaitingOnTokens: executions?[1] ?? 0, jobsRunning: jobs ?? 0)
         }
