@@ -46,17 +46,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .target(name: "StepAPI", dependencies: ["JSON"], swiftSettings: strictSettings),
+        // Applying a folder of definitions: shared by `stepctl apply` and stepd's configuration folder.
+        .target(name: "StepConfiguration", dependencies: ["JSON", "StepAPI"], swiftSettings: strictSettings),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
             name: "StepDaemon",
             dependencies: [
-                "JSON", "StatesLanguage", "EventPatterns", "StepStore", "StepEngine", "StepAPI", "CSystemd",
+                "JSON", "StatesLanguage", "EventPatterns", "StepStore", "StepEngine", "StepAPI", "StepConfiguration", "CSystemd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strictSettings),
@@ -82,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "stepctl",
             dependencies: [
-                "JSON", "StepAPI", "StepClient",
+                "JSON", "StepAPI", "StepClient", "StepConfiguration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -134,6 +137,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "StepConfigurationTests", dependencies: ["JSON", "StepAPI", "StepConfiguration"],
             swiftSettings: strictSettings),
         .testTarget(name: "ExampleFlowTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(

@@ -19,7 +19,7 @@ public final class Engine: Sendable, CommitObserver {
     let rules = RuleCache()
     let clock: @Sendable () -> Date
 
-    private let writer: CommitWriter
+    let writer: CommitWriter
     private let waiters = ExecutionWaiters()
     private let alarm: TimerAlarm
     private let jobLauncher = Mutex<(any JobLauncher)?>(nil)

@@ -3,11 +3,10 @@ import Foundation
 import JSON
 import StepAPI
 import StepClient
+import StepConfiguration
 
-/// Creates or updates everything a folder describes, by file suffix:
-/// `*.table.json` (DynamoDB CreateTable input), `*.job.json` (Stepd.PutJobDefinition input),
-/// `*.asl.json` (a state machine named after the file), `*.rule.json` (PutRule input plus
-/// `Targets`). Applied in that order, so rules find their state machines.
+/// Creates or updates everything a folder describes (see ``ConfigurationFolder``, which stepd
+/// also applies its configuration folder with), and stops at the first file that fails.
 struct Apply: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Creates or updates every state machine, rule, job and table a folder describes.",
@@ -16,104 +15,56 @@ struct Apply: AsyncParsableCommand {
     @Option(name: .customShort("f"), help: "The folder.") var folder: String
 
     func run() async throws {
-        let directory = URL(fileURLWithPath: folder).standardizedFileURL
-        let names: [String]
+        let configuration = ConfigurationFolder(path: folder, api: ClientCaller(client: connection.client))
+        let files: [ConfigurationFile]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            files = try configuration.files()
         } catch {
             throw ValidationError("-f: cannot read the folder '\(folder)': \(error.localizedDescription)")
         }
         var applied: [JSONValue] = []
-        for suffix in [".table.json", ".job.json", ".asl.json", ".rule.json"] {
-            for name in names where name.hasSuffix(suffix) {
-                let file = directory.appendingPathComponent(name)
-                let stem = String(name.dropLast(suffix.count))
-                let outcome: String
-                switch suffix {
-                case ".table.json": outcome = try await applyTable(file)
-                case ".job.json": outcome = try await applyJob(file, folder: directory)
-                case ".asl.json": outcome = try await applyStateMachine(file, name: stem)
-                default: outcome = try await applyRule(file)
-                }
-                applied.append(["File": .string(name), "Result": .string(outcome)])
+        for file in files {
+            do {
+                let outcome = try await configuration.apply(file)
+                applied.append(["File": .string(file.name), "Result": .string(outcome)])
+            } catch {
+                try report(error)
             }
         }
         printJSON(["Applied": .array(applied)])
     }
 
-    private func read(_ file: URL) throws -> JSONValue {
-        try readJSONArgument("file://" + file.path, option: file.lastPathComponent)
+    /// Says why a file failed as stepctl always has: an action's error as the AWS CLI prints
+    /// it, anything else after the file's name.
+    private func report(_ failure: ApplyFailure) throws -> Never {
+        switch failure {
+        case .invalidFile(let message):
+            throw ValidationError(message)
+        case .actionFailed(_, let target, .api(let error)):
+            printError("An error occurred (\(error.type)) when calling the \(ApplyFailure.operation(of: target)) operation: \(error.message)")
+            throw ExitCode(254)
+        case .actionFailed(_, _, .transport(let message)):
+            printError(message)
+            throw ExitCode(255)
+        case .lookupFailed, .targetsRefused:
+            printError(failure.description)
+            throw ExitCode(254)
+        }
     }
+}
 
-    private func applyTable(_ file: URL) async throws -> String {
-        let request = try read(file)
+/// The socket client, as the caller a ``ConfigurationFolder`` applies through.
+struct ClientCaller: APICaller {
+    let client: StepClient
+
+    func call(_ target: String, _ body: JSONValue) async throws(APICallFailure) -> JSONValue {
         do {
-            _ = try await connection.client.call("DynamoDB_20120810.CreateTable", request)
-            return "created"
-        } catch .api(let error) where error.type.hasSuffix("ResourceInUseException") {
-            return "unchanged (exists)"
+            return try await client.call(target, body)
         } catch {
-            return try failure(file, error)
-        }
-    }
-
-    private func applyJob(_ file: URL, folder: URL) async throws -> String {
-        guard case .object(var request) = try read(file) else { throw ValidationError("\(file.lastPathComponent): not a JSON object") }
-        if let directory = request["WorkingDirectory"]?.stringValue, !directory.hasPrefix("/") {
-            request["WorkingDirectory"] = .string(folder.appendingPathComponent(directory).standardizedFileURL.path)
-        } else if request["WorkingDirectory"] == nil {
-            request["WorkingDirectory"] = .string(folder.path)
-        }
-        if case .array(var command)? = request["Command"], let program = command.first?.stringValue,
-            program.contains("/"), !program.hasPrefix("/")
-        {
-            command[0] = .string(folder.appendingPathComponent(program).standardizedFileURL.path)
-            request["Command"] = .array(command)
-        }
-        _ = try await connection.call("Stepd.PutJobDefinition", .object(request))
-        return "applied"
-    }
-
-    private func applyStateMachine(_ file: URL, name: String) async throws -> String {
-        let definition = try readTextArgument("file://" + file.path, option: file.lastPathComponent)
-        let existing: JSONValue?
-        do {
-            existing = try await connection.client.call("AWSStepFunctions.DescribeStateMachine", ["stateMachineArn": .string(name)])
-        } catch .api(let error) where error.type == "StateMachineDoesNotExist" {
-            existing = nil
-        } catch {
-            return try failure(file, error)
-        }
-        guard let existing else {
-            _ = try await connection.call(
-                "AWSStepFunctions.CreateStateMachine", ["name": .string(name), "definition": .string(definition)])
-            return "created"
-        }
-        if existing["definition"]?.stringValue == definition { return "unchanged" }
-        _ = try await connection.call(
-            "AWSStepFunctions.UpdateStateMachine", ["stateMachineArn": .string(name), "definition": .string(definition)])
-        return "updated"
-    }
-
-    private func applyRule(_ file: URL) async throws -> String {
-        guard case .object(var request) = try read(file) else { throw ValidationError("\(file.lastPathComponent): not a JSON object") }
-        let targets = request.removeValue(forKey: "Targets")
-        if let pattern = request["EventPattern"], pattern.stringValue == nil {
-            request["EventPattern"] = .string(pattern.serialized())
-        }
-        _ = try await connection.call("AWSEvents.PutRule", .object(request))
-        if let targets, let name = request["Name"] {
-            let result = try await connection.call("AWSEvents.PutTargets", ["Rule": name, "Targets": targets])
-            if let failed = result["FailedEntryCount"]?.intValue, failed > 0 {
-                printError("\(file.lastPathComponent): \(failed) target(s) refused: \(result["FailedEntries"]?.serialized() ?? "")")
-                throw ExitCode(254)
+            switch error {
+            case .api(let apiError): throw .api(apiError)
+            case .transport(let message): throw .transport(message)
             }
         }
-        return "applied"
-    }
-
-    private func failure(_ file: URL, _ error: StepClientError) throws -> String {
-        printError("\(file.lastPathComponent): \(error)")
-        throw ExitCode(254)
     }
 }

@@ -26,8 +26,15 @@ struct StepdCommand: AsyncParsableCommand {
     @Option(help: "Folder for the database, the event spool and job logs (default: /var/lib/stepd as root, else $XDG_STATE_HOME/stepd).")
     var stateDir: String?
 
-    @Option(help: "Unix socket to serve the API on (default: /run/stepd/stepd.sock as root, else $XDG_RUNTIME_DIR/stepd/stepd.sock).")
+    @Option(help: "Unix socket to serve the API on when systemd passes none (default: /run/stepd/stepd.sock as root, else $XDG_RUNTIME_DIR/stepd/stepd.sock).")
     var socket: String?
+
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "Configuration folder, applied at start and on SIGHUP as `stepctl apply -f` applies a folder (default: $CONFIGURATION_DIRECTORY, else /etc/stepd as root, else $XDG_CONFIG_HOME/stepd).",
+            valueName: "dir"))
+    var configurationDirectory: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -56,11 +63,13 @@ struct StepdCommand: AsyncParsableCommand {
         let options = Daemon.Options(
             stateDirectory: absolute(stateDir ?? DaemonPaths.defaultStateDirectory(environment: environment, isRoot: isRoot)),
             socketPath: absolute(socket ?? StepClient.defaultSocketPath(environment: clientEnvironment, isRoot: isRoot)),
-            binDirectory: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path)
+            binDirectory: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path,
+            configurationDirectory: absolute(
+                configurationDirectory ?? DaemonPaths.defaultConfigurationDirectory(environment: environment, isRoot: isRoot)))
         do {
             try await Daemon(options: options, logger: logger).run()
         } catch {
-            logger.critical("stepd stopped on an error", metadata: ["error": "\(error)"])
+            logger.critical("stepd stopped on an error", metadata: ["ERROR": "\(error)"])
             throw ExitCode(1)
         }
     }

@@ -3,24 +3,29 @@ import Foundation
 import GRDB
 import JSON
 import Logging
+import NIOCore
 import ServiceLifecycle
 import StepAPI
 import StepEngine
 import StepStore
 
-/// The stepd process: opens the store, recovers, then serves the socket API and the spool
-/// until SIGTERM or SIGINT.
+/// The stepd process: opens the store, recovers, applies the configuration folder, then
+/// serves the socket API and the spool until SIGTERM or SIGINT; SIGHUP applies the folder again.
 public struct Daemon {
     public struct Options: Sendable {
         public var stateDirectory: String
+        /// Where to bind the API socket when systemd passes none (socket activation).
         public var socketPath: String
         /// Searched for job commands after PATH: where stepd's own programs are.
         public var binDirectory: String?
+        /// Applied at start and on SIGHUP; nil for none.
+        public var configurationDirectory: String?
 
-        public init(stateDirectory: String, socketPath: String, binDirectory: String?) {
+        public init(stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil) {
             self.stateDirectory = stateDirectory
             self.socketPath = socketPath
             self.binDirectory = binDirectory
+            self.configurationDirectory = configurationDirectory
         }
     }
 
@@ -33,6 +38,11 @@ public struct Daemon {
     }
 
     public func run() async throws {
+        // systemd's hand-over first, before anything is spawned: the variables leave the
+        // environment as the sockets and the watchdog interval are taken.
+        let inheritedSockets = try SocketActivation.takeListeningSockets(logger: logger)
+        let watchdogInterval = WatchdogService.pingInterval()
+
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let logDirectory = DaemonPaths.jobLogs(in: options.stateDirectory)
@@ -40,6 +50,10 @@ public struct Daemon {
 
         let database = try StepDatabase.open(path: DaemonPaths.database(in: options.stateDirectory))
         let engine = Engine(database: database, logger: logger)
+        let status = StatusReporter(engine: engine, logger: logger)
+        if SystemdNotifier.isListening {
+            database.add(transactionObserver: CommitObserver(reporter: status), extent: .databaseLifetime)
+        }
         let spool = SpoolDirectory(root: DaemonPaths.spool(in: options.stateDirectory))
         try spool.create()
         let watcher = SpoolWatcher(directory: spool, logger: logger)
@@ -57,20 +71,49 @@ public struct Daemon {
         for job in recovery.pendingJobs { await jobs.launch(job) }
         await jobs.adopt(recovery.runningJobs)
 
-        // Room for a 1 MiB definition with every character escaped, and a little more.
-        let server = APIServer(
-            socketPath: options.socketPath, handler: APIDispatcher(engine: engine, logger: logger), logger: logger,
-            maximumBodySize: 2 * Limits.maximumDefinitionBytes + 65_536)
-        let spoolService = SpoolService(watcher: watcher, ingest: ingest)
+        // The configuration is in place before the first request is answered: a client that
+        // connected to a passed socket early waits for it.
+        let dispatcher = APIDispatcher(engine: engine, logger: logger)
+        let configuration = options.configurationDirectory.map {
+            ConfigurationLoader(directory: $0, dispatcher: dispatcher, logger: logger)
+        }
+        await configuration?.apply()
+
+        let servers = makeServers(inheritedSockets, dispatcher: dispatcher)
+        let ready = ListeningSignal()
         let readiness = ReadinessReporter(
-            server: server, engine: engine, logger: logger, recovery: recovery, socketPath: options.socketPath)
+            servers: servers, engine: engine, status: status, ready: ready, logger: logger, recovery: recovery,
+            listeners: inheritedSockets.isEmpty ? [options.socketPath] : inheritedSockets.map(\.description))
+        // Started in this order and stopped in the reverse: the readiness reporter first says
+        // STOPPING=1 and releases held waits, the servers drain, and the watchdog pings until last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let watchdogInterval {
+            services.append(.init(service: WatchdogService(interval: watchdogInterval, servers: servers, engine: engine, logger: logger)))
+        }
+        if SystemdNotifier.isListening { services.append(.init(service: StatusService(reporter: status))) }
+        services.append(.init(service: ReloadService(configuration: configuration, status: status, ready: ready, logger: logger)))
+        services.append(.init(service: SpoolService(watcher: watcher, ingest: ingest)))
+        services += servers.map { .init(service: $0) }
+        services.append(.init(service: readiness))
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: spoolService), .init(service: server), .init(service: readiness)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("stopped")
+    }
+
+    /// One server per socket systemd passed; without any, one on our own socket at `--socket`.
+    private func makeServers(_ inherited: [InheritedSocket], dispatcher: APIDispatcher) -> [APIServer] {
+        // Room for a 1 MiB definition with every character escaped, and a little more.
+        let maximumBodySize = 2 * Limits.maximumDefinitionBytes + 65_536
+        guard !inherited.isEmpty else {
+            return [APIServer(socketPath: options.socketPath, handler: dispatcher, logger: logger, maximumBodySize: maximumBodySize)]
+        }
+        logger.info(
+            "serving the sockets systemd passed; --socket is not bound",
+            metadata: ["SOCKETS": "\(inherited.map(\.description).joined(separator: ", "))"])
+        return inherited.map {
+            APIServer(listeningDescriptor: $0.descriptor, handler: dispatcher, logger: logger, maximumBodySize: maximumBodySize)
+        }
     }
 }
 
@@ -89,24 +132,33 @@ struct SpoolService: Service {
     }
 }
 
-/// Says "ready" once the socket listens (recovery is done before the services start), and
-/// on shutdown releases the requests that wait for executions, before the server drains.
+/// Says "ready" (READY=1 with the first STATUS=) once every socket listens (recovery and the
+/// configuration folder are done before the services start), and on shutdown says STOPPING=1
+/// and releases the requests that wait for executions, before the servers drain.
 struct ReadinessReporter: Service {
-    let server: APIServer
+    let servers: [APIServer]
     let engine: Engine
+    let status: StatusReporter
+    let ready: ListeningSignal
     let logger: Logger
     let recovery: Recovery
-    let socketPath: String
+    let listeners: [String]
 
     func run() async throws {
-        try await server.waitUntilListening()
+        do {
+            for server in servers { try await server.waitUntilListening() }
+        } catch {
+            ready.fail(error)
+            throw error
+        }
         logger.notice(
             "ready",
             metadata: [
-                "socket": "\(socketPath)", "readyExecutions": "\(recovery.readyExecutions)",
-                "waitingOnTokens": "\(recovery.executionsWaitingOnTokens)",
+                "SOCKET": "\(listeners.joined(separator: ", "))", "READY_EXECUTIONS": "\(recovery.readyExecutions)",
+                "WAITING_ON_TOKENS": "\(recovery.executionsWaitingOnTokens)",
             ])
-        SystemdNotifier.ready(status: "\(recovery.executionsWaitingOnTokens) executions waiting on task tokens")
+        SystemdNotifier.ready(status: status.currentLine())
+        ready.succeed()
         try? await gracefulShutdown()
         SystemdNotifier.stopping()
         engine.beginShutdown()

@@ -42,6 +42,7 @@ public final class APIServer: Service, Sendable {
     private let eventLoopGroup: any EventLoopGroup
     private let maximumBodySize: Int
     private let listening = ListeningSignal()
+    private let listenerEventLoop = Mutex<(any EventLoop)?>(nil)
     private let started = Atomic<Bool>(false)
 
     /// A server that binds its own socket at `socketPath`.
@@ -94,6 +95,13 @@ public final class APIServer: Service, Sendable {
         try await listening.wait()
     }
 
+    /// The event loop that accepts the connections, once the socket listens: the systemd
+    /// watchdog pings from it, so that a wedged loop stops the pings.
+    public func listeningEventLoop() async throws -> any EventLoop {
+        try await listening.wait()
+        return listenerEventLoop.withLock { $0 } ?? eventLoopGroup.next()
+    }
+
     /// Binds, serves until graceful shutdown or cancellation, then closes the listener and
     /// removes the socket file it created. A server runs once.
     public func run() async throws {
@@ -113,6 +121,7 @@ public final class APIServer: Service, Sendable {
             if let (file, identity) = socketFile { file.remove(ifStill: identity) }
         }
         logger.info("API server listening", metadata: ["SOCKET": "\(listenerDescription)"])
+        listenerEventLoop.withLock { $0 = serverChannel.channel.eventLoop }
         listening.succeed()
 
         // Cancellation quiesces too: accepted connections the loop never picked up are then

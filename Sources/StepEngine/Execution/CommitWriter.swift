@@ -26,6 +26,8 @@ final class CommitWriter: Sendable {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var consecutiveFailures = 0
         var isClosed = false
+        /// When the commit in progress began; nil between commits.
+        var commitStartedAt: ContinuousClock.Instant?
 
         var hasWork: Bool { !writes.isEmpty || !ready.isEmpty }
     }
@@ -101,6 +103,12 @@ final class CommitWriter: Sendable {
         }
     }
 
+    /// How long the commit in progress has been running (zero between commits): the watchdog
+    /// stops pinging while one hangs.
+    func currentCommitDuration() -> Duration {
+        inbox.withLock { inbox in inbox.commitStartedAt.map { .now - $0 } ?? .zero }
+    }
+
     /// The thread sleeps on the semaphore only while not awake, so exactly one signal wakes it.
     private static func markAwake(_ inbox: inout Inbox) -> Bool {
         if inbox.isAwake { return false }
@@ -119,6 +127,7 @@ final class CommitWriter: Sendable {
     private func writeForever() {
         while true {
             let next = inbox.withLock { inbox -> Next in
+                inbox.commitStartedAt = nil
                 if inbox.isClosed { return .stop }
                 guard inbox.hasWork else {
                     inbox.isAwake = false
@@ -130,6 +139,7 @@ final class CommitWriter: Sendable {
                 let executions = Array(inbox.ready.prefix(GroupCommit.executionsPerCommit))
                 inbox.ready.removeFirst(executions.count)
                 for id in executions { inbox.readySet.remove(id) }
+                inbox.commitStartedAt = .now
                 return .commit(writes: writes, executions: executions)
             }
             switch next {
