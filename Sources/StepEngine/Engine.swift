@@ -104,7 +104,7 @@ public final class Engine: Sendable, CommitObserver {
             return id
         }
         if waiters.isClosed { throw Self.stoppingError }
-        let waiter = UUID()
+        let waiter = UUID.random()
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 guard waiters.register(executionId: id, waiter: waiter, continuation: continuation) else {

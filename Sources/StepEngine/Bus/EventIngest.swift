@@ -56,7 +56,7 @@ enum EventIngest {
                 "RULES": "\(matched.joined(separator: " "))", "STARTED_EXECUTIONS": "\(started.joined(separator: " "))",
             ])
         if let jobId = envelope.detail["execution-id"]?.stringValue {
-            try db.execute(sql: "UPDATE job SET reported = 1 WHERE id = ?", arguments: [jobId])
+            try db.cachedStatement(sql: "UPDATE job SET reported = 1 WHERE id = ?").execute(arguments: [jobId])
         }
         return Outcome(eventId: envelope.id, duplicate: false, matchedRules: matched, startedExecutions: started)
     }

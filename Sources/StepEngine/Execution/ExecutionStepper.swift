@@ -283,7 +283,7 @@ struct ExecutionStepper {
         executionLogger.log(level: status.endLogLevel, status.endLogMessage, metadata: execution.logMetadata())
         if let id = execution.id {
             try TaskWait.close(executionId: id, db: db, now: now)
-            try db.execute(sql: "DELETE FROM timer WHERE executionId = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ?").execute(arguments: [id])
             effects.endedExecutions.append(id)
         }
     }
