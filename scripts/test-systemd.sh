@@ -130,14 +130,16 @@ pass() { PASSED=$((PASSED + 1)); echo "PASS $1${2:+: $2}"; }
 fail() {
     FAILED=$((FAILED + 1)); FAILED_NAMES="$FAILED_NAMES $1"
     echo "FAIL $1: $2"
-    if [ "${3:-}" = journal ]; then
-        echo "     stepd.service: $(service_summary)"
+    # The journal once per cause: checks skipped for the same reason say so without it.
+    if [ "${3:-}" = journal ] && [ "$2" != "$LAST_JOURNAL_CAUSE" ]; then
+        LAST_JOURNAL_CAUSE=$2
+        echo "     $(service_summary)"
         IN journalctl -u stepd.service -n 12 --no-pager -o short-monotonic 2>/dev/null | sed 's/^/     | /'
     fi
 }
+LAST_JOURNAL_CAUSE=
 service_summary() {
-    IN systemctl show stepd.service -P ActiveState -P SubState -P Result -P ExecMainStatus -P NRestarts -P MainPID 2>/dev/null |
-        paste -sd' ' | awk '{ printf "ActiveState=%s SubState=%s Result=%s ExecMainStatus=%s NRestarts=%s MainPID=%s", $1, $2, $3, $4, $5, $6 }'
+    IN systemctl show stepd.service -p ActiveState,SubState,Result,ExecMainStatus,NRestarts,MainPID 2>/dev/null | paste -sd' '
 }
 show() { IN systemctl show -P "$2" "$1" 2>/dev/null; }
 STEPCTL() { IN stepctl "$@"; }
@@ -239,7 +241,7 @@ if need_stepd; then
     status_line=$(IN systemctl status --no-pager stepd.service 2>/dev/null | grep 'Status:')
     if ! echo "$status_text" | grep -Eq "$STATUS_FORMAT"; then
         fail status "StatusText is '$status_text'; expected '<R> executions running, <W> waiting on task tokens, <J> jobs running, <E> events processed'"
-    elif ! echo "$status_line" | grep -q 'waiting on task tokens'; then
+    elif [[ "$status_line" != *'waiting on task tokens'* ]]; then
         fail status "systemctl status shows no Status: line with the STATUS= text (got '$status_line')"
     else
         pass status "systemctl status: $(echo "$status_line" | sed 's/^ *//')"
@@ -287,7 +289,7 @@ job_lines=$(IN journalctl -u stepd.service -t example-flow -o cat --no-pager 2>/
 if [ ! -s "$WORK/journal.json" ]; then
     fail journal "journalctl -u stepd -o json printed nothing"
 elif [ "$native" -eq 0 ]; then
-    fail journal "no entry with SYSLOG_IDENTIFIER=stepd and _TRANSPORT=journal: stepd does not log natively to the journal (it wrote $(grep -c . "$WORK/journal.json") entries, e.g. $(grep -o '"MESSAGE" *: *"[^"]*"' "$WORK/journal.json" | tail -1))"
+    fail journal "no entry with SYSLOG_IDENTIFIER=stepd and _TRANSPORT=journal: stepd does not log natively to the journal ($(grep -E '"SYSLOG_IDENTIFIER" *: *"stepd"' "$WORK/journal.json" | grep -cE '"_TRANSPORT" *: *"stdout"') of its entries came through stdout/stderr)"
 elif [ -n "$missing" ]; then
     fail journal "stepd's entries lack the field(s)$missing (seen: $(grep -o '"[A-Z_]*" *:' "$WORK/journal.json" | grep -v '"_' | tr -d '": ' | sort -u | paste -sd' '))"
 elif [ "$job_lines" -eq 0 ]; then
@@ -305,7 +307,9 @@ EOF
     if ! reload_output=$(IN systemctl reload stepd.service 2>&1); then
         fail reload "systemctl reload stepd failed: $reload_output" journal
     elif ! until_true 20 machine_exists reload-probe; then
-        fail reload "20 s after systemctl reload, the state machine reload-probe dropped in /etc/stepd does not exist" journal
+        pid_after=$(show stepd.service MainPID)
+        fail reload "20 s after systemctl reload, the state machine reload-probe dropped in /etc/stepd does not exist$(
+            [ "$pid_after" = "$pid_before" ] || echo " (and SIGHUP ended stepd: MainPID $pid_before became $pid_after)")" journal
     elif [ "$(show stepd.service MainPID)" != "$pid_before" ]; then
         fail reload "stepd was restarted (MainPID $pid_before became $(show stepd.service MainPID)), not reloaded"
     else
@@ -359,7 +363,7 @@ else
     job_pid=$(IN pgrep -u stepd -x sleep | head -1)
     parked=$(execution_status "$PARK")
     stored=$(T=15 STEPCTL call DynamoDB_20120810.GetItem '{"TableName": "TaskTokens", "Key": {"ExecutionId": {"S": "park-1"}}}' 2>&1)
-    if [ "$parked" != RUNNING ] || ! echo "$stored" | grep -q Token; then
+    if [ "$parked" != RUNNING ] || [ "$(echo "$stored" | grep -c Token)" -eq 0 ]; then
         fail stop-resume "park-1 did not suspend on its task token before the stop (status '$parked', token row: $(echo "$stored" | tr -s ' \n' ' '))" journal
     else
         stop_output=$(T=120 IN systemctl stop stepd.service 2>&1)
@@ -390,9 +394,9 @@ WATCHDOG_DROPIN=/run/systemd/system/stepd.service.d/50-test-watchdog.conf
 put "$WATCHDOG_DROPIN" <<'EOF'
 [Service]
 WatchdogSec=3s
-# A frozen stepd gets SIGABRT; no core dump, and SIGKILL soon if SIGABRT does not end it.
+# The frozen stepd gets SIGABRT: no core file from this test (the kernel's core_pattern is
+# the host's).
 LimitCORE=0
-TimeoutAbortSec=5s
 EOF
 IN systemctl daemon-reload
 IN systemctl restart stepd.service > /dev/null 2>&1
@@ -408,11 +412,11 @@ else
         IN kill -STOP "$pid_before"
         FROZEN=$(date +%s.%N)
         restarted() { [ "$(show stepd.service NRestarts)" -gt "$restarts_before" ] && [ "$(show stepd.service ActiveState)" = active ]; }
-        if ! until_true 30 restarted; then
-            fail watchdog "30 s after kill -STOP, stepd.service was not restarted" journal
+        if ! until_true 40 restarted; then
+            fail watchdog "40 s after kill -STOP, stepd.service was not restarted" journal
             IN kill -CONT "$pid_before" 2>/dev/null
-        elif ! IN journalctl -u stepd.service --no-pager -o cat | grep -q 'Watchdog timeout'; then
-            fail watchdog "stepd.service was restarted, but the journal has no 'Watchdog timeout' entry" journal
+        elif [ "$(IN journalctl -u stepd.service --no-pager -o cat | grep -c "Failed with result 'watchdog'")" -eq 0 ]; then
+            fail watchdog "stepd.service was restarted, but not for its watchdog: the journal has no \"Failed with result 'watchdog'\"" journal
         elif ! answers; then
             fail watchdog "restarted after the watchdog timeout but does not answer on its socket" journal
         else
