@@ -420,7 +420,8 @@ else
         elif ! answers; then
             fail watchdog "restarted after the watchdog timeout but does not answer on its socket" journal
         else
-            pass watchdog "healthy for 7 s; frozen (SIGSTOP), killed by the watchdog and restarted in $(elapsed "$FROZEN"), serves again"
+            backtraces=$(IN journalctl -u stepd.service --no-pager -o cat | grep -c 'Program crashed')
+            pass watchdog "healthy for 7 s; frozen (SIGSTOP), killed by the watchdog and restarted in $(elapsed "$FROZEN"), serves again; Swift backtraces in the journal: $backtraces"
         fi
     fi
 fi
