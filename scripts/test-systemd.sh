@@ -42,12 +42,13 @@ fi
 
 # ---- build (release, as make install does) -----------------------------------------------
 BUILD_STARTED=$(date +%s.%N)
-make -C "$REPO" --no-print-directory release > /tmp/stepd-test-systemd-build.log 2>&1 || {
-    tail -20 /tmp/stepd-test-systemd-build.log
-    echo "test-systemd: the release build failed (log: /tmp/stepd-test-systemd-build.log)"
+BUILD_LOG=$(mktemp /tmp/stepd-test-systemd-build.XXXXXX)
+make -C "$REPO" --no-print-directory release > "$BUILD_LOG" 2>&1 || {
+    tail -20 "$BUILD_LOG"
+    echo "test-systemd: the release build failed (log: $BUILD_LOG)"
     exit 1
 }
-rm -f /tmp/stepd-test-systemd-build.log
+rm -f "$BUILD_LOG"
 echo "test-systemd: release build ready ($(elapsed "$BUILD_STARTED"))"
 
 # ---- boot -------------------------------------------------------------------------------
