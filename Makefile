@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 BIN_DIR = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench clean release install uninstall check-units test-systemd
 
 all: build
 
@@ -30,6 +30,9 @@ build: deps
 test: deps
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
+	@if command -v systemd-analyze >/dev/null; then scripts/check-units.sh "$(BIN_DIR)"; \
+	else echo "check-units skipped: systemd-analyze is missing (Debian package systemd)"; fi
+	@scripts/test-systemd.sh --if-possible
 
 demo: build
 	@scripts/demo.sh "$(BIN_DIR)"
@@ -38,6 +41,45 @@ demo: build
 # QUICK=1 runs every row at a smaller size.
 bench: deps
 	@QUICK=$(QUICK) bench/run.sh
+
+# ---- Installing, and stepd under systemd (README: "Running under systemd") ----------------
+# Release binaries, in the scratch folder `make bench` uses too.
+RELEASE_FLAGS = -c release --scratch-path .build-release
+RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/stepd
+# stepd.service's ConfigurationDirectory=stepd: /etc/stepd, whatever the PREFIX.
+CONFDIR = /etc/stepd
+# systemd reads units from both: /usr/local/lib/systemd/system is the administrator's own,
+# and a PREFIX=/usr install (a distribution package) goes where the distribution keeps its
+# units (pkg-config says where: /lib/systemd/system on Debian 12).
+DISTRO_UNITDIR = $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/usr/lib/systemd/system)
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),$(DISTRO_UNITDIR),$(PREFIX)/lib/systemd/system)
+# systemd-sysusers reads /usr/local/lib/sysusers.d as well as /usr/lib/sysusers.d.
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" DATADIR="$(DATADIR)" \
+	CONFDIR="$(CONFDIR)" UNITDIR="$(UNITDIR)" SYSUSERSDIR="$(SYSUSERSDIR)"
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+# Binaries, units, the sysusers.d entry, the example under $(DATADIR)/examples and, as the
+# configuration, in /etc/stepd (existing files there are kept). DESTDIR for packaging.
+install: release
+	@$(INSTALL_ENV) RELEASE_BIN="$(RELEASE_BIN)" scripts/install.sh install
+
+# Leaves /var/lib/stepd (the database), the user, and files of /etc/stepd that were changed.
+uninstall:
+	@$(INSTALL_ENV) scripts/install.sh uninstall
+
+# systemd-analyze verify (no warning allowed) and security (the exposure level).
+check-units: build
+	@scripts/check-units.sh "$(BIN_DIR)"
+
+# Boots systemd in a container (root only) and checks stepd there: scripts/test-systemd.sh.
+test-systemd:
+	@scripts/test-systemd.sh
 
 clean:
 	rm -rf .build examples/async-job/output
