@@ -32,7 +32,7 @@ test: deps
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 	@if command -v systemd-analyze >/dev/null; then scripts/check-units.sh "$(BIN_DIR)"; \
 	else echo "check-units skipped: systemd-analyze is missing (Debian package systemd)"; fi
-	@scripts/test-systemd.sh --if-possible
+	@STEPD_BIN_DIR="$(BIN_DIR)" scripts/test-systemd.sh --if-possible
 
 demo: build
 	@scripts/demo.sh "$(BIN_DIR)"
@@ -66,8 +66,10 @@ release: deps
 
 # Binaries, units, the sysusers.d entry, the example under $(DATADIR)/examples and, as the
 # configuration, in /etc/stepd (existing files there are kept). DESTDIR for packaging.
-install: release
-	@$(INSTALL_ENV) RELEASE_BIN="$(RELEASE_BIN)" scripts/install.sh install
+# INSTALL_BIN=DIR installs the binaries of DIR instead (make test installs its debug build
+# into the test container rather than spend minutes on a release build).
+install: $(if $(INSTALL_BIN),,release)
+	@$(INSTALL_ENV) RELEASE_BIN="$(or $(INSTALL_BIN),$(RELEASE_BIN))" scripts/install.sh install
 
 # Leaves /var/lib/stepd (the database), the user, and files of /etc/stepd that were changed.
 uninstall:

@@ -40,16 +40,21 @@ if ! command -v systemd-nspawn >/dev/null; then
         cannot_run "systemd-nspawn is missing and apt-get could not install systemd-container"
 fi
 
-# ---- build (release, as make install does) -----------------------------------------------
-BUILD_STARTED=$(date +%s.%N)
-BUILD_LOG=$(mktemp /tmp/stepd-test-systemd-build.XXXXXX)
-make -C "$REPO" --no-print-directory release > "$BUILD_LOG" 2>&1 || {
-    tail -20 "$BUILD_LOG"
-    echo "test-systemd: the release build failed (log: $BUILD_LOG)"
-    exit 1
-}
-rm -f "$BUILD_LOG"
-echo "test-systemd: release build ready ($(elapsed "$BUILD_STARTED"))"
+# ---- build (release, as make install does; make test passes its debug build instead) ------
+if [ -n "${STEPD_BIN_DIR:-}" ]; then
+    [ -x "$STEPD_BIN_DIR/stepd" ] || cannot_run "STEPD_BIN_DIR=$STEPD_BIN_DIR holds no stepd binary"
+    echo "test-systemd: installing the binaries of $STEPD_BIN_DIR"
+else
+    BUILD_STARTED=$(date +%s.%N)
+    BUILD_LOG=$(mktemp /tmp/stepd-test-systemd-build.XXXXXX)
+    make -C "$REPO" --no-print-directory release > "$BUILD_LOG" 2>&1 || {
+        tail -20 "$BUILD_LOG"
+        echo "test-systemd: the release build failed (log: $BUILD_LOG)"
+        exit 1
+    }
+    rm -f "$BUILD_LOG"
+    echo "test-systemd: release build ready ($(elapsed "$BUILD_STARTED"))"
+fi
 
 # ---- boot -------------------------------------------------------------------------------
 WORK=$(mktemp -d /tmp/stepd-test-systemd.XXXXXX)
@@ -170,7 +175,7 @@ ARN_PREFIX=arn:aws:states:local:000000000000
 CHECKS_STARTED=$(date +%s.%N)
 
 # 1. make install into the container, then what a package's postinst does.
-if make -C "$REPO" --no-print-directory install DESTDIR="/proc/$LEADER/root" > "$WORK/install.log" 2>&1; then
+if make -C "$REPO" --no-print-directory install DESTDIR="/proc/$LEADER/root" ${STEPD_BIN_DIR:+INSTALL_BIN="$STEPD_BIN_DIR"} > "$WORK/install.log" 2>&1; then
     IN systemd-sysusers > /dev/null 2>&1
     IN systemctl daemon-reload
     verify=$(IN systemd-analyze verify /usr/local/lib/systemd/system/stepd.socket /usr/local/lib/systemd/system/stepd.service 2>&1)
@@ -278,13 +283,21 @@ else
 fi
 
 # 8. The journal: stepd's own entries are native (structured fields), the job's output is
-#    filed under the job's name.
+#    filed under the job's name. A failing execution logs a warning naming the execution, its
+#    state machine and the state that failed.
+if need_stepd; then
+    T=30 STEPCTL create-state-machine --name journal-probe --role-arn arn:aws:iam::000000000000:role/probe \
+        --definition '{"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Probe.Failed", "Cause": "journal check"}}}' >/dev/null 2>&1
+    T=30 STEPCTL start-execution --state-machine journal-probe --input '{}' --wait >/dev/null 2>&1
+fi
 IN journalctl -u stepd.service -o json --no-pager > "$WORK/journal.json" 2>/dev/null
 has_field() { grep -Eq "\"$1\" *: *\"${2:-[^\"]}" "$WORK/journal.json"; }
 missing=
-for field in EXECUTION_ARN STATE_MACHINE JOB_ID; do has_field "$field" || missing="$missing $field"; done
+for field in EXECUTION_ARN STATE_MACHINE STATE_NAME JOB_ID; do has_field "$field" || missing="$missing $field"; done
+has_field STATE_MACHINE journal-probe || missing="$missing STATE_MACHINE=journal-probe"
+has_field STATE_NAME Boom || missing="$missing STATE_NAME=Boom"
 seen_optional=
-for field in STATE_NAME EVENT_ID; do has_field "$field" && seen_optional="$seen_optional $field"; done
+for field in EVENT_ID; do has_field "$field" && seen_optional="$seen_optional $field"; done
 native=$(grep -E '"SYSLOG_IDENTIFIER" *: *"stepd"' "$WORK/journal.json" | grep -cE '"_TRANSPORT" *: *"journal"')
 job_lines=$(IN journalctl -u stepd.service -t example-flow -o cat --no-pager 2>/dev/null | grep -c 'stepd-example-flow')
 if [ ! -s "$WORK/journal.json" ]; then
@@ -296,7 +309,7 @@ elif [ -n "$missing" ]; then
 elif [ "$job_lines" -eq 0 ]; then
     fail journal "no journal entry with SYSLOG_IDENTIFIER=example-flow holding the job's output (journalctl -u stepd -t example-flow)"
 else
-    pass journal "$native native entries (SYSLOG_IDENTIFIER=stepd) with EXECUTION_ARN, STATE_MACHINE, JOB_ID${seen_optional:+,$seen_optional}; job output under example-flow ($job_lines lines)"
+    pass journal "$native native entries (SYSLOG_IDENTIFIER=stepd) with EXECUTION_ARN, STATE_MACHINE, STATE_NAME (the failed journal-probe), JOB_ID${seen_optional:+,$seen_optional}; job output under example-flow ($job_lines lines)"
 fi
 
 # 9. systemctl reload re-reads /etc/stepd without a restart.
