@@ -24,11 +24,15 @@ public final class Engine: Sendable, CommitObserver {
     private let alarm: TimerAlarm
     private let jobLauncher = Mutex<(any JobLauncher)?>(nil)
 
-    public init(database: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// `commitTrace`: where to note each commit's begin and durable times (benchmarks).
+    public init(
+        database: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }, commitTrace: CommitTrace? = nil
+    ) {
         self.database = database
         self.logger = logger
         self.clock = clock
-        writer = CommitWriter(database: database, definitions: definitions, rules: rules, clock: clock, logger: logger)
+        writer = CommitWriter(
+            database: database, definitions: definitions, rules: rules, clock: clock, logger: logger, trace: commitTrace)
         alarm = TimerAlarm(clock: clock)
         writer.start(observer: self)
     }

@@ -13,10 +13,12 @@ final class DaemonUnderTest: Sendable {
     private let readyLine = Mutex<CheckedContinuation<Void, any Error>?>(nil)
     private let sawReady = Mutex(false)
     let logPath: String
+    /// The commit trace (`--trace-commits`), when asked for.
+    let commitTracePath: String?
 
     var pid: Int32 { process.processIdentifier }
 
-    init(context: BenchContext, name: String, reuseState: Bool = false) throws {
+    init(context: BenchContext, name: String, reuseState: Bool = false, traceCommits: Bool = false) throws {
         let folder = context.workDirectory + "/" + name
         if !reuseState { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -26,7 +28,11 @@ final class DaemonUnderTest: Sendable {
         client = StepClient(socketPath: socketPath)
         process = Process()
         process.executableURL = URL(fileURLWithPath: context.binDirectory + "/stepd")
-        process.arguments = ["--state-dir", stateDirectory, "--socket", socketPath, "--log-level", "notice"]
+        // No configuration folder: as root the default would be /etc/stepd.
+        var arguments = ["--state-dir", stateDirectory, "--socket", socketPath, "--config", folder + "/no-config", "--log-level", "notice"]
+        commitTracePath = traceCommits ? folder + "/commits.jsonl" : nil
+        if let commitTracePath { arguments += ["--trace-commits", commitTracePath] }
+        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["STEPD_SOCKET"] = socketPath
         process.environment = environment

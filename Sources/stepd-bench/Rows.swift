@@ -53,7 +53,7 @@ struct ResumeLatencyRow {
     let context: BenchContext
 
     func run() async throws -> JSONValue {
-        let daemon = try DaemonUnderTest(context: context, name: "resume")
+        let daemon = try DaemonUnderTest(context: context, name: "resume", traceCommits: true)
         try await daemon.start()
         defer { daemon.stop() }
         _ = try await daemon.call("DynamoDB_20120810.CreateTable", BenchDefinitions.tokenTable)
@@ -65,6 +65,7 @@ struct ResumeLatencyRow {
         let spool = daemon.stateDirectory + "/events"
         var toEnd = Distribution()
         var toRecorded = Distribution()
+        var toDurable = Distribution()
         for index in 0..<(context.sizes.resumeSamples + 10) {
             let name = "r-\(index)"
             let arn = try await daemon.start("hold", name: name)
@@ -86,14 +87,28 @@ struct ResumeLatencyRow {
                 let timestamp = resumed["timestamp"]?.numberValue
             {
                 toRecorded.add((timestamp - renamedAt) * 1000)
+                // The commit that began with this event's transaction, and when it was durable.
+                if let commit = try Self.commit(beganAt: timestamp, in: daemon) { toDurable.add((commit - renamedAt) * 1000) }
             }
         }
         return [
             "row": "resume_latency",
             "rename_to_resumed_execution_ended_ms": toEnd.json,
             "rename_to_task_succeeded_timestamp_ms": toRecorded.json,
-            "note": "Client-observed: rename() into new/ until Stepd.WaitForExecution answers SUCCEEDED, which stepd sends only after the resumed execution's transitions have committed (an upper bound: it includes the execution's final transition and the answer on the socket). The TaskSucceeded history timestamp is taken when its transaction begins (a lower bound of the commit).",
+            "rename_to_resume_committed_ms": toDurable.json,
+            "note": "rename_to_resume_committed is the row's measure: rename() into new/ until the commit holding the resumed execution's next transition is durable (fdatasync returned), from stepd's --trace-commits, which notes each commit's begin and durable time. Around it: the TaskSucceeded history timestamp is taken when that transaction begins (a lower bound), and the client sees Stepd.WaitForExecution answer SUCCEEDED after the commit and the answer on the socket (an upper bound).",
         ]
+    }
+
+    /// The durable time of the traced commit whose transaction began at `began`.
+    private static func commit(beganAt began: Double, in daemon: DaemonUnderTest) throws -> Double? {
+        guard let path = daemon.commitTracePath else { return nil }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for line in text.split(separator: "\n").reversed() {
+            guard let entry = try? JSONValue(parsing: String(line)), let lineBegan = entry["began"]?.numberValue else { continue }
+            if abs(lineBegan - began) < 0.000_001 { return entry["durable"]?.numberValue }
+        }
+        return nil
     }
 }
 

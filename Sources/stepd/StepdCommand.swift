@@ -36,6 +36,9 @@ struct StepdCommand: AsyncParsableCommand {
             valueName: "dir"))
     var configurationDirectory: String?
 
+    @Option(help: ArgumentHelp("Append a JSON line per commit (when its transaction began, when it was durable) to FILE; for benchmarks.", valueName: "FILE"))
+    var traceCommits: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -65,7 +68,8 @@ struct StepdCommand: AsyncParsableCommand {
             socketPath: absolute(socket ?? StepClient.defaultSocketPath(environment: clientEnvironment, isRoot: isRoot)),
             binDirectory: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path,
             configurationDirectory: absolute(
-                configurationDirectory ?? DaemonPaths.defaultConfigurationDirectory(environment: environment, isRoot: isRoot)))
+                configurationDirectory ?? DaemonPaths.defaultConfigurationDirectory(environment: environment, isRoot: isRoot)),
+            commitTracePath: traceCommits.map(absolute))
         do {
             try await Daemon(options: options, logger: logger).run()
         } catch {

@@ -215,14 +215,18 @@ final class StepdProcess: @unchecked Sendable {
 
     private let runs = Mutex(Runs())
 
-    private init(root: String, binaryDirectory: String) {
+    /// Given to every run of stepd, after the state folder and socket.
+    let extraArguments: [String]
+
+    private init(root: String, binaryDirectory: String, extraArguments: [String]) {
         self.root = root
         self.binaryDirectory = binaryDirectory
+        self.extraArguments = extraArguments
         client = StepClient(socketPath: root + "/s.sock")
     }
 
     /// Creates the temporary folder and starts stepd in it.
-    static func start() async throws -> StepdProcess {
+    static func start(extraArguments: [String] = []) async throws -> StepdProcess {
         let binaryDirectory = try Locations.binaryDirectory()
         var template = Array("/tmp/stepd-it-XXXXXX".utf8CString)
         let root: String = try template.withUnsafeMutableBufferPointer { buffer in
@@ -231,7 +235,7 @@ final class StepdProcess: @unchecked Sendable {
             }
             return String(cString: base)
         }
-        let stepd = StepdProcess(root: root, binaryDirectory: binaryDirectory)
+        let stepd = StepdProcess(root: root, binaryDirectory: binaryDirectory, extraArguments: extraArguments)
         do {
             try await stepd.launch()
         } catch {
@@ -257,7 +261,8 @@ final class StepdProcess: @unchecked Sendable {
         environment["LISTEN_PID"] = nil
         let child = try ChildProcess(
             executable: binaryDirectory + "/stepd",
-            arguments: ["--state-dir", stateDirectory, "--socket", socketPath],
+            // A configuration folder of its own (none): as root the default is /etc/stepd.
+            arguments: ["--state-dir", stateDirectory, "--socket", socketPath, "--config", root + "/no-config"] + extraArguments,
             environment: environment)
         runs.withLock { runs in
             if let previous = runs.current { runs.earlierLogs.append(previous.output) }
@@ -440,8 +445,8 @@ final class StepdProcess: @unchecked Sendable {
 
 /// Starts a private stepd, runs `body` with it, and always stops it and removes its folder.
 /// A thrown error carries stepd's log.
-func withStepd<T>(_ body: (StepdProcess) async throws -> T) async throws -> T {
-    let stepd = try await StepdProcess.start()
+func withStepd<T>(extraArguments: [String] = [], _ body: (StepdProcess) async throws -> T) async throws -> T {
+    let stepd = try await StepdProcess.start(extraArguments: extraArguments)
     do {
         let result = try await body(stepd)
         await stepd.shutdown()

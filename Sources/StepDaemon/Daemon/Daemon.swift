@@ -20,12 +20,18 @@ public struct Daemon {
         public var binDirectory: String?
         /// Applied at start and on SIGHUP; nil for none.
         public var configurationDirectory: String?
+        /// A file to note each commit's begin and durable times in (benchmarks); nil for none.
+        public var commitTracePath: String?
 
-        public init(stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil) {
+        public init(
+            stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil,
+            commitTracePath: String? = nil
+        ) {
             self.stateDirectory = stateDirectory
             self.socketPath = socketPath
             self.binDirectory = binDirectory
             self.configurationDirectory = configurationDirectory
+            self.commitTracePath = commitTracePath
         }
     }
 
@@ -49,10 +55,10 @@ public struct Daemon {
         try fileManager.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
         let database = try StepDatabase.open(path: DaemonPaths.database(in: options.stateDirectory))
-        let engine = Engine(database: database, logger: logger)
+        let engine = Engine(database: database, logger: logger, commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)))
         let status = StatusReporter(engine: engine, logger: logger)
         if SystemdNotifier.isListening {
-            database.add(transactionObserver: CommitObserver(reporter: status), extent: .databaseLifetime)
+            database.add(transactionObserver: StatusCommitObserver(reporter: status), extent: .databaseLifetime)
         }
         let spool = SpoolDirectory(root: DaemonPaths.spool(in: options.stateDirectory))
         try spool.create()

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Keeps systemd's STATUS= line current without waking the daemon for it.
 ///
-/// Whatever may change the figures (a commit, see ``CommitObserver``) says so with
+/// Whatever may change the figures (a commit, see ``StatusCommitObserver``) says so with
 /// ``figuresMayHaveChanged()``; the first such word sends a fresh line at once and holds the
 /// next one back for a second, so a busy daemon sends at most one a second and an idle one
 /// none: no timer runs while nothing changes. Outside systemd (no NOTIFY_SOCKET) nothing is

@@ -44,9 +44,14 @@ final class CommitWriter: Sendable {
     private let rules: RuleCache
     private let clock: @Sendable () -> Date
     private let logger: Logger
+    private let trace: CommitTrace?
 
-    init(database: DatabasePool, definitions: DefinitionCache, rules: RuleCache, clock: @escaping @Sendable () -> Date, logger: Logger) {
+    init(
+        database: DatabasePool, definitions: DefinitionCache, rules: RuleCache, clock: @escaping @Sendable () -> Date, logger: Logger,
+        trace: CommitTrace?
+    ) {
         self.database = database
+        self.trace = trace
         self.definitions = definitions
         self.rules = rules
         self.clock = clock
@@ -156,9 +161,11 @@ final class CommitWriter: Sendable {
     }
 
     private func commit(writes: [PendingWrite], executions: [Int64], observer: any CommitObserver) {
-        let commit = GroupCommit(writes: writes, queued: executions, now: clock(), definitions: definitions, logger: logger)
+        let began = clock()
+        let commit = GroupCommit(writes: writes, queued: executions, now: began, definitions: definitions, logger: logger)
         do {
             let outcome = try database.write { db in try commit.run(in: db) }
+            trace?.record(began: began, durable: Date(), writes: writes.count, executions: executions.count)
             inbox.withLock { $0.consecutiveFailures = 0 }
             observer.committed(effects: outcome.effects, nextTimerDue: outcome.nextTimerDue)
             for (write, result) in zip(writes, outcome.results) { write.continuation.resume(with: result) }

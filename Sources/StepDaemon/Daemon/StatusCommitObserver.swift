@@ -5,7 +5,7 @@ import Synchronization
 /// ``StatusReporter``: the figures can only change when something commits. It also counts
 /// the events stored (rows inserted into `receivedEvent`), which both the spool and PutEvents
 /// go through; a duplicate event inserts nothing and is not counted.
-final class CommitObserver: TransactionObserver, Sendable {
+final class StatusCommitObserver: TransactionObserver, Sendable {
     private let reporter: StatusReporter
     /// Events inserted by the transaction under way; savepoints rolled back drop theirs
     /// before they get here.
