@@ -1,4 +1,5 @@
 import JSON
+import StepAPI
 
 /// Why one file of a configuration folder was not applied. Each case keeps what `stepctl
 /// apply` reports about it, so that the command's messages and exit codes stay as they are.

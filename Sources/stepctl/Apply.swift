@@ -15,7 +15,7 @@ struct Apply: AsyncParsableCommand {
     @Option(name: .customShort("f"), help: "The folder.") var folder: String
 
     func run() async throws {
-        let configuration = ConfigurationFolder(path: folder, api: ClientCaller(client: connection.client))
+        let configuration = ConfigurationFolder(path: folder, api: connection.client)
         let files: [ConfigurationFile]
         do {
             files = try configuration.files()
@@ -53,18 +53,5 @@ struct Apply: AsyncParsableCommand {
     }
 }
 
-/// The socket client, as the caller a ``ConfigurationFolder`` applies through.
-struct ClientCaller: APICaller {
-    let client: StepClient
-
-    func call(_ target: String, _ body: JSONValue) async throws(APICallFailure) -> JSONValue {
-        do {
-            return try await client.call(target, body)
-        } catch {
-            switch error {
-            case .api(let apiError): throw .api(apiError)
-            case .transport(let message): throw .transport(message)
-            }
-        }
-    }
-}
+/// The socket client is the caller a ``ConfigurationFolder`` applies through.
+extension StepClient: APICaller {}
