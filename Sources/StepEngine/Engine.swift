@@ -25,14 +25,18 @@ public final class Engine: Sendable, CommitObserver {
     private let jobLauncher = Mutex<(any JobLauncher)?>(nil)
 
     /// `commitTrace`: where to note each commit's begin and durable times (benchmarks).
+    /// `checkpointer`: copies the log back into the database off the writer's path (else
+    /// SQLite's automatic checkpoint does, inside a commit).
     public init(
-        database: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }, commitTrace: CommitTrace? = nil
+        database: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }, commitTrace: CommitTrace? = nil,
+        checkpointer: WALCheckpointer? = nil
     ) {
         self.database = database
         self.logger = logger
         self.clock = clock
         writer = CommitWriter(
-            database: database, definitions: definitions, rules: rules, clock: clock, logger: logger, trace: commitTrace)
+            database: database, definitions: definitions, rules: rules, clock: clock, logger: logger, trace: commitTrace,
+            checkpointer: checkpointer)
         alarm = TimerAlarm(clock: clock)
         writer.start(observer: self)
     }

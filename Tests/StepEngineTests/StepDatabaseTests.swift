@@ -17,4 +17,34 @@ import Testing
         #expect(mode == "wal")
         #expect(synchronous == 2)
     }
+
+    /// The writer only counts commits; the checkpointer's thread copies the log back after
+    /// `commitsPerCheckpoint` of them, and SQLite's own checkpoint waits for a bigger log.
+    @Test func theLogIsCheckpointedOffTheWritersPath() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pool = try StepDatabase.open(path: folder.appendingPathComponent("db.sqlite").path)
+        let (copies, copied) = AsyncStream.makeStream(of: Int.self)
+        let checkpointer = try WALCheckpointer(database: pool, onError: { _ in }, onCheckpoint: { copied.yield($0) })
+        defer { checkpointer.close() }
+        #expect(try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 8_000)
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE t (x)") }
+        for index in 1..<WALCheckpointer.commitsPerCheckpoint {
+            try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [index]) }
+            checkpointer.committed()
+        }
+        try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (0)") }
+        checkpointer.committed()
+        let first = await withTaskGroup(of: Int?.self) { group in
+            group.addTask { await copies.first { _ in true } }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? nil
+        }
+        #expect((first ?? 0) > 0, "no checkpoint within 10 s of the 64th commit")
+    }
 }

@@ -55,7 +55,13 @@ public struct Daemon {
         try fileManager.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
         let database = try StepDatabase.open(path: DaemonPaths.database(in: options.stateDirectory))
-        let engine = Engine(database: database, logger: logger, commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)))
+        let checkpointer = try WALCheckpointer(database: database) { [logger] error in
+            logger.warning("a background WAL checkpoint failed; SQLite's own checkpoint remains", metadata: ["ERROR": "\(error)"])
+        }
+        defer { checkpointer.close() }
+        let engine = Engine(
+            database: database, logger: logger, commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)),
+            checkpointer: checkpointer)
         let status = StatusReporter(engine: engine, logger: logger)
         if SystemdNotifier.isListening {
             database.add(transactionObserver: StatusCommitObserver(reporter: status), extent: .databaseLifetime)

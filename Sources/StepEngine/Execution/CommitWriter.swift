@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import StepStore
 import Synchronization
 
 /// What the engine does with a commit once it is durable, or with one that failed.
@@ -45,13 +46,15 @@ final class CommitWriter: Sendable {
     private let clock: @Sendable () -> Date
     private let logger: Logger
     private let trace: CommitTrace?
+    private let checkpointer: WALCheckpointer?
 
     init(
         database: DatabasePool, definitions: DefinitionCache, rules: RuleCache, clock: @escaping @Sendable () -> Date, logger: Logger,
-        trace: CommitTrace?
+        trace: CommitTrace?, checkpointer: WALCheckpointer?
     ) {
         self.database = database
         self.trace = trace
+        self.checkpointer = checkpointer
         self.definitions = definitions
         self.rules = rules
         self.clock = clock
@@ -166,6 +169,7 @@ final class CommitWriter: Sendable {
         do {
             let outcome = try database.write { db in try commit.run(in: db) }
             trace?.record(began: began, durable: Date(), writes: writes.count, executions: executions.count)
+            checkpointer?.committed()
             inbox.withLock { $0.consecutiveFailures = 0 }
             observer.committed(effects: outcome.effects, nextTimerDue: outcome.nextTimerDue)
             for (write, result) in zip(writes, outcome.results) { write.continuation.resume(with: result) }
