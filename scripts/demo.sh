@@ -7,7 +7,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/stepd-demo.XXXXXX")
 SOCKET="$WORK/stepd.sock"
 export STEPD_SOCKET="$SOCKET"
 
-"$BIN/stepd" --state-dir "$WORK/state" --socket "$SOCKET" 2>"$WORK/stepd.log" &
+"$BIN/stepd" --state-dir "$WORK/state" --socket "$SOCKET" --config "$WORK/no-config" 2>"$WORK/stepd.log" &
 STEPD_PID=$!
 cleanup() {
     kill "$STEPD_PID" 2>/dev/null || true
