@@ -290,6 +290,12 @@ if need_stepd; then
         --definition '{"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Probe.Failed", "Cause": "journal check"}}}' >/dev/null 2>&1
     T=30 STEPCTL start-execution --state-machine journal-probe --input '{}' --wait >/dev/null 2>&1
 fi
+# journald reads the streams on its own schedule: wait (at most 10 s) for the job's line and
+# the probe's failure to be filed before reading the whole journal once.
+job_output_filed() { IN journalctl -u stepd.service -t example-flow -o cat --no-pager 2>/dev/null | grep -q 'stepd-example-flow'; }
+probe_failure_filed() { IN journalctl -u stepd.service -o json --no-pager 2>/dev/null | grep -q '"STATE_NAME" *: *"Boom"'; }
+until_true 10 job_output_filed
+until_true 10 probe_failure_filed
 IN journalctl -u stepd.service -o json --no-pager > "$WORK/journal.json" 2>/dev/null
 has_field() { grep -Eq "\"$1\" *: *\"${2:-[^\"]}" "$WORK/journal.json"; }
 missing=

@@ -9,24 +9,37 @@ public struct EngineFigures: Sendable, Equatable {
     public let executionsWaitingOnTokens: Int
     /// Job processes started and not yet seen to end.
     public let jobsRunning: Int
+    /// Events stored since the engine recovered (spool files and PutEvents entries; a
+    /// duplicate stores nothing).
+    public let eventsStored: Int
 }
 
 extension Engine {
-    /// Counts the figures in one read, on the calling thread.
-    ///
-    /// The running executions are counted in one pass over the execution table; an index such
-    /// as `execution(phase) WHERE status = 'RUNNING'` would make it a pass over the running
-    /// ones only (the constants are written out in the SQL so that a partial index can serve
-    /// it). The caller asks at most once a second, and only after a commit.
+    /// The figures as of the last commit. Executions are counted once by `recover()` and
+    /// kept by every commit since; before that (an engine that has not recovered) they are
+    /// counted in one read. Jobs are counted from their partial index.
     public func figures() throws -> EngineFigures {
-        try database.read { db in
+        let kept = runningFigures.withLock { $0 }
+        return try database.read { db in
+            // jobByStatus covers this one.
+            let jobs = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE status = 'running'") ?? 0
+            if let kept {
+                return EngineFigures(
+                    executionsRunning: kept.running, executionsWaitingOnTokens: kept.waitingOnTokens, jobsRunning: jobs,
+                    eventsStored: kept.eventsStored)
+            }
             let executions = try Row.fetchOne(
                 db, sql: "SELECT COUNT(*), COALESCE(SUM(phase = 'awaitingToken'), 0) FROM execution WHERE status = 'RUNNING'")
-            // jobByStatus covers this one.
-            let jobs = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE status = 'running'")
             return EngineFigures(
-                executionsRunning: executions?[0] ?? 0, executionsWaitingOnTokens: executions?[1] ?? 0, jobsRunning: jobs ?? 0)
+                executionsRunning: executions?[0] ?? 0, executionsWaitingOnTokens: executions?[1] ?? 0, jobsRunning: jobs,
+                eventsStored: 0)
         }
+    }
+
+    /// `listener` is called on the writer thread after each commit, once ``figures()``
+    /// includes it; it must return at once.
+    public func onCommit(_ listener: @escaping @Sendable () -> Void) {
+        commitListener.withLock { $0 = listener }
     }
 
     /// False while one commit has been running for longer than `limit` (a hung disk, a

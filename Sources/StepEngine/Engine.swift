@@ -23,6 +23,11 @@ public final class Engine: Sendable, CommitObserver {
     private let waiters = ExecutionWaiters()
     private let alarm: TimerAlarm
     private let jobLauncher = Mutex<(any JobLauncher)?>(nil)
+    /// Running executions and those waiting on task tokens, counted once by `recover()` and
+    /// kept by every commit since; nil before.
+    let runningFigures = Mutex<RunningFigures?>(nil)
+    /// Told after each commit, once the figures include it.
+    let commitListener = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// `commitTrace`: where to note each commit's begin and durable times (benchmarks).
     /// `checkpointer`: copies the log back into the database off the writer's path (else
@@ -75,6 +80,8 @@ public final class Engine: Sendable, CommitObserver {
     // MARK: - After a commit (on the writer thread)
 
     func committed(effects: TransitionEffects, nextTimerDue: Double??) {
+        runningFigures.withLock { figures in figures?.apply(effects) }
+        commitListener.withLock { $0 }?()
         if let nextDue = nextTimerDue {
             alarm.arm(nextDue: nextDue) { [weak self] in await self?.fireDueTimers() }
         }
@@ -189,14 +196,19 @@ public final class Engine: Sendable, CommitObserver {
     /// Picks up where the last run stopped: ready executions run, timers re-arm. Returns
     /// what the daemon must do about jobs (launch the pending, re-adopt the running).
     public func recover() async throws -> Recovery {
-        let (ready, pending, running, waitingOnTokens) = try await read { db in
+        let (ready, pending, running, executions) = try await read { db in
             let ready = try Int64.fetchAll(db, sql: "SELECT id FROM execution WHERE phase IN ('enter', 'resume') ORDER BY id")
             let pending = try String.fetchAll(db, sql: "SELECT id FROM job WHERE status = 'pending'")
             let running = try JobRecord.filter(Column("status") == JobRecord.Status.running.rawValue).fetchAll(db)
                 .map { job -> (JobRecord, Int?) in (job, try JobDefinitionRecord.find(db, key: job.jobName)?.timeoutSeconds) }
-            let tokens = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution WHERE phase = 'awaitingToken'") ?? 0
-            return (ready, pending, running, tokens)
+            // One pass over the executions; the commits keep the figures from here on (the
+            // writer has had nothing to commit yet).
+            let executions = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*), COALESCE(SUM(phase = 'awaitingToken'), 0) FROM execution WHERE status = 'RUNNING'")
+            return (ready, pending, running, RunningFigures(running: executions?[0] ?? 0, waitingOnTokens: executions?[1] ?? 0))
         }
+        runningFigures.withLock { $0 = executions }
+        let waitingOnTokens = executions.waitingOnTokens
         writer.schedule(ready)
         await rearmTimer()
         var pendingJobs: [PendingJob] = []

@@ -64,7 +64,7 @@ public struct Daemon {
             checkpointer: checkpointer)
         let status = StatusReporter(engine: engine, logger: logger)
         if SystemdNotifier.isListening {
-            database.add(transactionObserver: StatusCommitObserver(reporter: status), extent: .databaseLifetime)
+            engine.onCommit { [status] in status.figuresMayHaveChanged() }
         }
         let spool = SpoolDirectory(root: DaemonPaths.spool(in: options.stateDirectory))
         try spool.create()

@@ -5,8 +5,8 @@ import Synchronization
 
 /// Keeps systemd's STATUS= line current without waking the daemon for it.
 ///
-/// Whatever may change the figures (a commit, see ``StatusCommitObserver``) says so with
-/// ``figuresMayHaveChanged()``; the first such word sends a fresh line at once and holds the
+/// The engine says after each commit that the figures may have changed
+/// (``figuresMayHaveChanged()``, through `Engine.onCommit`); the first such word sends a fresh line at once and holds the
 /// next one back for a second, so a busy daemon sends at most one a second and an idle one
 /// none: no timer runs while nothing changes. Outside systemd (no NOTIFY_SOCKET) nothing is
 /// counted or sent.
@@ -14,7 +14,6 @@ final class StatusReporter: Sendable {
     let engine: Engine
     let logger: Logger
     private let isEnabled: Bool
-    private let eventsProcessed = Atomic<Int>(0)
     /// Set by the first change after a line went out; cleared just before the next is counted.
     private let changePending = Atomic<Bool>(false)
     private let changes: AsyncStream<Void>
@@ -29,11 +28,6 @@ final class StatusReporter: Sendable {
         (changes, changeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Events stored since the daemon started (spool files and PutEvents entries).
-    func eventsStored(_ count: Int) {
-        eventsProcessed.add(count, ordering: .relaxed)
-    }
-
     /// Cheap enough to call on every commit: only the first call after a line went out does anything.
     func figuresMayHaveChanged() {
         guard isEnabled, !changePending.exchange(true, ordering: .acquiringAndReleasing) else { return }
@@ -43,7 +37,7 @@ final class StatusReporter: Sendable {
     /// The STATUS= text as of now.
     func currentLine() -> String {
         do {
-            return ServiceStatus(figures: try engine.figures(), eventsProcessed: eventsProcessed.load(ordering: .relaxed)).line
+            return ServiceStatus(figures: try engine.figures()).line
         } catch {
             logger.warning("cannot count the figures for systemd's status line", metadata: ["ERROR": "\(error)"])
             return "figures unavailable: \(error)"

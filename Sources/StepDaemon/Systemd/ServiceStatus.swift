@@ -4,10 +4,9 @@ import StepEngine
 /// may match: `3 executions running, 1 waiting on task tokens, 1 jobs running, 42 events processed`.
 struct ServiceStatus: Sendable, Equatable {
     let figures: EngineFigures
-    let eventsProcessed: Int
 
     var line: String {
         "\(figures.executionsRunning) executions running, \(figures.executionsWaitingOnTokens) waiting on task tokens, "
-            + "\(figures.jobsRunning) jobs running, \(eventsProcessed) events processed"
+            + "\(figures.jobsRunning) jobs running, \(figures.eventsStored) events processed"
     }
 }

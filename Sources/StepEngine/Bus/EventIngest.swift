@@ -49,6 +49,7 @@ enum EventIngest {
         }
         try ReceivedEventRecord(id: envelope.id, receivedAt: now.timeIntervalSince1970, envelope: event.serialized(), matchedRules: matched.count)
             .insert(db)
+        effects.eventsStored += 1
         logger.debug(
             matched.isEmpty ? "event matched no rule" : "event routed",
             metadata: [

@@ -179,6 +179,7 @@ struct ExecutionStepper {
                 resource: resource.resource, createdAt: now.timeIntervalSince1970, heartbeatSeconds: ready.heartbeatSeconds
             ).insert(db)
             execution.phase = .awaitingToken
+            self.effects.tokenWaitsOpened += 1
             if let timeout = ready.timeoutSeconds {
                 try TimerRecord(executionId: executionId, kind: .taskTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).save(db)
                 self.effects.timersChanged = true
@@ -282,7 +283,7 @@ struct ExecutionStepper {
         execution.resumeValue = nil
         executionLogger.log(level: status.endLogLevel, status.endLogMessage, metadata: execution.logMetadata())
         if let id = execution.id {
-            try TaskWait.close(executionId: id, db: db, now: now)
+            try TaskWait.close(executionId: id, db: db, now: now, effects: &effects)
             try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ?").execute(arguments: [id])
             effects.endedExecutions.append(id)
         }

@@ -5,11 +5,22 @@ struct TransitionEffects: Sendable {
     var endedExecutions: [Int64] = []
     var timersChanged = false
     var jobsToStart: [String] = []
+    /// For the running figures (systemd's STATUS=): executions started, task-token waits
+    /// opened and closed. Ended executions are `endedExecutions`.
+    var executionsStarted = 0
+    var tokenWaitsOpened = 0
+    var tokenWaitsClosed = 0
+    /// Events stored (a duplicate stores nothing).
+    var eventsStored = 0
 
     mutating func merge(_ other: TransitionEffects) {
         readyExecutions += other.readyExecutions
         endedExecutions += other.endedExecutions
         timersChanged = timersChanged || other.timersChanged
         jobsToStart += other.jobsToStart
+        executionsStarted += other.executionsStarted
+        tokenWaitsOpened += other.tokenWaitsOpened
+        tokenWaitsClosed += other.tokenWaitsClosed
+        eventsStored += other.eventsStored
     }
 }

@@ -48,6 +48,7 @@ enum ExecutionStarter {
             input: inputText, startDate: now.timeIntervalSince1970, startedByUid: startedByUid,
             parentExecutionArn: parentExecutionArn, startAt: definition.startAt)
         try execution.insert(db)
+        effects.executionsStarted += 1
         var started = HistoryWriter.payload("input", input)
         started["roleArn"] = .string(stateMachine.roleArn)
         try HistoryWriter.append(.executionStarted, details: .object(started), to: &execution, at: now, in: db)

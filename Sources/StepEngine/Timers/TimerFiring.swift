@@ -37,7 +37,7 @@ enum TimerFiring {
                     details: ["resourceType": .string(token.resourceType), "resource": .string(token.resource),
                               "error": .string(error), "cause": .string(cause)],
                     to: &execution, at: now, in: db)
-                try TaskWait.close(executionId: timer.executionId, db: db, now: now)
+                try TaskWait.close(executionId: timer.executionId, db: db, now: now, effects: &effects)
                 execution.phase = .resume
                 execution.resumeValue = ResumeValue.taskFailed(error: error, cause: cause).text
             }

@@ -51,7 +51,7 @@ enum TaskAnswer: Sendable {
         execution.phase = .resume
         execution.resumeValue = resume.text
         try execution.updateChanges(db)
-        try TaskWait.close(executionId: record.executionId, db: db, now: now)
+        try TaskWait.close(executionId: record.executionId, db: db, now: now, effects: &effects)
         effects.readyExecutions.append(record.executionId)
     }
 

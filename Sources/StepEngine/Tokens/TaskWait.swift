@@ -5,9 +5,10 @@ import GRDB
 /// execution over): the token is kept as resolved, so a late answer hears `TaskTimedOut`,
 /// and the task's timers go.
 enum TaskWait {
-    static func close(executionId: Int64, db: Database, now: Date) throws {
+    static func close(executionId: Int64, db: Database, now: Date, effects: inout TransitionEffects) throws {
         try db.cachedStatement(sql: "UPDATE taskToken SET resolvedAt = ? WHERE executionId = ? AND resolvedAt IS NULL")
             .execute(arguments: [now.timeIntervalSince1970, executionId])
+        effects.tokenWaitsClosed += db.changesCount
         try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ? AND kind IN ('taskTimeout', 'heartbeatTimeout')")
             .execute(arguments: [executionId])
     }

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import JSON
+import StepEngine
+import StepStore
+import Testing
+
+/// The figures systemd's STATUS= shows are kept by the commits after one count at recovery;
+/// at every step they must equal a fresh count of the database.
+@Suite struct RunningFiguresTests {
+    /// A fresh engine on the same file counts from scratch: what the kept figures must equal.
+    private func recounted(_ test: TestEngine) throws -> EngineFigures {
+        try TestEngine.open(path: test.path).figures()
+    }
+
+    private func expectKept(_ test: TestEngine, running: Int, waiting: Int, events: Int, _ step: String) throws {
+        let kept = try test.engine.figures()
+        let counted = try recounted(test)
+        #expect(kept.executionsRunning == running, "\(step): running")
+        #expect(kept.executionsWaitingOnTokens == waiting, "\(step): waiting on tokens")
+        #expect(kept.eventsStored == events, "\(step): events stored")
+        #expect(kept.executionsRunning == counted.executionsRunning, "\(step): kept and counted running differ")
+        #expect(kept.executionsWaitingOnTokens == counted.executionsWaitingOnTokens, "\(step): kept and counted waiting differ")
+    }
+
+    @Test func keptFiguresFollowEveryKindOfChange() async throws {
+        let test = try await TaskTokenTests.parkingEngine()
+        _ = try await test.engine.recover()
+        try await test.machine("pass", #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#)
+        try expectKept(test, running: 0, waiting: 0, events: 0, "at the start")
+
+        let (first, firstToken) = try await TaskTokenTests.park(test, id: "a")
+        let (second, _) = try await TaskTokenTests.park(test, id: "b")
+        try expectKept(test, running: 2, waiting: 2, events: 0, "two parked")
+
+        _ = try await test.run("pass")
+        try expectKept(test, running: 2, waiting: 2, events: 0, "a Pass started and ended in one commit")
+
+        try await test.engine.sendTask(token: firstToken, answer: .success(output: "{}"))
+        _ = try await test.finish(first)
+        try expectKept(test, running: 1, waiting: 1, events: 0, "one answered and ended")
+
+        _ = try await test.engine.stopExecution(arn: second, error: "Stopped", cause: nil)
+        await test.engine.waitUntilIdle()
+        try expectKept(test, running: 0, waiting: 0, events: 0, "the other stopped while parked")
+
+        let event: JSONValue = ["Source": "tests", "DetailType": "Figures", "Detail": #"{"n": 1}"#]
+        _ = try await test.engine.putEvents(entries: [event])
+        _ = try await test.engine.putEvents(entries: [event])
+        try expectKept(test, running: 0, waiting: 0, events: 2, "two events stored")
+    }
+}
