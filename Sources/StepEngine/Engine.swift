@@ -59,9 +59,12 @@ public final class Engine: Sendable, CommitObserver {
 
     /// Runs `body` in the next group commit (in a savepoint of its own) and returns its value
     /// once the commit is durable; its effects are carried out then.
-    func transact<T: Sendable>(_ body: @escaping @Sendable (Database, Date, inout TransitionEffects) throws -> T) async throws -> T {
+    func transact<T: Sendable>(
+        runsFirst: Bool = false, _ body: @escaping @Sendable (Database, Date, inout TransitionEffects) throws -> T
+    ) async throws -> T {
         let value = try await withCheckedThrowingContinuation { continuation in
-            writer.submit(PendingWrite(body: { db, now, effects in try body(db, now, &effects) }, continuation: continuation))
+            writer.submit(
+                PendingWrite(body: { db, now, effects in try body(db, now, &effects) }, continuation: continuation, runsFirst: runsFirst))
         }
         guard let typed = value as? T else { fatalError("a group commit returned \(type(of: value)) for \(T.self)") }
         return typed
@@ -120,6 +123,7 @@ public final class Engine: Sendable, CommitObserver {
         }
         if waiters.isClosed { throw Self.stoppingError }
         let waiter = UUID.random()
+        var statusReadError: (any Error)?
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 guard waiters.register(executionId: id, waiter: waiter, continuation: continuation) else {
@@ -128,8 +132,13 @@ public final class Engine: Sendable, CommitObserver {
                 }
                 // Registered before the check: an end committed before it is seen by the
                 // check, one committed after finds the waiter.
-                let status = try? readNow { db in
-                    try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id])
+                var status: String?
+                do {
+                    status = try readNow { db in
+                        try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id])
+                    }
+                } catch {
+                    statusReadError = error
                 }
                 if status != ExecutionRecord.Status.running.rawValue || Task.isCancelled {
                     waiters.release(executionId: id, waiter: waiter)
@@ -138,6 +147,7 @@ public final class Engine: Sendable, CommitObserver {
         } onCancel: {
             waiters.release(executionId: id, waiter: waiter)
         }
+        if let statusReadError { throw statusReadError }
         try Task.checkCancellation()
         let description = try await describeExecution(arn: arn)
         if description["status"]?.stringValue == ExecutionRecord.Status.running.rawValue { throw Self.stoppingError }
@@ -196,19 +206,22 @@ public final class Engine: Sendable, CommitObserver {
     /// Picks up where the last run stopped: ready executions run, timers re-arm. Returns
     /// what the daemon must do about jobs (launch the pending, re-adopt the running).
     public func recover() async throws -> Recovery {
-        let (ready, pending, running, executions) = try await read { db in
+        let (ready, pending, running) = try await read { db in
             let ready = try Int64.fetchAll(db, sql: "SELECT id FROM execution WHERE phase IN ('enter', 'resume') ORDER BY id")
             let pending = try String.fetchAll(db, sql: "SELECT id FROM job WHERE status = 'pending'")
             let running = try JobRecord.filter(Column("status") == JobRecord.Status.running.rawValue).fetchAll(db)
                 .map { job -> (JobRecord, Int?) in (job, try JobDefinitionRecord.find(db, key: job.jobName)?.timeoutSeconds) }
-            // One pass over the executions; the commits keep the figures from here on (the
-            // writer has had nothing to commit yet).
+            return (ready, pending, running)
+        }
+        // One pass over the executions, first in its commit; every commit keeps the figures
+        // from then on, this one included.
+        let waitingOnTokens = try await transact(runsFirst: true) { [self] db, _, _ -> Int in
             let executions = try Row.fetchOne(
                 db, sql: "SELECT COUNT(*), COALESCE(SUM(phase = 'awaitingToken'), 0) FROM execution WHERE status = 'RUNNING'")
-            return (ready, pending, running, RunningFigures(running: executions?[0] ?? 0, waitingOnTokens: executions?[1] ?? 0))
+            let counted = RunningFigures(running: executions?[0] ?? 0, waitingOnTokens: executions?[1] ?? 0)
+            self.runningFigures.withLock { $0 = counted }
+            return counted.waitingOnTokens
         }
-        runningFigures.withLock { $0 = executions }
-        let waitingOnTokens = executions.waitingOnTokens
         writer.schedule(ready)
         await rearmTimer()
         var pendingJobs: [PendingJob] = []

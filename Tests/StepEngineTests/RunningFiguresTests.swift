@@ -49,4 +49,23 @@ import Testing
         _ = try await test.engine.putEvents(entries: [event])
         try expectKept(test, running: 0, waiting: 0, events: 2, "two events stored")
     }
+
+    /// The timer paths: a task's TimeoutSeconds (the token wait closes, the execution fails) and
+    /// a state machine's TimeoutSeconds ending an execution parked on a token.
+    @Test func keptFiguresFollowTimeouts() async throws {
+        let test = try await TaskTokenTests.parkingEngine(timeoutSeconds: 1)
+        _ = try await test.engine.recover()
+        guard case .object(var parked) = TaskTokenTests.parking() else { Issue.record("not an object"); return }
+        parked["TimeoutSeconds"] = 1
+        try await test.machine("park-then-time-out", JSONValue.object(parked).serialized())
+
+        let (taskTimesOut, _) = try await TaskTokenTests.park(test, id: "a")
+        let (executionTimesOut, _) = try await TaskTokenTests.park(test, machine: "park-then-time-out", id: "b")
+        try expectKept(test, running: 2, waiting: 2, events: 0, "two parked")
+
+        #expect(try await test.finish(taskTimesOut).status == "FAILED")
+        #expect(try await test.finish(executionTimesOut).status == "TIMED_OUT")
+        await test.engine.waitUntilIdle()
+        try expectKept(test, running: 0, waiting: 0, events: 0, "both timed out")
+    }
 }

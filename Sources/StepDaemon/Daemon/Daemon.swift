@@ -8,6 +8,7 @@ import ServiceLifecycle
 import StepAPI
 import StepEngine
 import StepStore
+import UnixSignals
 
 /// The stepd process: opens the store, recovers, applies the configuration folder, then
 /// serves the socket API and the spool until SIGTERM or SIGINT; SIGHUP applies the folder again.
@@ -48,6 +49,8 @@ public struct Daemon {
         // environment as the sockets and the watchdog interval are taken.
         let inheritedSockets = try SocketActivation.takeListeningSockets(logger: logger)
         let watchdogInterval = WatchdogService.pingInterval()
+        // Trapped before the long part of the start: SIGHUP's default action ends the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
 
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -55,10 +58,18 @@ public struct Daemon {
         try fileManager.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
         let database = try StepDatabase.open(path: DaemonPaths.database(in: options.stateDirectory))
-        let checkpointer = try WALCheckpointer(database: database) { [logger] error in
-            logger.warning("a background WAL checkpoint failed; SQLite's own checkpoint remains", metadata: ["ERROR": "\(error)"])
+        // Only an optimisation: without it SQLite checkpoints inside commits, as it does by default.
+        let checkpointer: WALCheckpointer?
+        do {
+            checkpointer = try WALCheckpointer(database: database) { [logger] error in
+                logger.warning("a background WAL checkpoint failed; SQLite's own checkpoint remains", metadata: ["ERROR": "\(error)"])
+            }
+        } catch {
+            logger.warning("no background WAL checkpoints; SQLite checkpoints inside commits", metadata: ["ERROR": "\(error)"])
+            checkpointer = nil
         }
-        defer { checkpointer.close() }
+        // The writer may still be committing: committed() on a closed checkpointer only counts.
+        defer { checkpointer?.close() }
         let engine = Engine(
             database: database, logger: logger, commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)),
             checkpointer: checkpointer)
@@ -103,7 +114,7 @@ public struct Daemon {
             services.append(.init(service: WatchdogService(interval: watchdogInterval, servers: servers, engine: engine, logger: logger)))
         }
         if SystemdNotifier.isListening { services.append(.init(service: StatusService(reporter: status))) }
-        services.append(.init(service: ReloadService(configuration: configuration, status: status, ready: ready, logger: logger)))
+        services.append(.init(service: ReloadService(hangups: hangups, configuration: configuration, status: status, ready: ready, logger: logger)))
         services.append(.init(service: SpoolService(watcher: watcher, ingest: ingest)))
         services += servers.map { .init(service: $0) }
         services.append(.init(service: readiness))

@@ -4,15 +4,16 @@ import UnixSignals
 
 /// `systemctl reload` (ExecReload=kill -HUP $MAINPID): on SIGHUP, tells systemd a reload is
 /// under way, applies the configuration folder again, and says ready with a fresh status.
-/// SIGHUPs that come before the daemon is ready wait for it.
+/// SIGHUPs that come before the daemon is ready wait for it: the daemon traps SIGHUP first
+/// thing, so an early one does not end the process.
 struct ReloadService: Service {
+    let hangups: UnixSignalsSequence
     let configuration: ConfigurationLoader?
     let status: StatusReporter
     let ready: ListeningSignal
     let logger: Logger
 
     func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
             do {
                 try await ready.wait()

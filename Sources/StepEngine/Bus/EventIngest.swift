@@ -30,15 +30,21 @@ enum EventIngest {
         for rule in try rules.enabledRules(in: db) where rule.pattern.matches(event) {
             matched.append(rule.name)
             for target in rule.targets {
+                // The target's effects count only if its savepoint is kept.
+                var targetEffects = TransitionEffects()
                 do {
                     let input = try targetInput(target, event: event)
                     try db.inSavepoint {
                         let execution = try ExecutionStarter.start(
                             stateMachine: target.arn, name: nil, input: input, startedByUid: nil, parentExecutionArn: nil,
-                            definitions: definitions, db: db, now: now, effects: &effects)
+                            definitions: definitions, db: db, now: now, effects: &targetEffects)
                         started.append(execution.execution.arn)
                         return .commit
                     }
+                    effects.merge(targetEffects)
+                } catch let error as DatabaseError where GroupCommit.isFatal(error) {
+                    // The disk, not the target: the whole transaction is lost, and the spool keeps the file.
+                    throw error
                 } catch {
                     // EventBridge does not fail the event for a target that cannot be invoked.
                     logger.error(

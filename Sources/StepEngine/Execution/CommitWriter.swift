@@ -84,7 +84,11 @@ final class CommitWriter: Sendable {
 
     func submit(_ write: PendingWrite) {
         let mustWake = inbox.withLock { inbox in
-            inbox.writes.append(write)
+            if write.runsFirst {
+                inbox.writes.insert(write, at: inbox.writes.firstIndex { !$0.runsFirst } ?? inbox.writes.endIndex)
+            } else {
+                inbox.writes.append(write)
+            }
             return Self.markAwake(&inbox)
         }
         if mustWake { wakeUp.signal() }

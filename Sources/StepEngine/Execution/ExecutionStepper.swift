@@ -159,11 +159,7 @@ struct ExecutionStepper {
         let invocation = TaskInvocation(
             db: db, now: now, execution: execution, stateName: stateName, resource: resource, parameters: parameters, taskToken: token,
             definitions: definitions)
-        var effects = self.effects
-        let outcome: Result<TaskOutcome, StatesError> = Result { () throws(StatesError) in
-            try Integrations.invoke(invocation, effects: &effects)
-        }
-        self.effects = effects
+        let outcome = try invokeAlone(invocation)
         switch outcome {
         case .failure(let error):
             try append(.taskFailed, resourceMembers.merging(["error": .string(error.name), "cause": .string(error.cause)]) { $1 }, &execution)
@@ -290,6 +286,29 @@ struct ExecutionStepper {
     }
 
     // MARK: - Helpers
+
+    /// Runs a task's integration in a savepoint of its own: an integration that fails halfway
+    /// (a child started, then an error) leaves nothing behind, and its effects count only when
+    /// it succeeds; its error goes to Retry and Catch. A failing disk fails the transaction.
+    private mutating func invokeAlone(_ invocation: TaskInvocation) throws -> Result<TaskOutcome, StatesError> {
+        var integrationEffects = TransitionEffects()
+        var outcome: TaskOutcome?
+        do {
+            try db.inSavepoint {
+                outcome = try Integrations.invoke(invocation, effects: &integrationEffects)
+                return .commit
+            }
+        } catch let error as StatesError {
+            return .failure(error)
+        } catch let error as DatabaseError where GroupCommit.isFatal(error) {
+            throw error
+        } catch {
+            return .failure(StatesError(name: StatesError.runtime, cause: "\(error)"))
+        }
+        guard let outcome else { return .failure(StatesError(name: StatesError.runtime, cause: "the integration returned nothing")) }
+        effects.merge(integrationEffects)
+        return .success(outcome)
+    }
 
     private func append(_ type: HistoryEventType, _ details: [String: JSONValue], _ execution: inout ExecutionRecord) throws {
         try HistoryWriter.append(type, details: .object(details), to: &execution, at: now, in: db)

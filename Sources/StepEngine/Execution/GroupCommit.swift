@@ -9,6 +9,9 @@ import StepStore
 struct PendingWrite: Sendable {
     let body: @Sendable (Database, Date, inout TransitionEffects) throws -> any Sendable
     let continuation: CheckedContinuation<any Sendable, any Error>
+    /// Runs before everything else of its commit: it sees the database as the last commit
+    /// left it, so what it counts plus this commit's effects is exact.
+    var runsFirst = false
 }
 
 /// One group commit: every pending write in its own savepoint, then the executions that are
