@@ -178,8 +178,9 @@ public final class Engine: Sendable, CommitObserver {
     private func fireDueTimers() async {
         do {
             let definitions = self.definitions
+            let logger = self.logger
             try await transact { db, now, effects in
-                try TimerFiring.fireDue(db: db, now: now, definitions: definitions, effects: &effects)
+                try TimerFiring.fireDue(db: db, now: now, definitions: definitions, logger: logger, effects: &effects)
             }
         } catch {
             logger.error("due timers could not be fired", metadata: ["ERROR": "\(error)"])

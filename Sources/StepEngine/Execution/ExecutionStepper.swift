@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import JSON
 import StatesLanguage
 import StepStore
@@ -245,6 +246,20 @@ struct ExecutionStepper {
         execution.phase = .awaitingTimer
         execution.resumeValue = resume.text
         effects.timersChanged = true
+    }
+
+    /// A bug or a corrupt row must not stop the others: the execution fails with
+    /// States.Runtime, in the caller's transaction, after its own work was rolled back.
+    static func failOnInternalError(
+        executionId id: Int64, error: any Error, db: Database, now: Date, definitions: DefinitionCache, logger: Logger,
+        effects: inout TransitionEffects
+    ) throws {
+        logger.error("execution failed on an internal error", metadata: ["EXECUTION_ID": "\(id)", "ERROR": "\(error)"])
+        var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
+        guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running else { return }
+        try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
+        try execution.updateChanges(db)
+        effects.merge(failing.effects)
     }
 
     mutating func failExecution(_ execution: inout ExecutionRecord, error: StatesError) throws {

@@ -85,7 +85,8 @@ struct GroupCommit {
             } catch let error as DatabaseError where Self.isFatal(error) {
                 throw error
             } catch {
-                try failOnInternalError(executionId: id, error: error, db: db, effects: &outcome.effects)
+                try ExecutionStepper.failOnInternalError(
+                    executionId: id, error: error, db: db, now: now, definitions: definitions, logger: logger, effects: &outcome.effects)
             }
         }
         outcome.stillReady += toDrive + extra
@@ -94,16 +95,6 @@ struct GroupCommit {
             outcome.nextTimerDue = .some(try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(dueAt) FROM timer")))
         }
         return outcome
-    }
-
-    /// A bug or a corrupt row must not stop the others: the execution fails with States.Runtime.
-    private func failOnInternalError(executionId id: Int64, error: any Error, db: Database, effects: inout TransitionEffects) throws {
-        logger.error("execution failed on an internal error", metadata: ["EXECUTION_ID": "\(id)", "ERROR": "\(error)"])
-        var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
-        guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running else { return }
-        try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
-        try execution.updateChanges(db)
-        effects.merge(failing.effects)
     }
 
     /// What the callers of a failed commit hear.

@@ -1,49 +1,73 @@
 import Foundation
 import GRDB
 import JSON
+import Logging
 import StatesLanguage
 import StepStore
 
 /// What a due timer does to its execution.
 enum TimerFiring {
-    static func fireDue(db: Database, now: Date, definitions: DefinitionCache, effects: inout TransitionEffects) throws {
+    static func fireDue(
+        db: Database, now: Date, definitions: DefinitionCache, logger: Logger, effects: inout TransitionEffects
+    ) throws {
         let due = try TimerRecord.filter(Column("dueAt") <= now.timeIntervalSince1970).fetchAll(db)
         for timer in due {
-            try timer.delete(db)
-            guard var execution = try ExecutionRecord.find(db, key: timer.executionId), execution.status == .running else { continue }
-            switch timer.kind {
-            case .wait:
-                guard execution.phase == .awaitingTimer else { continue }
-                execution.phase = .resume
-            case .executionTimeout:
-                var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
-                try stepper.endExecution(
-                    &execution, status: .timedOut, output: nil, error: StatesError.timeout,
-                    cause: "The execution ran longer than the state machine's TimeoutSeconds")
-                effects.merge(stepper.effects)
-                try execution.updateChanges(db)
-                continue
-            case .taskTimeout, .heartbeatTimeout:
-                guard execution.phase == .awaitingToken,
-                    let token = try TaskTokenRecord
-                        .filter(Column("executionId") == timer.executionId && Column("resolvedAt") == nil).fetchOne(db)
-                else { continue }
-                let error = timer.kind == .taskTimeout ? StatesError.timeout : StatesError.heartbeatTimeout
-                let cause = timer.kind == .taskTimeout
-                    ? "The task did not complete within its TimeoutSeconds"
-                    : "No heartbeat arrived within the task's HeartbeatSeconds"
-                try HistoryWriter.append(
-                    .taskTimedOut,
-                    details: ["resourceType": .string(token.resourceType), "resource": .string(token.resource),
-                              "error": .string(error), "cause": .string(cause)],
-                    to: &execution, at: now, in: db)
-                try TaskWait.close(executionId: timer.executionId, db: db, now: now, effects: &effects)
-                execution.phase = .resume
-                execution.resumeValue = ResumeValue.taskFailed(error: error, cause: cause).text
+            // Each timer alone: one that cannot fire fails its own execution, not every timer.
+            var timerEffects = TransitionEffects()
+            do {
+                try db.inSavepoint {
+                    try fire(timer, db: db, now: now, definitions: definitions, effects: &timerEffects)
+                    return .commit
+                }
+                effects.merge(timerEffects)
+            } catch let error as DatabaseError where GroupCommit.isFatal(error) {
+                throw error
+            } catch {
+                try timer.delete(db)
+                try ExecutionStepper.failOnInternalError(
+                    executionId: timer.executionId, error: error, db: db, now: now, definitions: definitions, logger: logger,
+                    effects: &effects)
             }
-            try execution.updateChanges(db)
-            if let id = execution.id { effects.readyExecutions.append(id) }
         }
         effects.timersChanged = true
+    }
+
+    private static func fire(
+        _ timer: TimerRecord, db: Database, now: Date, definitions: DefinitionCache, effects: inout TransitionEffects
+    ) throws {
+        try timer.delete(db)
+        guard var execution = try ExecutionRecord.find(db, key: timer.executionId), execution.status == .running else { return }
+        switch timer.kind {
+        case .wait:
+            guard execution.phase == .awaitingTimer else { return }
+            execution.phase = .resume
+        case .executionTimeout:
+            var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
+            try stepper.endExecution(
+                &execution, status: .timedOut, output: nil, error: StatesError.timeout,
+                cause: "The execution ran longer than the state machine's TimeoutSeconds")
+            effects.merge(stepper.effects)
+            try execution.updateChanges(db)
+            return
+        case .taskTimeout, .heartbeatTimeout:
+            guard execution.phase == .awaitingToken,
+                let token = try TaskTokenRecord
+                    .filter(Column("executionId") == timer.executionId && Column("resolvedAt") == nil).fetchOne(db)
+            else { return }
+            let error = timer.kind == .taskTimeout ? StatesError.timeout : StatesError.heartbeatTimeout
+            let cause = timer.kind == .taskTimeout
+                ? "The task did not complete within its TimeoutSeconds"
+                : "No heartbeat arrived within the task's HeartbeatSeconds"
+            try HistoryWriter.append(
+                .taskTimedOut,
+                details: ["resourceType": .string(token.resourceType), "resource": .string(token.resource),
+                          "error": .string(error), "cause": .string(cause)],
+                to: &execution, at: now, in: db)
+            try TaskWait.close(executionId: timer.executionId, db: db, now: now, effects: &effects)
+            execution.phase = .resume
+            execution.resumeValue = ResumeValue.taskFailed(error: error, cause: cause).text
+        }
+        try execution.updateChanges(db)
+        if let id = execution.id { effects.readyExecutions.append(id) }
     }
 }
