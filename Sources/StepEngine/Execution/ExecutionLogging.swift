@@ -5,9 +5,26 @@ import StepStore
 /// transaction and carry no logger of their own; this one comes from the process's
 /// `LoggingSystem`, as the daemon's does, so it logs where the daemon logs.
 ///
-/// The lines are written as the transition is, just before its commit: a commit that fails
-/// (a full disk) is retried, and the line may then appear twice.
+/// The lines travel with the transition's effects and are written once its commit is
+/// durable: a rolled-back savepoint or a failed commit logs nothing.
 let executionLogger = Logger(label: "stepd")
+
+/// One line about an execution, held until its commit is durable.
+struct ExecutionLogLine: Sendable {
+    let level: Logger.Level
+    let message: Logger.Message
+    let metadata: Logger.Metadata
+
+    /// A line for `execution`, or nil when the logger would drop it (the metadata is not built then).
+    static func about(_ execution: ExecutionRecord, level: Logger.Level, _ message: Logger.Message) -> ExecutionLogLine? {
+        guard executionLogger.logLevel <= level else { return nil }
+        return ExecutionLogLine(level: level, message: message, metadata: execution.logMetadata())
+    }
+
+    func write() {
+        executionLogger.log(level: level, message, metadata: metadata)
+    }
+}
 
 extension ExecutionRecord {
     /// What an administrator finds an execution by (`journalctl EXECUTION_ARN=…`): its ARN,

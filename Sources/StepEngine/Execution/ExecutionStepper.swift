@@ -292,7 +292,9 @@ struct ExecutionStepper {
         execution.stopDate = now.timeIntervalSince1970
         execution.phase = .done
         execution.resumeValue = nil
-        executionLogger.log(level: status.endLogLevel, status.endLogMessage, metadata: execution.logMetadata())
+        if let line = ExecutionLogLine.about(execution, level: status.endLogLevel, status.endLogMessage) {
+            effects.executionLogLines.append(line)
+        }
         if let id = execution.id {
             try TaskWait.close(executionId: id, db: db, now: now, effects: &effects)
             try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ?").execute(arguments: [id])

@@ -12,6 +12,8 @@ struct TransitionEffects: Sendable {
     var tokenWaitsClosed = 0
     /// Events stored (a duplicate stores nothing).
     var eventsStored = 0
+    /// Execution starts and ends, written once the commit is durable.
+    var executionLogLines: [ExecutionLogLine] = []
 
     mutating func merge(_ other: TransitionEffects) {
         readyExecutions += other.readyExecutions
@@ -22,5 +24,6 @@ struct TransitionEffects: Sendable {
         tokenWaitsOpened += other.tokenWaitsOpened
         tokenWaitsClosed += other.tokenWaitsClosed
         eventsStored += other.eventsStored
+        executionLogLines += other.executionLogLines
     }
 }

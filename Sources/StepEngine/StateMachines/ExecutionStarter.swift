@@ -53,7 +53,7 @@ enum ExecutionStarter {
         started["roleArn"] = .string(stateMachine.roleArn)
         try HistoryWriter.append(.executionStarted, details: .object(started), to: &execution, at: now, in: db)
         try execution.updateChanges(db)
-        executionLogger.debug("execution started", metadata: execution.logMetadata())
+        if let line = ExecutionLogLine.about(execution, level: .debug, "execution started") { effects.executionLogLines.append(line) }
         if let id = execution.id {
             effects.readyExecutions.append(id)
             if let timeout = definition.timeoutSeconds {
