@@ -6,14 +6,13 @@ import Synchronization
 /// Keeps systemd's STATUS= line current without waking the daemon for it.
 ///
 /// The engine says after each commit that the figures may have changed
-/// (``figuresMayHaveChanged()``, through `Engine.onCommit`); the first such word sends a fresh line at once and holds the
-/// next one back for a second, so a busy daemon sends at most one a second and an idle one
-/// none: no timer runs while nothing changes. Outside systemd (no NOTIFY_SOCKET) nothing is
-/// counted or sent.
+/// (``figuresMayHaveChanged()``, through `Engine.onCommit`); the first such word sends a
+/// fresh line at once and holds the next one back for a second, so a busy daemon sends at
+/// most one a second and an idle one none: no timer runs while nothing changes. The daemon
+/// wires it up only under systemd (NOTIFY_SOCKET set).
 final class StatusReporter: Sendable {
     let engine: Engine
     let logger: Logger
-    private let isEnabled: Bool
     /// Set by the first change after a line went out; cleared just before the next is counted.
     private let changePending = Atomic<Bool>(false)
     private let changes: AsyncStream<Void>
@@ -21,16 +20,15 @@ final class StatusReporter: Sendable {
 
     static let minimumInterval = Duration.seconds(1)
 
-    init(engine: Engine, logger: Logger, isEnabled: Bool = SystemdNotifier.isListening) {
+    init(engine: Engine, logger: Logger) {
         self.engine = engine
         self.logger = logger
-        self.isEnabled = isEnabled
         (changes, changeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Cheap enough to call on every commit: only the first call after a line went out does anything.
     func figuresMayHaveChanged() {
-        guard isEnabled, !changePending.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard !changePending.exchange(true, ordering: .acquiringAndReleasing) else { return }
         changeContinuation.yield()
     }
 
