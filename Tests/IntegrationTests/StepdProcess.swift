@@ -245,6 +245,9 @@ final class StepdProcess: @unchecked Sendable {
         return stepd
     }
 
+    /// The running stepd's process id.
+    var pid: Int32? { runs.withLock { $0.current?.pid } }
+
     /// Everything stepd logged, over all its runs.
     var log: String {
         runs.withLock { runs in
