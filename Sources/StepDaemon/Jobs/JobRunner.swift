@@ -126,8 +126,9 @@ public final class JobRunner: Sendable {
         if let directory = launch.workingDirectory {
             try JobSpawner.checkWorkingDirectory(directory, describe: describe)
         }
+        var environment = JobSpawner.environment(for: launch)
         let executable = try JobSpawner.resolveExecutable(
-            name, path: JobSpawner.environment(for: launch)["PATH"], fallbackDirectory: fallbackSearchDirectory,
+            name, path: environment["PATH"], fallbackDirectory: fallbackSearchDirectory,
             workingDirectory: launch.workingDirectory, describe: describe)
         let output = try JobSpawner.openOutput(launch.output, openJournalStream: openJournalStream, describe: describe)
         // The child has its own copies once spawned (or failed to spawn).
@@ -137,7 +138,7 @@ public final class JobRunner: Sendable {
                 "job output cannot go to the journal; it goes to the job's log file",
                 metadata: ["JOB_ID": "\(launch.jobId)", "JOB_NAME": "\(launch.jobName)", "JOB_LOG_FILE": "\(launch.output.file)", "ERROR": "\(reason)"])
         }
-        let environment = JobSpawner.environment(for: launch, journalStream: output.journalStream)
+        if let journalStream = output.journalStream { environment["JOURNAL_STREAM"] = journalStream.description }
         let pid = try JobSpawner.spawn(
             executable: executable, arguments: launch.command, environment: environment,
             workingDirectory: launch.workingDirectory, output: output, describe: describe)

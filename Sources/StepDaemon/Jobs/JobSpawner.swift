@@ -22,14 +22,13 @@ enum JobSpawner {
     ]
 
     /// The daemon's environment (less systemd's hand-over variables), then `STEPD_JOB_ID`,
-    /// `STEPD_JOB_NAME` and `JOURNAL_STREAM` (when `journalStream` is given), then the
-    /// launch's own.
-    static func environment(for launch: JobLaunch, journalStream: JournalStreamIdentity? = nil) -> [String: String] {
+    /// `STEPD_JOB_NAME`, then the launch's own. The runner adds `JOURNAL_STREAM` once the
+    /// job's output is open.
+    static func environment(for launch: JobLaunch) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         for name in daemonOnlyVariables { environment[name] = nil }
         environment["STEPD_JOB_ID"] = launch.jobId
         environment["STEPD_JOB_NAME"] = launch.jobName
-        if let journalStream { environment["JOURNAL_STREAM"] = journalStream.description }
         environment.merge(launch.environment) { _, new in new }
         return environment
     }

@@ -296,7 +296,7 @@ struct ExecutionStepper {
             effects.executionLogLines.append(line)
         }
         if let id = execution.id {
-            try TaskWait.close(executionId: id, db: db, now: now, effects: &effects)
+            try TaskWait.resolveToken(executionId: id, db: db, now: now, effects: &effects)
             try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ?").execute(arguments: [id])
             effects.endedExecutions.append(id)
         }

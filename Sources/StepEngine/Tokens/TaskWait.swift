@@ -6,10 +6,15 @@ import GRDB
 /// and the task's timers go.
 enum TaskWait {
     static func close(executionId: Int64, db: Database, now: Date, effects: inout TransitionEffects) throws {
+        try resolveToken(executionId: executionId, db: db, now: now, effects: &effects)
+        try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ? AND kind IN ('taskTimeout', 'heartbeatTimeout')")
+            .execute(arguments: [executionId])
+    }
+
+    /// The token half alone, for an execution that ends: its timers all go anyway.
+    static func resolveToken(executionId: Int64, db: Database, now: Date, effects: inout TransitionEffects) throws {
         try db.cachedStatement(sql: "UPDATE taskToken SET resolvedAt = ? WHERE executionId = ? AND resolvedAt IS NULL")
             .execute(arguments: [now.timeIntervalSince1970, executionId])
         effects.tokenWaitsClosed += db.changesCount
-        try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ? AND kind IN ('taskTimeout', 'heartbeatTimeout')")
-            .execute(arguments: [executionId])
     }
 }
