@@ -3,54 +3,55 @@ import Foundation
 extension JSONValue {
     /// Compact JSON text with sorted object keys; the same value always prints the same way.
     public func serialized() -> String {
-        var output = ""
-        write(to: &output)
-        return output
+        var output = JSONTextBuffer()
+        write(to: &output, indent: 0, pretty: false)
+        return output.text
     }
 
     /// The UTF-8 bytes of `serialized()`.
-    public var jsonData: Data { Data(serialized().utf8) }
+    public var jsonData: Data {
+        var output = JSONTextBuffer()
+        write(to: &output, indent: 0, pretty: false)
+        return Data(output.bytes)
+    }
 
     /// Indented JSON text with sorted keys, for people to read.
     public func prettyPrinted() -> String {
-        var output = ""
+        var output = JSONTextBuffer()
         write(to: &output, indent: 0, pretty: true)
-        return output
+        return output.text
     }
 
-    private func write(to output: inout String, indent: Int = 0, pretty: Bool = false) {
+    private func write(to output: inout JSONTextBuffer, indent: Int, pretty: Bool) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let value): output += Self.format(value)
-        case .string(let value): Self.writeString(value, to: &output)
+        case .null: output.append("null")
+        case .bool(let value): output.append(value ? "true" : "false")
+        case .number(let value): output.append(Self.format(value))
+        case .string(let value): output.appendQuoted(value)
         case .array(let elements):
-            if elements.isEmpty { output += "[]"; return }
-            output += "["
+            if elements.isEmpty { output.append("[]"); return }
+            output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
-                if pretty { Self.newline(indent + 1, &output) }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                if pretty { output.appendNewline(indent: indent + 1) }
                 element.write(to: &output, indent: indent + 1, pretty: pretty)
             }
-            if pretty { Self.newline(indent, &output) }
-            output += "]"
+            if pretty { output.appendNewline(indent: indent) }
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { output += "{}"; return }
-            output += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output += "," }
-                if pretty { Self.newline(indent + 1, &output) }
-                Self.writeString(key, to: &output)
-                output += pretty ? ": " : ":"
-                members[key, default: .null].write(to: &output, indent: indent + 1, pretty: pretty)
+            if members.isEmpty { output.append("{}"); return }
+            output.append(UInt8(ascii: "{"))
+            // Sorting the members themselves spares a dictionary lookup per key.
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                if pretty { output.appendNewline(indent: indent + 1) }
+                output.appendQuoted(member.key)
+                output.append(pretty ? ": " : ":")
+                member.value.write(to: &output, indent: indent + 1, pretty: pretty)
             }
-            if pretty { Self.newline(indent, &output) }
-            output += "}"
+            if pretty { output.appendNewline(indent: indent) }
+            output.append(UInt8(ascii: "}"))
         }
-    }
-
-    private static func newline(_ indent: Int, _ output: inout String) {
-        output += "\n" + String(repeating: "  ", count: indent)
     }
 
     /// Integral numbers print without a fraction; others with the shortest text that reads back
@@ -62,42 +63,62 @@ extension JSONValue {
         }
         return "\(value)"
     }
+}
 
-    /// Escapes what JSON requires and copies runs of other bytes whole: strings dominate
-    /// what stepd serializes (history details, inputs), so this is the hot loop.
-    private static func writeString(_ value: String, to output: inout String) {
-        output += "\""
-        var value = value
-        value.withUTF8 { bytes in
-            var runStart = 0
-            for index in bytes.indices {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index {
-                    output += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self)
-                }
-                output += escape(byte)
-                runStart = index + 1
-            }
-            if runStart < bytes.count {
-                output += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart...]), as: UTF8.self)
-            }
-        }
-        output += "\""
+/// JSON text as it is written: UTF-8 bytes, made a `String` once at the end. Strings dominate
+/// what stepd serializes (history details embed whole inputs as escaped text), so they are
+/// copied in runs and their escapes written as bytes.
+struct JSONTextBuffer {
+    private(set) var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(256)
     }
 
-    private static func escape(_ byte: UInt8) -> String {
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+
+    mutating func append(_ string: String) {
+        var string = string
+        string.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func appendNewline(indent: Int) {
+        bytes.append(0x0A)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+    }
+
+    /// `value` as a JSON string: quoted, with what JSON requires escaped.
+    mutating func appendQuoted(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { source in
+            var runStart = 0
+            for index in source.indices {
+                let byte = source[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index])) }
+                appendEscape(byte)
+                runStart = index + 1
+            }
+            if runStart < source.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart...])) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscape(_ byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""): return "\\\""
-        case UInt8(ascii: "\\"): return "\\\\"
-        case 0x0A: return "\\n"
-        case 0x0D: return "\\r"
-        case 0x09: return "\\t"
-        case 0x08: return "\\b"
-        case 0x0C: return "\\f"
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case 0x08: bytes.append(UInt8(ascii: "b"))
+        case 0x0C: bytes.append(UInt8(ascii: "f"))
         default:
-            let hex = String(byte, radix: 16)
-            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            let hexDigits = Array("0123456789abcdef".utf8)
+            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
         }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Copies the write-ahead log back into the database file on a thread of its own.
+/// Copies the write-ahead log back into the database file on a thread of its own, and keeps
+/// the log from growing.
 ///
 /// SQLite's automatic checkpoint runs inside the commit that crosses its threshold (1,000
 /// pages): every few hundred commits one of them also writes the pages back and syncs the
@@ -11,6 +12,13 @@ import Synchronization
 /// checkpoint on a connection of its own, which never blocks the writer. The automatic one
 /// stays as a backstop at a higher threshold. An idle daemon commits nothing, so this
 /// thread never wakes up then.
+///
+/// SQLite starts the log over from the beginning of its file only when a checkpoint has
+/// copied every frame; a busy writer appends frames while this thread copies, so that
+/// rarely happens by itself, and a log that grows makes every commit's sync also write the
+/// file's new size: half as slow again. So once this thread is done, the writer finishes
+/// the job between two commits (`finishCheckpointIfDue`): it copies the few frames added
+/// meanwhile, and its next commit rewrites the log from the start.
 public final class WALCheckpointer: Sendable {
     public static let commitsPerCheckpoint = 64
     /// SQLite's own checkpoint, for when this thread falls behind (pages of the log).
@@ -19,6 +27,8 @@ public final class WALCheckpointer: Sendable {
     private struct State {
         var commitsSinceCheckpoint = 0
         var isAsleep = true
+        /// This thread has copied the log back; the writer has not yet copied the rest.
+        var mustFinish = false
         var isClosed = false
     }
 
@@ -57,6 +67,22 @@ public final class WALCheckpointer: Sendable {
         if mustWake { wakeUp.signal() }
     }
 
+    /// Called by the writer between commits, on its own connection: after this thread's
+    /// checkpoint, copies what was committed meanwhile, so that the next commit starts the log
+    /// over. Usually a few frames and one sync of the database file; nothing when no commit
+    /// came meanwhile.
+    public func finishCheckpointIfDue(on writer: DatabasePool) {
+        guard state.withLock({ state in
+            defer { state.mustFinish = false }
+            return state.mustFinish
+        }) else { return }
+        do {
+            try writer.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        } catch {
+            onError(error)
+        }
+    }
+
     public func close() {
         let mustWake = state.withLock { state in
             state.isClosed = true
@@ -78,6 +104,7 @@ public final class WALCheckpointer: Sendable {
             }
             if state.withLock({ state in
                 state.isAsleep = true
+                state.mustFinish = true
                 return state.isClosed
             }) { return }
         }

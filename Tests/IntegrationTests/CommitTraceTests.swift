@@ -4,7 +4,7 @@ import Testing
 
 @Suite("stepd --trace-commits")
 struct CommitTraceTests {
-    @Test("each commit is one JSON line: it began at the time its history events carry and was durable after that")
+    @Test("each commit is one JSON line: it began at the time its history events carry, then committed, then was durable")
     func commitsAreTraced() async throws {
         let tracePath = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-trace-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: tracePath) }
@@ -20,8 +20,10 @@ struct CommitTraceTests {
             let commits = try lines.map { try JSONValue(parsing: String($0)) }
             #expect(commits.count >= 2, "CreateStateMachine and StartExecution commit: \(lines)")
             let start = try #require(commits.first { abs(($0["began"]?.numberValue ?? 0) - started) < 0.000_001 }, "\(lines)")
+            let committing = try #require(start["committing"]?.numberValue)
             let durable = try #require(start["durable"]?.numberValue)
-            #expect(durable >= started)
+            #expect(committing >= started)
+            #expect(durable >= committing)
             #expect(start["writes"] == 1)
         }
     }

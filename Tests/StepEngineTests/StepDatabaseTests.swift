@@ -47,4 +47,42 @@ import Testing
         }
         #expect((first ?? 0) > 0, "no checkpoint within 10 s of the 64th commit")
     }
+
+    /// Commits that come while the thread copies keep the log from being wholly copied; the
+    /// writer copies them afterwards, and the next commit starts the log over instead of
+    /// growing the file.
+    @Test func theWriterFinishesTheCheckpointSoTheLogStartsOver() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pool = try StepDatabase.open(path: folder.appendingPathComponent("db.sqlite").path)
+        let (copies, copied) = AsyncStream.makeStream(of: Int.self)
+        let checkpointer = try WALCheckpointer(database: pool, onError: { _ in }, onCheckpoint: { copied.yield($0) })
+        defer { checkpointer.close() }
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE t (x)") }
+        // A reader's snapshot from halfway stops the thread's checkpoint there, as commits
+        // made during the checkpoint would.
+        var readerConfiguration = Configuration()
+        readerConfiguration.allowsUnsafeTransactions = true
+        let reader = try DatabaseQueue(path: pool.path, configuration: readerConfiguration)
+        for index in 0..<WALCheckpointer.commitsPerCheckpoint {
+            if index == WALCheckpointer.commitsPerCheckpoint / 2 {
+                try reader.inDatabase { db in try db.execute(sql: "BEGIN; SELECT COUNT(*) FROM t") }
+            }
+            try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [index]) }
+            checkpointer.committed()
+        }
+        var checkpoints = copies.makeAsyncIterator()
+        #expect(await checkpoints.next() != nil)
+        try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
+        let logPath = pool.path + "-wal"
+        let logBytes = { (try FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? -1 }
+        let bytesBefore = try logBytes()
+
+        checkpointer.finishCheckpointIfDue(on: pool)
+        for index in 0..<20 {
+            try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [index]) }
+        }
+        #expect(try logBytes() == bytesBefore, "the commits after the writer's checkpoint rewrite the log from its start")
+    }
 }

@@ -34,12 +34,11 @@ enum EventIngest {
                 var targetEffects = TransitionEffects()
                 do {
                     let input = try targetInput(target, event: event)
-                    try db.inSavepoint {
+                    try db.withSavepoint {
                         let execution = try ExecutionStarter.start(
                             stateMachine: target.arn, name: nil, input: input, startedByUid: nil, parentExecutionArn: nil,
                             definitions: definitions, db: db, now: now, effects: &targetEffects)
                         started.append(execution.execution.arn)
-                        return .commit
                     }
                     effects.merge(targetEffects)
                 } catch let error as DatabaseError where GroupCommit.isFatal(error) {
@@ -54,7 +53,7 @@ enum EventIngest {
             }
         }
         try ReceivedEventRecord(id: envelope.id, receivedAt: now.timeIntervalSince1970, envelope: event.serialized(), matchedRules: matched.count)
-            .insert(db)
+            .insertRow(db)
         effects.eventsStored += 1
         logger.debug(
             matched.isEmpty ? "event matched no rule" : "event routed",

@@ -171,13 +171,19 @@ final class CommitWriter: Sendable {
         let began = clock()
         let commit = GroupCommit(writes: writes, queued: executions, now: began, definitions: definitions, logger: logger)
         do {
-            let outcome = try database.write { db in try commit.run(in: db) }
-            trace?.record(began: began, durable: Date(), writes: writes.count, executions: executions.count)
+            var committing = began
+            let outcome = try database.write { db in
+                let outcome = try commit.run(in: db)
+                if trace != nil { committing = Date() }
+                return outcome
+            }
+            trace?.record(began: began, committing: committing, durable: Date(), writes: writes.count, executions: executions.count)
             checkpointer?.committed()
             inbox.withLock { $0.consecutiveFailures = 0 }
             observer.committed(effects: outcome.effects, nextTimerDue: outcome.nextTimerDue)
             for (write, result) in zip(writes, outcome.results) { write.continuation.resume(with: result) }
             schedule(outcome.effects.readyExecutions + outcome.stillReady)
+            checkpointer?.finishCheckpointIfDue(on: database)
         } catch {
             // Nothing of this transaction happened: the writes fail (their callers hear why),
             // the caches may hold what was rolled back, and the executions are tried again

@@ -174,15 +174,15 @@ struct ExecutionStepper {
             try TaskTokenRecord(
                 token: token, executionId: executionId, stateName: stateName, resourceType: resource.resourceType,
                 resource: resource.resource, createdAt: now.timeIntervalSince1970, heartbeatSeconds: ready.heartbeatSeconds
-            ).insert(db)
+            ).insertRow(db)
             execution.phase = .awaitingToken
             self.effects.tokenWaitsOpened += 1
             if let timeout = ready.timeoutSeconds {
-                try TimerRecord(executionId: executionId, kind: .taskTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).save(db)
+                try TimerRecord(executionId: executionId, kind: .taskTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).set(db)
                 self.effects.timersChanged = true
             }
             if let heartbeat = ready.heartbeatSeconds {
-                try TimerRecord(executionId: executionId, kind: .heartbeatTimeout, dueAt: now.timeIntervalSince1970 + Double(heartbeat)).save(db)
+                try TimerRecord(executionId: executionId, kind: .heartbeatTimeout, dueAt: now.timeIntervalSince1970 + Double(heartbeat)).set(db)
                 self.effects.timersChanged = true
             }
         }
@@ -242,7 +242,7 @@ struct ExecutionStepper {
 
     private mutating func suspendOnTimer(_ execution: inout ExecutionRecord, kind: TimerRecord.Kind, until: Date, then resume: ResumeValue) throws {
         guard let executionId = execution.id else { return }
-        try TimerRecord(executionId: executionId, kind: kind, dueAt: until.timeIntervalSince1970).save(db)
+        try TimerRecord(executionId: executionId, kind: kind, dueAt: until.timeIntervalSince1970).set(db)
         execution.phase = .awaitingTimer
         execution.resumeValue = resume.text
         effects.timersChanged = true
@@ -309,12 +309,9 @@ struct ExecutionStepper {
     /// it succeeds; its error goes to Retry and Catch. A failing disk fails the transaction.
     private mutating func invokeAlone(_ invocation: TaskInvocation) throws -> Result<TaskOutcome, StatesError> {
         var integrationEffects = TransitionEffects()
-        var outcome: TaskOutcome?
+        let outcome: TaskOutcome
         do {
-            try db.inSavepoint {
-                outcome = try Integrations.invoke(invocation, effects: &integrationEffects)
-                return .commit
-            }
+            outcome = try db.withSavepoint { try Integrations.invoke(invocation, effects: &integrationEffects) }
         } catch let error as StatesError {
             return .failure(error)
         } catch let error as DatabaseError where GroupCommit.isFatal(error) {
@@ -322,7 +319,6 @@ struct ExecutionStepper {
         } catch {
             return .failure(StatesError(name: StatesError.runtime, cause: "\(error)"))
         }
-        guard let outcome else { return .failure(StatesError(name: StatesError.runtime, cause: "the integration returned nothing")) }
         effects.merge(integrationEffects)
         return .success(outcome)
     }

@@ -44,12 +44,8 @@ struct GroupCommit {
         for write in writes {
             var effects = TransitionEffects()
             do {
-                var value: (any Sendable)?
-                try db.inSavepoint {
-                    value = try write.body(db, now, &effects)
-                    return .commit
-                }
-                outcome.results.append(value.map { .success($0) } ?? .failure(CancellationError()))
+                let value = try db.withSavepoint { try write.body(db, now, &effects) }
+                outcome.results.append(.success(value))
                 extra += effects.readyExecutions
                 effects.readyExecutions = []
                 outcome.effects.merge(effects)
@@ -72,11 +68,7 @@ struct GroupCommit {
             driven += 1
             var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
             do {
-                var more = false
-                try db.inSavepoint {
-                    more = try stepper.drive(executionId: id)
-                    return .commit
-                }
+                let more = try db.withSavepoint { try stepper.drive(executionId: id) }
                 if more { outcome.stillReady.append(id) }
                 // Executions this one made ready (a child started, a parent answered) go next.
                 extra += stepper.effects.readyExecutions

@@ -62,7 +62,7 @@ public enum LocalTables {
         try validateAttributes(item)
         let key = try keyText(of: item, table: record, what: "item")
         let previous = try LocalItemRecord.find(db, table: record.name, key: key)
-        try LocalItemRecord(tableName: record.name, key: key, item: JSONValue.object(item).serialized()).save(db)
+        try LocalItemRecord(tableName: record.name, key: key, item: JSONValue.object(item).serialized()).upsert(db)
         return try returnValues(request, previous: previous)
     }
 

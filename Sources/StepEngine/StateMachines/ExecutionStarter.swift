@@ -47,7 +47,7 @@ enum ExecutionStarter {
             arn: arn, name: executionName, stateMachineName: stateMachineName, versionId: stateMachine.currentVersionId,
             input: inputText, startDate: now.timeIntervalSince1970, startedByUid: startedByUid,
             parentExecutionArn: parentExecutionArn, startAt: definition.startAt)
-        try execution.insert(db)
+        try execution.insertAssigningId(db)
         effects.executionsStarted += 1
         var started = HistoryWriter.payload("input", input)
         started["roleArn"] = .string(stateMachine.roleArn)
@@ -57,7 +57,7 @@ enum ExecutionStarter {
         if let id = execution.id {
             effects.readyExecutions.append(id)
             if let timeout = definition.timeoutSeconds {
-                try TimerRecord(executionId: id, kind: .executionTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).save(db)
+                try TimerRecord(executionId: id, kind: .executionTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).set(db)
                 effects.timersChanged = true
             }
         }

@@ -15,9 +15,8 @@ enum TimerFiring {
             // Each timer alone: one that cannot fire fails its own execution, not every timer.
             var timerEffects = TransitionEffects()
             do {
-                try db.inSavepoint {
+                try db.withSavepoint {
                     try fire(timer, db: db, now: now, definitions: definitions, effects: &timerEffects)
-                    return .commit
                 }
                 effects.merge(timerEffects)
             } catch let error as DatabaseError where GroupCommit.isFatal(error) {

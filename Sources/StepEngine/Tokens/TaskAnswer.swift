@@ -32,7 +32,7 @@ enum TaskAnswer: Sendable {
         case .heartbeat:
             if let seconds = record.heartbeatSeconds {
                 try TimerRecord(executionId: record.executionId, kind: .heartbeatTimeout, dueAt: now.timeIntervalSince1970 + Double(seconds))
-                    .save(db)
+                    .set(db)
                 effects.timersChanged = true
             }
             return
