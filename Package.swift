@@ -34,7 +34,9 @@ let package = Package(
 
         .target(
             name: "StepStore",
-            dependencies: ["JSON", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "JSON", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
         .target(
             name: "StepEngine",

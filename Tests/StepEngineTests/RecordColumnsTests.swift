@@ -71,4 +71,39 @@ import Testing
             }
         }
     }
+
+    @Test func aRowReadStraightFromTheStatement() throws {
+        try Self.withDatabase { pool in
+            try pool.write { db in
+                try db.execute(sql: "CREATE TABLE sample (id INTEGER PRIMARY KEY, name TEXT, score REAL)")
+                try db.execute(sql: "INSERT INTO sample VALUES (1, 'one', 1.5), (2, NULL, NULL)")
+                let statement = try db.cachedStatement(sql: "SELECT name, score FROM sample WHERE id = ?")
+                let first = try statement.first(arguments: [1]) { columns -> (String, Double) in (try columns.decode(0), try columns.decode(1)) }
+                #expect(first?.0 == "one")
+                #expect(first?.1 == 1.5)
+                #expect(try statement.first(arguments: [3]) { _ in true } == nil)
+                let nulls = try statement.first(arguments: [2]) { columns -> String? in try columns.decode(0) }
+                #expect(nulls == .some(nil))
+                #expect(throws: DatabaseError.self) {
+                    _ = try statement.first(arguments: [2]) { columns -> String in try columns.decode(0) }
+                }
+                // The statement is left reset: it runs again with other arguments.
+                #expect(try statement.first(arguments: [1]) { columns -> String in try columns.decode(0) } == "one")
+            }
+        }
+    }
+
+    @Test func anUnknownEnumerationValueIsAnError() throws {
+        try Self.withDatabase { pool in
+            try pool.write { db in
+                try db.execute(sql: "CREATE TABLE sample (status TEXT)")
+                try db.execute(sql: "INSERT INTO sample VALUES ('SLEEPING')")
+                #expect(throws: DatabaseError.self) {
+                    _ = try db.cachedStatement(sql: "SELECT status FROM sample").first(arguments: []) { columns -> ExecutionRecord.Status in
+                        try columns.decode(0)
+                    }
+                }
+            }
+        }
+    }
 }

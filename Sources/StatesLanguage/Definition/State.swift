@@ -5,11 +5,15 @@ public struct State: Sendable {
     public let name: String
     public let comment: String?
     public let kind: StateKind
+    /// Whether any of the state's fields may read the context object (`$$`): when none does,
+    /// the engine need not build it.
+    public let readsContextObject: Bool
 
-    public init(name: String, comment: String?, kind: StateKind) {
+    public init(name: String, comment: String?, kind: StateKind, readsContextObject: Bool = true) {
         self.name = name
         self.comment = comment
         self.kind = kind
+        self.readsContextObject = readsContextObject
     }
 
     /// The state's `Type` as written in ASL.

@@ -95,7 +95,9 @@ public struct StateMachineDefinition: Sendable {
             return nil
         }
         reader.rejectUnknownFields(in: "a \(type) state")
-        return State(name: name, comment: comment, kind: kind)
+        // Every context path starts with `$$`; text that merely contains it only costs a context
+        // object built for nothing.
+        return State(name: name, comment: comment, kind: kind, readsContextObject: json.serialized().contains("$$"))
     }
 
     private static func checkTransitions(startAt: String, states: [String: State]) -> [DefinitionError] {

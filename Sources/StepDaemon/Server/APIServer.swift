@@ -132,7 +132,9 @@ public final class APIServer: Service, Sendable {
                     await withDiscardingTaskGroup { group in
                         do {
                             for try await connection in connections {
-                                group.addTask { await self.serve(connection) }
+                                group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
+                                    await self.serve(connection)
+                                }
                             }
                         } catch {
                             self.logger.error(

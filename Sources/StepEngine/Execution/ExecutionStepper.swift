@@ -61,11 +61,15 @@ struct ExecutionStepper {
         if execution.phase == .enter {
             execution.stateEnteredDate = now.timeIntervalSince1970
             execution.retryCounts = nil
-            try append(state.enteredEventType, ["name": .string(stateName)].merging(HistoryWriter.payload("input", input)) { $1 }, &execution)
+            // The stored text is the input's serialized form already.
+            let inputText = execution.stateInput ?? "{}"
+            try append(state.enteredEventType, ["name": .string(stateName)].merging(HistoryWriter.payload("input", text: inputText)) { $1 }, &execution)
         }
         let resume = execution.phase == .resume ? ResumeValue(text: execution.resumeValue) : nil
         execution.resumeValue = nil
-        let context = contextObject(execution, stateName: stateName, taskToken: nil)
+        // A task builds its own, with its token.
+        let isTask = if case .task = state.kind { true } else { false }
+        let context = isTask || !state.readsContextObject ? Self.unreadContext : contextObject(execution, stateName: stateName, taskToken: nil)
 
         switch state.kind {
         case .pass(let pass):
@@ -103,38 +107,41 @@ struct ExecutionStepper {
 
         case .fail(let fail):
             let (error, cause) = try fail.errorAndCause(input: input, context: context)
-            try endExecution(&execution, status: .failed, output: nil, error: error, cause: cause)
+            try endExecution(&execution, status: .failed, outputText: nil, error: error, cause: cause)
 
         case .task(let task):
-            try stepTask(&execution, task: task, stateName: stateName, input: input, resume: resume)
+            try stepTask(&execution, task: task, stateName: stateName, input: input, resume: resume, readsContext: state.readsContextObject)
         }
     }
 
     // MARK: - Task states
 
     private mutating func stepTask(
-        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, resume: ResumeValue?
+        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, resume: ResumeValue?, readsContext: Bool
     ) throws {
         switch resume {
         case .taskSucceeded(let result)?:
-            try finishTask(&execution, task: task, stateName: stateName, input: input, result: result)
+            try finishTask(&execution, task: task, stateName: stateName, input: input, result: result, readsContext: readsContext)
         case .taskFailed(let error, let cause)?:
             try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: StatesError(name: error, cause: cause))
         case .waitElapsed?, .retryDue?, nil:
-            try attemptTask(&execution, task: task, stateName: stateName, input: input)
+            try attemptTask(&execution, task: task, stateName: stateName, input: input, readsContext: readsContext)
         }
     }
 
-    private mutating func attemptTask(_ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue) throws {
+    private mutating func attemptTask(
+        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, readsContext: Bool
+    ) throws {
         let prepared: Result<PreparedTask, StatesError> = Result { () throws(StatesError) in
             let resource = try TaskResource(task.resource)
             let token = resource.pattern == .waitForTaskToken ? TaskTokens.newToken() : nil
-            let context = contextObject(execution, stateName: stateName, taskToken: token)
+            let context = readsContext ? contextObject(execution, stateName: stateName, taskToken: token) : Self.unreadContext
             let parameters = try DataFlow.effectiveInput(
                 stateInput: input, inputPath: task.inputPath, parameters: task.parameters, context: context)
-            try Limits.checkPayload(parameters, what: "The parameters of state '\(stateName)'")
+            let parametersText = parameters.serialized()
+            try Limits.checkPayload(text: parametersText, what: "The parameters of state '\(stateName)'")
             return PreparedTask(
-                resource: resource, token: token, parameters: parameters,
+                resource: resource, token: token, parameters: parameters, parametersText: parametersText,
                 timeoutSeconds: try task.resolvedTimeoutSeconds(input: input, context: context),
                 heartbeatSeconds: try task.resolvedHeartbeatSeconds(input: input, context: context))
         }
@@ -149,7 +156,7 @@ struct ExecutionStepper {
         let parameters = ready.parameters
         var scheduled: [String: JSONValue] = [
             "resourceType": .string(resource.resourceType), "resource": .string(resource.resource),
-            "region": .string(LocalARN.region), "parameters": .string(parameters.serialized()),
+            "region": .string(LocalARN.region), "parameters": .string(ready.parametersText),
         ]
         if let timeout = ready.timeoutSeconds { scheduled["timeoutInSeconds"] = .number(Double(timeout)) }
         if let heartbeat = ready.heartbeatSeconds { scheduled["heartbeatInSeconds"] = .number(Double(heartbeat)) }
@@ -167,7 +174,7 @@ struct ExecutionStepper {
             try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: error)
         case .success(.completed(let result)):
             try append(.taskSucceeded, resourceMembers.merging(HistoryWriter.payload("output", result)) { $1 }, &execution)
-            try finishTask(&execution, task: task, stateName: stateName, input: input, result: result)
+            try finishTask(&execution, task: task, stateName: stateName, input: input, result: result, readsContext: readsContext)
         case .success(.submitted(let submitted)):
             guard let token, let executionId = execution.id else { return }
             try append(.taskSubmitted, resourceMembers.merging(HistoryWriter.payload("output", submitted)) { $1 }, &execution)
@@ -189,9 +196,9 @@ struct ExecutionStepper {
     }
 
     private mutating func finishTask(
-        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, result: JSONValue
+        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, result: JSONValue, readsContext: Bool
     ) throws {
-        let context = contextObject(execution, stateName: stateName, taskToken: nil)
+        let context = readsContext ? contextObject(execution, stateName: stateName, taskToken: nil) : Self.unreadContext
         let output = Result { () throws(StatesError) in
             try DataFlow.stateOutput(
                 stateInput: input, result: result, resultSelector: task.resultSelector, resultPath: task.resultPath,
@@ -228,15 +235,16 @@ struct ExecutionStepper {
     private mutating func exitState(
         _ execution: inout ExecutionRecord, _ type: HistoryEventType, name: String, output: JSONValue, transition: Transition
     ) throws {
-        try Limits.checkPayload(output, what: "The output of state '\(name)'")
-        try append(type, ["name": .string(name)].merging(HistoryWriter.payload("output", output)) { $1 }, &execution)
+        let outputText = output.serialized()
+        try Limits.checkPayload(text: outputText, what: "The output of state '\(name)'")
+        try append(type, ["name": .string(name)].merging(HistoryWriter.payload("output", text: outputText)) { $1 }, &execution)
         switch transition {
         case .next(let next):
             execution.currentState = next
-            execution.stateInput = output.serialized()
+            execution.stateInput = outputText
             execution.phase = .enter
         case .end:
-            try endExecution(&execution, status: .succeeded, output: output, error: nil, cause: nil)
+            try endExecution(&execution, status: .succeeded, outputText: outputText, error: nil, cause: nil)
         }
     }
 
@@ -263,14 +271,17 @@ struct ExecutionStepper {
     }
 
     mutating func failExecution(_ execution: inout ExecutionRecord, error: StatesError) throws {
-        try endExecution(&execution, status: .failed, output: nil, error: error.name, cause: error.cause)
+        try endExecution(&execution, status: .failed, outputText: nil, error: error.name, cause: error.cause)
     }
 
-    /// Ends the execution with `status`, writing its closing event.
-    mutating func endExecution(_ execution: inout ExecutionRecord, status: ExecutionRecord.Status, output: JSONValue?, error: String?, cause: String?) throws {
+    /// Ends the execution with `status`, writing its closing event. `outputText`: the output,
+    /// serialized, of an execution that succeeded.
+    mutating func endExecution(
+        _ execution: inout ExecutionRecord, status: ExecutionRecord.Status, outputText: String?, error: String?, cause: String?
+    ) throws {
         switch status {
         case .succeeded:
-            try append(.executionSucceeded, HistoryWriter.payload("output", output ?? .null), &execution)
+            try append(.executionSucceeded, HistoryWriter.payload("output", text: outputText ?? "null"), &execution)
         case .aborted:
             var details: [String: JSONValue] = [:]
             if let error { details["error"] = .string(error) }
@@ -285,7 +296,7 @@ struct ExecutionStepper {
             try append(.executionFailed, details, &execution)
         }
         execution.status = status
-        execution.output = output?.serialized()
+        execution.output = outputText
         // An error or cause nobody gave (SendTaskFailure without them) is absent, as on AWS.
         execution.error = error?.isEmpty == false ? error : nil
         execution.cause = cause?.isEmpty == false ? cause : nil
@@ -334,6 +345,9 @@ struct ExecutionStepper {
         }
     }
 
+    /// Stands for the context object where the state cannot read it.
+    private static let unreadContext: JSONValue = .object([:])
+
     private func contextObject(_ execution: ExecutionRecord, stateName: String, taskToken: String?) -> JSONValue {
         let retryCount = execution.retryCounts.flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.intValue).reduce(0, +) ?? 0
         return ContextObject(
@@ -357,6 +371,7 @@ private struct PreparedTask {
     let resource: TaskResource
     let token: String?
     let parameters: JSONValue
+    let parametersText: String
     let timeoutSeconds: Int?
     let heartbeatSeconds: Int?
 }

@@ -19,16 +19,29 @@ struct HistoryWriter {
         }
         let previous = execution.lastEventId
         execution.lastEventId += 1
+        try insert(type, details: details, executionId: executionId, eventId: execution.lastEventId, previousEventId: previous, at: now, in: db)
+    }
+
+    /// Writes one event as given; `append` keeps the ids in order.
+    static func insert(
+        _ type: HistoryEventType, details: JSONValue?, executionId: Int64, eventId: Int64, previousEventId: Int64, at now: Date,
+        in db: Database
+    ) throws {
         let detailsText = details.map { JSONValue.object([type.detailsMember: $0]).serialized() }
         // A cached statement: this runs several times per transition.
         let insert = try db.cachedStatement(
             sql: "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId, details) VALUES (?, ?, ?, ?, ?, ?)")
-        try insert.execute(arguments: [executionId, execution.lastEventId, type.rawValue, now.timeIntervalSince1970, previous, detailsText])
+        try insert.execute(arguments: [executionId, eventId, type.rawValue, now.timeIntervalSince1970, previousEventId, detailsText])
     }
 
     /// `{"input": "...", "inputDetails": {"truncated": false}}`-style payload members.
     static func payload(_ name: String, _ value: JSONValue) -> [String: JSONValue] {
-        [name: .string(value.serialized()), name + "Details": ["truncated": false]]
+        payload(name, text: value.serialized())
+    }
+
+    /// The same members for a payload already serialized.
+    static func payload(_ name: String, text: String) -> [String: JSONValue] {
+        [name: .string(text), name + "Details": ["truncated": false]]
     }
 
     /// The AWS JSON form of a stored event for GetExecutionHistory.

@@ -13,7 +13,12 @@ public enum Limits {
 
     /// Fails with States.DataLimitExceeded when `value` is larger than a payload may be.
     static func checkPayload(_ value: JSONValue, what: String) throws(StatesError) {
-        let size = value.serialized().utf8.count
+        try checkPayload(text: value.serialized(), what: what)
+    }
+
+    /// The same check on a payload already serialized.
+    static func checkPayload(text: String, what: String) throws(StatesError) {
+        let size = text.utf8.count
         if size > maximumPayloadBytes {
             throw StatesError(
                 name: StatesError.dataLimitExceeded,

@@ -121,7 +121,7 @@ extension Engine {
                 throw APIError.validation("Execution '\(arn)' has already ended with status \(execution.status.rawValue)")
             }
             var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
-            try stepper.endExecution(&execution, status: .aborted, output: nil, error: error, cause: cause)
+            try stepper.endExecution(&execution, status: .aborted, outputText: nil, error: error, cause: cause)
             try execution.updateChanges(db)
             effects.merge(stepper.effects)
             return now.timeIntervalSince1970

@@ -47,12 +47,16 @@ enum ExecutionStarter {
             arn: arn, name: executionName, stateMachineName: stateMachineName, versionId: stateMachine.currentVersionId,
             input: inputText, startDate: now.timeIntervalSince1970, startedByUid: startedByUid,
             parentExecutionArn: parentExecutionArn, startAt: definition.startAt)
+        // The row counts its first event, written right after it: one write instead of an
+        // insert and an update.
+        execution.lastEventId = 1
         try execution.insertAssigningId(db)
         effects.executionsStarted += 1
-        var started = HistoryWriter.payload("input", input)
+        var started = HistoryWriter.payload("input", text: inputText)
         started["roleArn"] = .string(stateMachine.roleArn)
-        try HistoryWriter.append(.executionStarted, details: .object(started), to: &execution, at: now, in: db)
-        try execution.updateChanges(db)
+        if let id = execution.id {
+            try HistoryWriter.insert(.executionStarted, details: .object(started), executionId: id, eventId: 1, previousEventId: 0, at: now, in: db)
+        }
         if let line = ExecutionLogLine.about(execution, level: .debug, "execution started") { effects.executionLogLines.append(line) }
         if let id = execution.id {
             effects.readyExecutions.append(id)

@@ -43,7 +43,7 @@ enum TimerFiring {
         case .executionTimeout:
             var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
             try stepper.endExecution(
-                &execution, status: .timedOut, output: nil, error: StatesError.timeout,
+                &execution, status: .timedOut, outputText: nil, error: StatesError.timeout,
                 cause: "The execution ran longer than the state machine's TimeoutSeconds")
             effects.merge(stepper.effects)
             try execution.updateChanges(db)

@@ -18,11 +18,18 @@ extension KeyedRecord {
     }
 }
 
+extension KeyedRecord where Self: PositionalRecord {
+    /// The row with primary key `key`, read straight from the statement.
+    public static func find(_ db: Database, key: some DatabaseValueConvertible) throws -> Self? {
+        try find(db, where: keyColumn, is: key)
+    }
+}
+
 extension ExecutionRecord: KeyedRecord {
     public static let keyColumn = "id"
 
     public static func find(_ db: Database, arn: String) throws -> ExecutionRecord? {
-        try fetchOne(db.cachedStatement(sql: "SELECT * FROM execution WHERE arn = ?"), arguments: [arn])
+        try find(db, where: "arn", is: arn)
     }
 }
 
@@ -37,6 +44,8 @@ extension ReceivedEventRecord: KeyedRecord { public static let keyColumn = "id" 
 
 extension LocalItemRecord {
     public static func find(_ db: Database, table: String, key: String) throws -> LocalItemRecord? {
-        try fetchOne(db.cachedStatement(sql: "SELECT * FROM localItem WHERE tableName = ? AND key = ?"), arguments: [table, key])
+        try db.cachedStatement(sql: "SELECT * FROM localItem WHERE tableName = ? AND key = ?").first(arguments: [table, key]) {
+            try LocalItemRecord(columns: $0)
+        }
     }
 }

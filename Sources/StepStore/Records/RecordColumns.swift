@@ -9,9 +9,11 @@ extension TimerRecord.Kind: DatabaseValueConvertible {}
 /// The records a transition touches are read and written this way: GRDB's generic paths find
 /// each column by a lowercased name and build each INSERT anew, which cost more than the SQL
 /// itself. `SELECT *` yields a table's columns in the order the migrations created them;
-/// `columnNames` lists that order, and a test holds it to the schema.
+/// `columnNames` lists that order, and a test holds it to the schema. `find` reads one row
+/// straight from the statement.
 public protocol PositionalRecord: FetchableRecord, TableRecord {
     static var columnNames: [String] { get }
+    init(columns: some PositionalColumns) throws
     /// The values of `columnNames`, in order, for an INSERT.
     var columnValues: [(any DatabaseValueConvertible)?] { get }
 }
@@ -19,6 +21,13 @@ public protocol PositionalRecord: FetchableRecord, TableRecord {
 extension PositionalRecord {
     static var insertSQL: String {
         "INSERT INTO \(databaseTableName) (\(columnNames.joined(separator: ", "))) VALUES (\(columnNames.map { _ in "?" }.joined(separator: ", ")))"
+    }
+
+    /// The row whose `column` equals `value`, read with a statement prepared once per connection.
+    public static func find(_ db: Database, where column: String, is value: some DatabaseValueConvertible) throws -> Self? {
+        try db.cachedStatement(sql: "SELECT * FROM \(databaseTableName) WHERE \(column) = ?").first(arguments: [value]) {
+            try Self(columns: $0)
+        }
     }
 
     /// Inserts the row with a statement prepared once per connection.
@@ -41,29 +50,31 @@ extension ExecutionRecord: PositionalRecord {
         ]
     }
 
-    public init(row: Row) throws {
-        id = try row.decode(atIndex: 0)
-        arn = try row.decode(atIndex: 1)
-        name = try row.decode(atIndex: 2)
-        stateMachineName = try row.decode(atIndex: 3)
-        versionId = try row.decode(atIndex: 4)
-        status = try row.decode(atIndex: 5)
-        input = try row.decode(atIndex: 6)
-        output = try row.decode(atIndex: 7)
-        error = try row.decode(atIndex: 8)
-        cause = try row.decode(atIndex: 9)
-        startDate = try row.decode(atIndex: 10)
-        stopDate = try row.decode(atIndex: 11)
-        startedByUid = try row.decode(atIndex: 12)
-        parentExecutionArn = try row.decode(atIndex: 13)
-        currentState = try row.decode(atIndex: 14)
-        stateInput = try row.decode(atIndex: 15)
-        stateEnteredDate = try row.decode(atIndex: 16)
-        phase = try row.decode(atIndex: 17)
-        resumeValue = try row.decode(atIndex: 18)
-        retryCounts = try row.decode(atIndex: 19)
-        lastEventId = try row.decode(atIndex: 20)
+    public init(columns: some PositionalColumns) throws {
+        id = try columns.decode(0)
+        arn = try columns.decode(1)
+        name = try columns.decode(2)
+        stateMachineName = try columns.decode(3)
+        versionId = try columns.decode(4)
+        status = try columns.decode(5)
+        input = try columns.decode(6)
+        output = try columns.decode(7)
+        error = try columns.decode(8)
+        cause = try columns.decode(9)
+        startDate = try columns.decode(10)
+        stopDate = try columns.decode(11)
+        startedByUid = try columns.decode(12)
+        parentExecutionArn = try columns.decode(13)
+        currentState = try columns.decode(14)
+        stateInput = try columns.decode(15)
+        stateEnteredDate = try columns.decode(16)
+        phase = try columns.decode(17)
+        resumeValue = try columns.decode(18)
+        retryCounts = try columns.decode(19)
+        lastEventId = try columns.decode(20)
     }
+
+    public init(row: Row) throws { try self.init(columns: row) }
 
     public func encode(to container: inout PersistenceContainer) throws {
         for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
@@ -81,15 +92,17 @@ extension StateMachineRecord: PositionalRecord {
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [name, arn, type, roleArn, currentVersionId, creationDate, updateDate] }
 
-    public init(row: Row) throws {
-        name = try row.decode(atIndex: 0)
-        arn = try row.decode(atIndex: 1)
-        type = try row.decode(atIndex: 2)
-        roleArn = try row.decode(atIndex: 3)
-        currentVersionId = try row.decode(atIndex: 4)
-        creationDate = try row.decode(atIndex: 5)
-        updateDate = try row.decode(atIndex: 6)
+    public init(columns: some PositionalColumns) throws {
+        name = try columns.decode(0)
+        arn = try columns.decode(1)
+        type = try columns.decode(2)
+        roleArn = try columns.decode(3)
+        currentVersionId = try columns.decode(4)
+        creationDate = try columns.decode(5)
+        updateDate = try columns.decode(6)
     }
+
+    public init(row: Row) throws { try self.init(columns: row) }
 
     public func encode(to container: inout PersistenceContainer) throws {
         for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
@@ -105,16 +118,18 @@ extension TaskTokenRecord: PositionalRecord {
         [token, executionId, stateName, resourceType, resource, createdAt, resolvedAt, heartbeatSeconds]
     }
 
-    public init(row: Row) throws {
-        token = try row.decode(atIndex: 0)
-        executionId = try row.decode(atIndex: 1)
-        stateName = try row.decode(atIndex: 2)
-        resourceType = try row.decode(atIndex: 3)
-        resource = try row.decode(atIndex: 4)
-        createdAt = try row.decode(atIndex: 5)
-        resolvedAt = try row.decode(atIndex: 6)
-        heartbeatSeconds = try row.decode(atIndex: 7)
+    public init(columns: some PositionalColumns) throws {
+        token = try columns.decode(0)
+        executionId = try columns.decode(1)
+        stateName = try columns.decode(2)
+        resourceType = try columns.decode(3)
+        resource = try columns.decode(4)
+        createdAt = try columns.decode(5)
+        resolvedAt = try columns.decode(6)
+        heartbeatSeconds = try columns.decode(7)
     }
+
+    public init(row: Row) throws { try self.init(columns: row) }
 
     public func encode(to container: inout PersistenceContainer) throws {
         for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
@@ -126,12 +141,14 @@ extension ReceivedEventRecord: PositionalRecord {
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [id, receivedAt, envelope, matchedRules] }
 
-    public init(row: Row) throws {
-        id = try row.decode(atIndex: 0)
-        receivedAt = try row.decode(atIndex: 1)
-        envelope = try row.decode(atIndex: 2)
-        matchedRules = try row.decode(atIndex: 3)
+    public init(columns: some PositionalColumns) throws {
+        id = try columns.decode(0)
+        receivedAt = try columns.decode(1)
+        envelope = try columns.decode(2)
+        matchedRules = try columns.decode(3)
     }
+
+    public init(row: Row) throws { try self.init(columns: row) }
 
     public func encode(to container: inout PersistenceContainer) throws {
         for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
@@ -143,12 +160,14 @@ extension LocalTableRecord: PositionalRecord {
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [name, keySchema, attributeDefinitions, createdAt] }
 
-    public init(row: Row) throws {
-        name = try row.decode(atIndex: 0)
-        keySchema = try row.decode(atIndex: 1)
-        attributeDefinitions = try row.decode(atIndex: 2)
-        createdAt = try row.decode(atIndex: 3)
+    public init(columns: some PositionalColumns) throws {
+        name = try columns.decode(0)
+        keySchema = try columns.decode(1)
+        attributeDefinitions = try columns.decode(2)
+        createdAt = try columns.decode(3)
     }
+
+    public init(row: Row) throws { try self.init(columns: row) }
 
     public func encode(to container: inout PersistenceContainer) throws {
         for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
@@ -160,11 +179,13 @@ extension LocalItemRecord: PositionalRecord {
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [tableName, key, item] }
 
-    public init(row: Row) throws {
-        tableName = try row.decode(atIndex: 0)
-        key = try row.decode(atIndex: 1)
-        item = try row.decode(atIndex: 2)
+    public init(columns: some PositionalColumns) throws {
+        tableName = try columns.decode(0)
+        key = try columns.decode(1)
+        item = try columns.decode(2)
     }
+
+    public init(row: Row) throws { try self.init(columns: row) }
 
     public func encode(to container: inout PersistenceContainer) throws {
         for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
@@ -182,11 +203,13 @@ extension TimerRecord: PositionalRecord {
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [executionId, kind.rawValue, dueAt] }
 
-    public init(row: Row) throws {
-        executionId = try row.decode(atIndex: 0)
-        kind = try row.decode(atIndex: 1)
-        dueAt = try row.decode(atIndex: 2)
+    public init(columns: some PositionalColumns) throws {
+        executionId = try columns.decode(0)
+        kind = try columns.decode(1)
+        dueAt = try columns.decode(2)
     }
+
+    public init(row: Row) throws { try self.init(columns: row) }
 
     public func encode(to container: inout PersistenceContainer) throws {
         for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
