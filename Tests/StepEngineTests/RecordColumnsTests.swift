@@ -106,4 +106,28 @@ import Testing
             }
         }
     }
+
+    @Test func aWriteBindsEachKindOfValueAndReportsSQLiteErrors() throws {
+        try Self.withDatabase { pool in
+            try pool.write { db in
+                try db.execute(sql: "CREATE TABLE sample (id INTEGER PRIMARY KEY, name TEXT, score REAL, data BLOB, note TEXT)")
+                let insert = try db.cachedStatement(sql: "INSERT INTO sample VALUES (?, ?, ?, ?, ?)")
+                try insert.run([1.databaseValue, "é ✓".databaseValue, 2.5.databaseValue, Data([1, 2]).databaseValue, .null])
+                let row = try #require(try Row.fetchOne(db, sql: "SELECT * FROM sample"))
+                #expect(row["id"] == 1)
+                #expect(row["name"] == "é ✓")
+                #expect(row["score"] == 2.5)
+                #expect(row["data"] == Data([1, 2]))
+                #expect(row["note"] == nil as String?)
+                let duplicate = #expect(throws: DatabaseError.self) {
+                    try insert.run([1.databaseValue, "again".databaseValue, .null, .null, .null])
+                }
+                #expect(duplicate?.resultCode == .SQLITE_CONSTRAINT)
+                #expect(throws: DatabaseError.self) { try insert.run([2.databaseValue]) }
+                // The statement still runs after its errors.
+                try insert.run([2.databaseValue, "two".databaseValue, .null, .null, .null])
+                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sample") == 2)
+            }
+        }
+    }
 }

@@ -31,7 +31,10 @@ struct HistoryWriter {
         // A cached statement: this runs several times per transition.
         let insert = try db.cachedStatement(
             sql: "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId, details) VALUES (?, ?, ?, ?, ?, ?)")
-        try insert.execute(arguments: [executionId, eventId, type.rawValue, now.timeIntervalSince1970, previousEventId, detailsText])
+        try insert.run([
+            executionId.databaseValue, eventId.databaseValue, type.rawValue.databaseValue, now.timeIntervalSince1970.databaseValue,
+            previousEventId.databaseValue, detailsText.databaseValue,
+        ])
     }
 
     /// `{"input": "...", "inputDetails": {"truncated": false}}`-style payload members.

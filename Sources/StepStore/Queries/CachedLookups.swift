@@ -14,7 +14,7 @@ extension KeyedRecord {
     }
 
     public static func exists(_ db: Database, key: some DatabaseValueConvertible) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \(databaseTableName) WHERE \(keyColumn) = ?"), arguments: [key]) ?? false
+        try db.cachedStatement(sql: "SELECT 1 FROM \(databaseTableName) WHERE \(keyColumn) = ?").first(arguments: [key]) { _ in true } ?? false
     }
 }
 

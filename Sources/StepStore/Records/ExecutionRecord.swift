@@ -83,9 +83,10 @@ extension ExecutionRecord {
               stateInput = ?, stateEnteredDate = ?, phase = ?, resumeValue = ?, retryCounts = ?, lastEventId = ?
             WHERE id = ?
             """)
-        try statement.execute(arguments: [
-            status.rawValue, output, error, cause, stopDate, currentState, stateInput, stateEnteredDate, phase.rawValue, resumeValue,
-            retryCounts, lastEventId, id,
+        try statement.run([
+            status.rawValue.databaseValue, output.databaseValue, error.databaseValue, cause.databaseValue, stopDate.databaseValue,
+            currentState.databaseValue, stateInput.databaseValue, stateEnteredDate.databaseValue, phase.rawValue.databaseValue,
+            resumeValue.databaseValue, retryCounts.databaseValue, lastEventId.databaseValue, id.databaseValue,
         ])
     }
 }

@@ -32,7 +32,7 @@ extension PositionalRecord {
 
     /// Inserts the row with a statement prepared once per connection.
     public func insertRow(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: StatementArguments(columnValues))
+        try db.cachedStatement(sql: Self.insertSQL).run(columnValues.map { $0?.databaseValue ?? .null })
     }
 }
 
@@ -82,7 +82,7 @@ extension ExecutionRecord: PositionalRecord {
 
     /// Inserts a new execution (its `id` nil) and takes the id SQLite gave it.
     public mutating func insertAssigningId(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: StatementArguments(columnValues))
+        try db.cachedStatement(sql: Self.insertSQL).run(columnValues.map { $0?.databaseValue ?? .null })
         id = db.lastInsertedRowID
     }
 }
