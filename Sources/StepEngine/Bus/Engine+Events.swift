@@ -208,6 +208,7 @@ extension Engine {
             rules.invalidate()
             let targets = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ruleTarget WHERE ruleName = ?", arguments: [name]) ?? 0
             if targets > 0, !force { throw APIError.validation("Rule can't be deleted since it has targets.") }
+            try db.execute(sql: "DELETE FROM ruleTarget WHERE ruleName = ?", arguments: [name])
             _ = try RuleRecord.deleteOne(db, key: name)
         }
     }

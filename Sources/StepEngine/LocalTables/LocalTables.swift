@@ -45,6 +45,7 @@ public enum LocalTables {
     public static func deleteTable(_ request: JSONValue, in db: Database) throws -> JSONValue {
         let record = try table(named: try tableName(request), in: db)
         let description = try describe(record, in: db)
+        try db.execute(sql: "DELETE FROM localItem WHERE tableName = ?", arguments: [record.name])
         try record.delete(db)
         return ["TableDescription": description]
     }
