@@ -41,6 +41,8 @@ struct AsyncJobTests {
             let written = try JSONValue(parsing: Data(contentsOf: URL(fileURLWithPath: copy + "/output/example.json")))
             #expect(written == ["hello": "world"])
 
+            // The job reports before it exits: main may end first.
+            try await stepd.waitForLogLine(containing: ["job ended", jobId])
             let job = try await stepd.call("Stepd.DescribeJob", ["JobId": .string(jobId)])
             #expect(job["Reported"] == true)
             #expect(job["Status"] == "EXITED")

@@ -279,6 +279,16 @@ final class StepdProcess: @unchecked Sendable {
         }
     }
 
+    /// Waits (at most `seconds`) until stepd's current run has logged a line holding every one
+    /// of `parts`.
+    func waitForLogLine(containing parts: [String], seconds: Double = 30) async throws {
+        guard let child = runs.withLock({ $0.current }) else { throw HarnessError("stepd is not running") }
+        let found = await child.observed.wait(timeout: .seconds(seconds)) { observation in
+            observation.output.split(separator: "\n").contains { line in parts.allSatisfy { line.contains($0) } }
+        }
+        guard found else { throw HarnessError("stepd logged no line with \(parts) within \(seconds) s; its log:\n\(log)") }
+    }
+
     /// `kill -9` stepd and wait for it to be gone.
     func kill9() async throws {
         guard let child = runs.withLock({ $0.current }) else { return }

@@ -32,10 +32,15 @@ enum SpoolReader {
         if info.st_size > limit {
             return .unacceptable(reason: "the file is \(info.st_size) bytes, over the spool limit of \(limit) bytes")
         }
-        // Read at most limit + 1 bytes, in case the file grows after fstat.
-        var bytes = [UInt8](repeating: 0, count: limit + 1)
+        // Room for what fstat saw and one byte more, to notice a file that grew since; then
+        // more as it grows, up to limit + 1 bytes.
+        var bytes = [UInt8](repeating: 0, count: min(Int(info.st_size), limit) + 1)
         var total = 0
-        while total < bytes.count {
+        while true {
+            if total == bytes.count {
+                guard bytes.count <= limit else { break }
+                bytes += [UInt8](repeating: 0, count: min(bytes.count, limit + 1 - bytes.count))
+            }
             let count = bytes.withUnsafeMutableBytes { buffer in
                 Glibc.read(fd, buffer.baseAddress.map { $0 + total }, buffer.count - total)
             }

@@ -122,7 +122,8 @@ public final class SpoolWatcher: Sendable {
 
     /// Reads, hands over and disposes of one file. Callers hold `processing`.
     private func process(name: String, _ handler: @Sendable (SpoolFile) async -> SpoolDisposition) async {
-        guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/") else { return }
+        // Bytes, not Foundation's substring search: this runs for every event.
+        guard !name.isEmpty, !name.hasPrefix("."), !name.utf8.contains(UInt8(ascii: "/")) else { return }
         let path = directory.new + "/" + name
         switch SpoolReader.read(path: path, limit: maximumFileSize) {
         case .vanished:
