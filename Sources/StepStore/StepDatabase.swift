@@ -18,8 +18,12 @@ public enum StepDatabase {
         // The pool turns its writer to synchronous=NORMAL when it enables WAL (after
         // `prepareDatabase` has run), which may lose the last commits on a power cut. Only the
         // writer commits, so setting it there makes every commit durable.
+        //
+        // The savepoints around each write, execution and task keep their undo pages in a
+        // journal of their own; in memory, not in a temporary file written at every transition.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         try StepMigrations.migrator.migrate(pool)
         return pool

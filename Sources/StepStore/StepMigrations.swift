@@ -139,6 +139,28 @@ public enum StepMigrations {
         migrator.registerMigration("v2: a waiting task's HeartbeatSeconds on its token") { db in
             try db.execute(sql: "ALTER TABLE taskToken ADD COLUMN heartbeatSeconds INTEGER")
         }
+        migrator.registerMigration("v3: history events stored in the order they are written, found by an index") { db in
+            // Keyed by (executionId, id), a transition's events went into the middle of the
+            // tree (an older execution) and split pages at its end (a new one): five to eight
+            // pages written per commit. In writing order they are appended to the last page,
+            // and only the small index entries go where their execution is.
+            try db.execute(sql: """
+                CREATE TABLE historyEventByWriting (
+                    sequence INTEGER PRIMARY KEY,
+                    executionId INTEGER NOT NULL REFERENCES execution(id) ON DELETE CASCADE,
+                    id INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    timestamp REAL NOT NULL,
+                    previousEventId INTEGER NOT NULL,
+                    details TEXT
+                );
+                INSERT INTO historyEventByWriting (executionId, id, type, timestamp, previousEventId, details)
+                  SELECT executionId, id, type, timestamp, previousEventId, details FROM historyEvent ORDER BY executionId, id;
+                DROP TABLE historyEvent;
+                ALTER TABLE historyEventByWriting RENAME TO historyEvent;
+                CREATE UNIQUE INDEX historyEventByExecution ON historyEvent(executionId, id);
+                """)
+        }
         return migrator
     }
 }

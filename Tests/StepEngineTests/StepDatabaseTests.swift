@@ -85,4 +85,52 @@ import Testing
         }
         #expect(try logBytes() == bytesBefore, "the commits after the writer's checkpoint rewrite the log from its start")
     }
+
+    /// v3 moves the history into a table in writing order: every event stays, found by its
+    /// execution and id.
+    @Test func theHistoryKeepsEveryEventAcrossMigrationV3() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("db.sqlite").path)
+        try StepMigrations.migrator.migrate(queue, upTo: "v2: a waiting task's HeartbeatSeconds on its token")
+        struct Event: Equatable {
+            var executionId: Int64, id: Int64, type: String, timestamp: Double, previousEventId: Int64, details: String?
+        }
+        let events = [
+            Event(executionId: 1, id: 1, type: "ExecutionStarted", timestamp: 1, previousEventId: 0, details: "{\"a\":1}"),
+            Event(executionId: 2, id: 1, type: "ExecutionStarted", timestamp: 2, previousEventId: 0, details: nil),
+            Event(executionId: 1, id: 2, type: "PassStateEntered", timestamp: 3, previousEventId: 1, details: "{}"),
+            Event(executionId: 2, id: 2, type: "ExecutionSucceeded", timestamp: 4, previousEventId: 1, details: nil),
+        ]
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO stateMachineVersion (id, stateMachineName, definition, createdAt) VALUES (1, 'm', '{}', 0)")
+            for id in [1, 2] {
+                try db.execute(
+                    sql: "INSERT INTO execution (id, arn, name, stateMachineName, versionId, status, input, startDate, phase) VALUES (?, ?, ?, 'm', 1, 'RUNNING', '{}', 0, 'enter')",
+                    arguments: [id, "arn:\(id)", "e\(id)"])
+            }
+            for event in events {
+                try db.execute(
+                    sql: "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId, details) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [event.executionId, event.id, event.type, event.timestamp, event.previousEventId, event.details])
+            }
+        }
+        try StepMigrations.migrator.migrate(queue)
+        let read = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT executionId, id, type, timestamp, previousEventId, details FROM historyEvent ORDER BY executionId, id")
+                .map { row in Event(executionId: row[0], id: row[1], type: row[2], timestamp: row[3], previousEventId: row[4], details: row[5]) }
+        }
+        #expect(read == events.sorted { ($0.executionId, $0.id) < ($1.executionId, $1.id) })
+        let plan = try queue.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM historyEvent WHERE executionId = 1 ORDER BY id")
+                .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
+        }
+        #expect(plan.contains("historyEventByExecution"), "\(plan)")
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId) VALUES (1, 2, 'Again', 5, 1)")
+            }
+        }
+    }
 }
