@@ -58,19 +58,22 @@ public final class SpoolWatcher: Sendable {
         currentHandler.withLock { $0 = handler }
         defer { currentHandler.withLock { $0 = nil } }
         let failure: SpoolError? = await withTaskCancellationHandler {
-            await processAll(handler)
-            for await event in events {
-                switch event {
-                case .file(let name):
-                    await serialized { await self.process(name: name, handler) }
-                case .overflow:
-                    logger.warning("inotify queue overflowed; rescanning the spool", metadata: ["SPOOL_DIRECTORY": "\(directory.new)"])
-                    await processAll(handler)
-                case .failed(let message):
-                    return SpoolError(message)
+            // On the watch's own thread: the one inotify wakes reads the file and hands it on.
+            await withTaskExecutorPreference(watch) {
+                await processAll(handler)
+                for await event in events {
+                    switch event {
+                    case .file(let name):
+                        await serialized { await self.process(name: name, handler) }
+                    case .overflow:
+                        logger.warning("inotify queue overflowed; rescanning the spool", metadata: ["SPOOL_DIRECTORY": "\(directory.new)"])
+                        await processAll(handler)
+                    case .failed(let message):
+                        return SpoolError(message)
+                    }
                 }
+                return nil
             }
-            return nil
         } onCancel: {
             watch.stop()
         }
