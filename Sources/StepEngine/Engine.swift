@@ -59,12 +59,19 @@ public final class Engine: Sendable, CommitObserver {
 
     /// Runs `body` in the next group commit (in a savepoint of its own) and returns its value
     /// once the commit is durable; its effects are carried out then.
+    ///
+    /// `commitsHere`: the calling thread may block for the commit, and does it itself when the
+    /// writer thread sleeps (see `CommitWriter.submitCommittingHere`).
     func transact<T: Sendable>(
-        runsFirst: Bool = false, _ body: @escaping @Sendable (Database, Date, inout TransitionEffects) throws -> T
+        runsFirst: Bool = false, commitsHere: Bool = false, _ body: @escaping @Sendable (Database, Date, inout TransitionEffects) throws -> T
     ) async throws -> T {
         let value = try await withCheckedThrowingContinuation { continuation in
-            writer.submit(
-                PendingWrite(body: { db, now, effects in try body(db, now, &effects) }, continuation: continuation, runsFirst: runsFirst))
+            let write = PendingWrite(body: { db, now, effects in try body(db, now, &effects) }, continuation: continuation, runsFirst: runsFirst)
+            if commitsHere {
+                writer.submitCommittingHere(write)
+            } else {
+                writer.submit(write)
+            }
         }
         guard let typed = value as? T else { fatalError("a group commit returned \(type(of: value)) for \(T.self)") }
         return typed

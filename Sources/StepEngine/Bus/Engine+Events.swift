@@ -18,13 +18,15 @@ extension Engine {
     /// An event without an `id` gets one derived from the file's name and contents, so that
     /// reading the same file again (stepd stopped between the commit and the unlink) is
     /// recognised as the same event.
+    ///
+    /// The spool's thread may block: when the writer sleeps, it commits the event itself.
     public func ingestSpoolEvent(_ data: Data, fileName: String) async throws -> JSONValue {
         let json: JSONValue
         do { json = try JSONValue(parsing: data) } catch { throw EventFormatError("the event file is not JSON: \(error.message)") }
         var defaults = envelopeDefaults
         defaults.makeId = { Self.spoolEventId(fileName: fileName, contents: data) }
         let envelope = try EventEnvelope(json: json, defaults: defaults)
-        let outcome = try await ingest(envelope)
+        let outcome = try await ingest(envelope, commitsHere: true)
         return ["EventId": .string(outcome.eventId), "Duplicate": .bool(outcome.duplicate),
                 "MatchedRules": .array(outcome.matchedRules.map { .string($0) })]
     }
@@ -47,11 +49,11 @@ extension Engine {
         return String(decoding: text, as: UTF8.self)
     }
 
-    func ingest(_ envelope: EventEnvelope) async throws -> EventIngest.Outcome {
+    func ingest(_ envelope: EventEnvelope, commitsHere: Bool = false) async throws -> EventIngest.Outcome {
         let rules = self.rules
         let definitions = self.definitions
         let logger = self.logger
-        return try await transact { db, now, effects in
+        return try await transact(commitsHere: commitsHere) { db, now, effects in
             try EventIngest.ingest(envelope, rules: rules, definitions: definitions, db: db, now: now, logger: logger, effects: &effects)
         }
     }

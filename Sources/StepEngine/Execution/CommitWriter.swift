@@ -82,6 +82,39 @@ final class CommitWriter: Sendable {
 
     // MARK: - Queueing work
 
+    /// Like `submit`, but when the writer thread sleeps and nothing else is queued, commits on
+    /// the calling thread: one thread fewer to wake between an event and its commit. The
+    /// caller must be a thread that may block for a commit (not an event loop). Work queued
+    /// meanwhile goes to the writer thread.
+    func submitCommittingHere(_ write: PendingWrite) {
+        let claimed = inbox.withLock { inbox -> Bool in
+            guard !inbox.isAwake, !inbox.hasWork, !inbox.isClosed else { return false }
+            // Holding `isAwake` makes this thread the writer: others queue, nobody else commits.
+            inbox.isAwake = true
+            inbox.commitStartedAt = .now
+            return true
+        }
+        guard claimed else {
+            submit(write)
+            return
+        }
+        guard let observer = observer.withLock({ $0.observer }) else {
+            write.continuation.resume(throwing: CancellationError())
+            return
+        }
+        commit(writes: [write], executions: [], observer: observer)
+        // Whatever came meanwhile (and what this commit made ready) is the writer thread's.
+        let next = inbox.withLock { inbox -> (wakeWriter: Bool, idleWaiters: [CheckedContinuation<Void, Never>]) in
+            inbox.commitStartedAt = nil
+            if inbox.hasWork || inbox.isClosed { return (true, []) }
+            inbox.isAwake = false
+            defer { inbox.idleWaiters.removeAll() }
+            return (false, inbox.idleWaiters)
+        }
+        if next.wakeWriter { wakeUp.signal() }
+        for waiter in next.idleWaiters { waiter.resume() }
+    }
+
     func submit(_ write: PendingWrite) {
         let mustWake = inbox.withLock { inbox in
             if write.runsFirst {
