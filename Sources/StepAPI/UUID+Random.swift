@@ -16,4 +16,20 @@ extension UUID {
         }
         return UUID(uuid: bytes)
     }
+
+    /// The UUID in lowercase, as AWS writes request ids and generated names; formatted here
+    /// because Foundation's `uuidString` goes through `snprintf`.
+    public var lowercasedString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(36)
+        withUnsafeBytes(of: uuid) { bytes in
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }

@@ -308,7 +308,7 @@ public final class APIServer: Service, Sendable {
         on responses: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws {
         let (responseHead, body) = AWSJSONProtocol.response(
-            for: outcome, requestID: UUID.random().uuidString.lowercased(),
+            for: outcome, requestID: UUID.random().lowercasedString,
             contentType: AWSJSONProtocol.responseContentType(for: head),
             version: head?.version ?? .http1_1, keepAlive: keepAlive)
         try await responses.write(contentsOf: [.head(responseHead), .body(.byteBuffer(body)), .end(nil)])

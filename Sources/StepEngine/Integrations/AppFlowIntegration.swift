@@ -14,7 +14,7 @@ enum AppFlowIntegration {
             guard try JobDefinitionRecord.find(invocation.db, key: flowName) != nil else {
                 throw StatesError(name: "AppFlow.ResourceNotFoundException", cause: "Flow '\(flowName)' does not exist (no job definition of that name)")
             }
-            let jobId = UUID.random().uuidString.lowercased()
+            let jobId = UUID.random().lowercasedString
             try JobRecord(
                 id: jobId, jobName: flowName, executionArn: invocation.execution.arn, stateName: invocation.stateName,
                 createdAt: invocation.now.timeIntervalSince1970

@@ -13,13 +13,15 @@ extension TimerRecord.Kind: DatabaseValueConvertible {}
 /// straight from the statement.
 public protocol PositionalRecord: FetchableRecord, TableRecord {
     static var columnNames: [String] { get }
+    /// `INSERT INTO <table> (<columnNames>) VALUES (?, ...)`, built once (`insertStatement()`).
+    static var insertSQL: String { get }
     init(columns: some PositionalColumns) throws
     /// The values of `columnNames`, in order, for an INSERT.
     var columnValues: [(any DatabaseValueConvertible)?] { get }
 }
 
 extension PositionalRecord {
-    static var insertSQL: String {
+    static func insertStatement() -> String {
         "INSERT INTO \(databaseTableName) (\(columnNames.joined(separator: ", "))) VALUES (\(columnNames.map { _ in "?" }.joined(separator: ", ")))"
     }
 
@@ -37,6 +39,7 @@ extension PositionalRecord {
 }
 
 extension ExecutionRecord: PositionalRecord {
+    public static let insertSQL = insertStatement()
     public static let columnNames = [
         "id", "arn", "name", "stateMachineName", "versionId", "status", "input", "output", "error", "cause", "startDate", "stopDate",
         "startedByUid", "parentExecutionArn", "currentState", "stateInput", "stateEnteredDate", "phase", "resumeValue", "retryCounts",
@@ -88,6 +91,7 @@ extension ExecutionRecord: PositionalRecord {
 }
 
 extension StateMachineRecord: PositionalRecord {
+    public static let insertSQL = insertStatement()
     public static let columnNames = ["name", "arn", "type", "roleArn", "currentVersionId", "creationDate", "updateDate"]
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [name, arn, type, roleArn, currentVersionId, creationDate, updateDate] }
@@ -110,6 +114,7 @@ extension StateMachineRecord: PositionalRecord {
 }
 
 extension TaskTokenRecord: PositionalRecord {
+    public static let insertSQL = insertStatement()
     public static let columnNames = [
         "token", "executionId", "stateName", "resourceType", "resource", "createdAt", "resolvedAt", "heartbeatSeconds",
     ]
@@ -137,6 +142,7 @@ extension TaskTokenRecord: PositionalRecord {
 }
 
 extension ReceivedEventRecord: PositionalRecord {
+    public static let insertSQL = insertStatement()
     public static let columnNames = ["id", "receivedAt", "envelope", "matchedRules"]
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [id, receivedAt, envelope, matchedRules] }
@@ -156,6 +162,7 @@ extension ReceivedEventRecord: PositionalRecord {
 }
 
 extension LocalTableRecord: PositionalRecord {
+    public static let insertSQL = insertStatement()
     public static let columnNames = ["name", "keySchema", "attributeDefinitions", "createdAt"]
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [name, keySchema, attributeDefinitions, createdAt] }
@@ -175,6 +182,7 @@ extension LocalTableRecord: PositionalRecord {
 }
 
 extension LocalItemRecord: PositionalRecord {
+    public static let insertSQL = insertStatement()
     public static let columnNames = ["tableName", "key", "item"]
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [tableName, key, item] }
@@ -199,6 +207,7 @@ extension LocalItemRecord: PositionalRecord {
 }
 
 extension TimerRecord: PositionalRecord {
+    public static let insertSQL = insertStatement()
     public static let columnNames = ["executionId", "kind", "dueAt"]
 
     public var columnValues: [(any DatabaseValueConvertible)?] { [executionId, kind.rawValue, dueAt] }
