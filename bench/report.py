@@ -69,6 +69,8 @@ def main():
         add("", "", "resume p99", r["p99"])
     add("1 resume: rename→client sees SUCCEEDED (ms)", dist(resume.get("rename_to_resumed_execution_ended_ms")))
     add("1 resume: rename→its transaction began (ms)", dist(resume.get("rename_to_task_succeeded_timestamp_ms")))
+    add("1 resume: the transaction's work (ms)", dist(resume.get("resume_transaction_work_ms")))
+    add("1 resume: its commit, COMMIT→durable (ms)", dist(resume.get("resume_commit_ms")))
     m = ref.get("main_started_to_succeeded_ms")
     add("2 reference scenario: main start→SUCCEEDED (ms)", dist(m), "reference p50", m and m["p50"])
     if thr:

@@ -66,6 +66,8 @@ struct ResumeLatencyRow {
         var toEnd = Distribution()
         var toRecorded = Distribution()
         var toDurable = Distribution()
+        var transactionWork = Distribution()
+        var committing = Distribution()
         for index in 0..<(context.sizes.resumeSamples + 10) {
             let name = "r-\(index)"
             let arn = try await daemon.start("hold", name: name)
@@ -88,7 +90,11 @@ struct ResumeLatencyRow {
             {
                 toRecorded.add((timestamp - renamedAt) * 1000)
                 // The commit that began with this event's transaction, and when it was durable.
-                if let commit = try Self.commit(beganAt: timestamp, in: daemon) { toDurable.add((commit - renamedAt) * 1000) }
+                if let commit = try Self.commit(beganAt: timestamp, in: daemon) {
+                    toDurable.add((commit.durable - renamedAt) * 1000)
+                    transactionWork.add((commit.committing - timestamp) * 1000)
+                    committing.add((commit.durable - commit.committing) * 1000)
+                }
             }
         }
         return [
@@ -96,17 +102,22 @@ struct ResumeLatencyRow {
             "rename_to_resumed_execution_ended_ms": toEnd.json,
             "rename_to_task_succeeded_timestamp_ms": toRecorded.json,
             "rename_to_resume_committed_ms": toDurable.json,
-            "note": "rename_to_resume_committed is the row's measure: rename() into new/ until the commit holding the resumed execution's next transition is durable (fdatasync returned), from stepd's --trace-commits, which notes each commit's begin and durable time. Around it: the TaskSucceeded history timestamp is taken when that transaction begins (a lower bound), and the client sees Stepd.WaitForExecution answer SUCCEEDED after the commit and the answer on the socket (an upper bound).",
+            "resume_transaction_work_ms": transactionWork.json,
+            "resume_commit_ms": committing.json,
+            "note": "rename_to_resume_committed is the row's measure: rename() into new/ until the commit holding the resumed execution's next transition is durable (fdatasync returned), from stepd's --trace-commits, which notes each commit's begin, COMMIT and durable times (the transaction's work is begin to COMMIT, the commit itself COMMIT to durable). Around it: the TaskSucceeded history timestamp is taken when that transaction begins (a lower bound), and the client sees Stepd.WaitForExecution answer SUCCEEDED after the commit and the answer on the socket (an upper bound).",
         ]
     }
 
-    /// The durable time of the traced commit whose transaction began at `began`.
-    private static func commit(beganAt began: Double, in daemon: DaemonUnderTest) throws -> Double? {
+    /// When the traced commit whose transaction began at `began` issued COMMIT, and when it
+    /// was durable.
+    private static func commit(beganAt began: Double, in daemon: DaemonUnderTest) throws -> (committing: Double, durable: Double)? {
         guard let path = daemon.commitTracePath else { return nil }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         for line in text.split(separator: "\n").reversed() {
             guard let entry = try? JSONValue(parsing: String(line)), let lineBegan = entry["began"]?.numberValue else { continue }
-            if abs(lineBegan - began) < 0.000_001 { return entry["durable"]?.numberValue }
+            if abs(lineBegan - began) < 0.000_001, let committing = entry["committing"]?.numberValue, let durable = entry["durable"]?.numberValue {
+                return (committing, durable)
+            }
         }
         return nil
     }

@@ -12,11 +12,13 @@ protocol CommitObserver: AnyObject, Sendable {
     func commitFailed(executions: [Int64], consecutiveFailures: Int)
 }
 
-/// The one thread that writes. Callers queue a change and wait; the thread takes everything
+/// The thread that writes. Callers queue a change and wait; the thread takes everything
 /// queued meanwhile into one group commit and answers each caller directly from here.
 ///
 /// A plain thread blocked on a semaphore costs no wakeups while idle, and a commit crosses
 /// no executors: GRDB's synchronous write runs on this thread, and the callers resume from it.
+/// One exception: a caller that may block (the spool's thread) commits its own change while
+/// this thread sleeps (`submitCommittingHere`); `isAwake` says who holds the writer's role.
 final class CommitWriter: Sendable {
     private struct Inbox {
         var writes: [PendingWrite] = []
