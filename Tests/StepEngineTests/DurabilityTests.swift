@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import JSON
 import StepEngine
 import Testing
@@ -61,5 +62,30 @@ import Testing
         let description = try await restarted.waitForExecution(arn: arn)
         #expect(description["status"] == "SUCCEEDED")
         #expect(parsed(description["output"])?["error"]?["Error"] == "DynamoDB.ResourceNotFoundException")
+    }
+
+    /// An execution whose definition version is gone (a damaged file) fails with
+    /// States.Runtime at its next step, and that end is written: row and history.
+    @Test func anExecutionWhoseDefinitionIsGoneFailsAndStaysFailed() async throws {
+        let first = try TestEngine()
+        try await first.machine("wait", #"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}"#)
+        let arn = try await first.start("wait")
+        await first.engine.waitUntilIdle()
+        var damaging = Configuration()
+        damaging.foreignKeysEnabled = false
+        let database = try DatabaseQueue(path: first.path, configuration: damaging)
+        try await database.write { db in
+            try db.execute(sql: "UPDATE execution SET versionId = 999, phase = 'resume', resumeValue = NULL WHERE arn = ?", arguments: [arn])
+        }
+
+        let restarted = try TestEngine.open(path: first.path)
+        #expect(try await restarted.recover().readyExecutions == 1)
+        let description = try await bounded(seconds: 10, "the execution's end") { try await restarted.waitForExecution(arn: arn) }
+        #expect(description["status"] == "FAILED")
+        #expect(description["error"] == "States.Runtime")
+        let history = try await TestEngine.history(of: arn, in: restarted)
+        #expect(history.types.last == "ExecutionFailed")
+        let stored = try await database.read { db in try String.fetchOne(db, sql: "SELECT status FROM execution WHERE arn = ?", arguments: [arn]) }
+        #expect(stored == "FAILED")
     }
 }

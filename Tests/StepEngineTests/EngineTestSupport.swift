@@ -45,6 +45,11 @@ struct TestEngine {
         Execution(arn: arn, description: try await engine.waitForExecution(arn: arn))
     }
 
+    static func history(of arn: String, in engine: Engine) async throws -> [JSONValue] {
+        let page = try await engine.getExecutionHistory(arn: arn, maxResults: 1000, reverseOrder: false, nextToken: nil, includeExecutionData: true)
+        return try #require(page["events"]?.arrayValue)
+    }
+
     func history(_ arn: String, includeExecutionData: Bool = true) async throws -> [JSONValue] {
         let page = try await engine.getExecutionHistory(
             arn: arn, maxResults: 1000, reverseOrder: false, nextToken: nil, includeExecutionData: includeExecutionData)
@@ -76,6 +81,26 @@ struct Execution {
     var duration: Double? {
         guard let start = description["startDate"]?.numberValue, let stop = description["stopDate"]?.numberValue else { return nil }
         return stop - start
+    }
+}
+
+struct BoundExceeded: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// What `body` returns, or `BoundExceeded` when it takes longer than `seconds` (it is then cancelled).
+func bounded<T: Sendable>(seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw BoundExceeded(description: "\(what) took longer than \(seconds) s")
+        }
+        return value
     }
 }
 

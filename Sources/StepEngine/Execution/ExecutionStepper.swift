@@ -13,6 +13,8 @@ struct ExecutionStepper {
     let now: Date
     let definitions: DefinitionCache
     var effects: TransitionEffects
+    /// Events appended and not yet written: `save` writes them with the execution row.
+    private var unwrittenEvents: [HistoryWriter.Event] = []
 
     init(db: Database, now: Date, definitions: DefinitionCache, effects: TransitionEffects = TransitionEffects()) {
         self.db = db
@@ -32,12 +34,13 @@ struct ExecutionStepper {
             definition = try definitions.definition(versionId: execution.versionId, in: db)
         } catch let error as StatesError {
             try failExecution(&execution, error: error)
+            try save(&execution)
             return false
         }
         var transitions = 0
         while execution.isReady, execution.status == .running {
             if transitions == Limits.transitionsPerTurn {
-                try execution.updateChanges(db)
+                try save(&execution)
                 return true
             }
             transitions += 1
@@ -47,7 +50,7 @@ struct ExecutionStepper {
                 try failExecution(&execution, error: error)
             }
         }
-        try execution.updateChanges(db)
+        try save(&execution)
         return false
     }
 
@@ -266,7 +269,7 @@ struct ExecutionStepper {
         var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
         guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running else { return }
         try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
-        try execution.updateChanges(db)
+        try failing.save(&execution)
         effects.merge(failing.effects)
     }
 
@@ -334,8 +337,18 @@ struct ExecutionStepper {
         return .success(outcome)
     }
 
-    private func append(_ type: HistoryEventType, _ details: [String: JSONValue], _ execution: inout ExecutionRecord) throws {
-        try HistoryWriter.append(type, details: .object(details), to: &execution, at: now, in: db)
+    private mutating func append(_ type: HistoryEventType, _ details: [String: JSONValue], _ execution: inout ExecutionRecord) throws {
+        if let event = try HistoryWriter.next(type, details: .object(details), for: &execution, at: now) { unwrittenEvents.append(event) }
+    }
+
+    /// Writes the events appended so far and the execution's row. Whoever changes an
+    /// execution through a stepper ends with this.
+    mutating func save(_ execution: inout ExecutionRecord) throws {
+        if !unwrittenEvents.isEmpty {
+            try HistoryWriter.insert(unwrittenEvents, in: db)
+            unwrittenEvents.removeAll(keepingCapacity: true)
+        }
+        try execution.updateChanges(db)
     }
 
     private func stateInput(of execution: ExecutionRecord) throws -> JSONValue {

@@ -7,10 +7,19 @@ import StepStore
 /// Appends history events to an execution: ids count from 1, each event points at the one
 /// before it, and the execution row remembers the last id.
 struct HistoryWriter {
-    static func append(
-        _ type: HistoryEventType, details: JSONValue?, to execution: inout ExecutionRecord, at now: Date, in db: Database
-    ) throws {
-        guard let executionId = execution.id else { return }
+    /// One event, numbered and serialized, ready to be written.
+    struct Event {
+        let executionId: Int64
+        let id: Int64
+        let type: HistoryEventType
+        let timestamp: Double
+        let previousEventId: Int64
+        let details: String?
+    }
+
+    /// Numbers the next event of `execution` (counting it in `lastEventId`) without writing it.
+    static func next(_ type: HistoryEventType, details: JSONValue?, for execution: inout ExecutionRecord, at now: Date) throws -> Event? {
+        guard let executionId = execution.id else { return nil }
         // The last id is kept for the event that ends the execution.
         if !type.endsExecution, execution.lastEventId + 1 >= Int64(Limits.maximumHistoryEvents) {
             throw StatesError(
@@ -19,23 +28,42 @@ struct HistoryWriter {
         }
         let previous = execution.lastEventId
         execution.lastEventId += 1
-        try insert(type, details: details, executionId: executionId, eventId: execution.lastEventId, previousEventId: previous, at: now, in: db)
+        return Event(
+            executionId: executionId, id: execution.lastEventId, type: type, timestamp: now.timeIntervalSince1970, previousEventId: previous,
+            details: details.map { JSONValue.object([type.detailsMember: $0]).serialized() })
     }
 
-    /// Writes one event as given; `append` keeps the ids in order.
-    static func insert(
-        _ type: HistoryEventType, details: JSONValue?, executionId: Int64, eventId: Int64, previousEventId: Int64, at now: Date,
-        in db: Database
+    /// Numbers and writes the next event of `execution` at once.
+    static func append(
+        _ type: HistoryEventType, details: JSONValue?, to execution: inout ExecutionRecord, at now: Date, in db: Database
     ) throws {
-        let detailsText = details.map { JSONValue.object([type.detailsMember: $0]).serialized() }
-        // A cached statement: this runs several times per transition.
-        let insert = try db.cachedStatement(
-            sql: "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId, details) VALUES (?, ?, ?, ?, ?, ?)")
-        try insert.run([
-            executionId.databaseValue, eventId.databaseValue, type.rawValue.databaseValue, now.timeIntervalSince1970.databaseValue,
-            previousEventId.databaseValue, detailsText.databaseValue,
-        ])
+        if let event = try next(type, details: details, for: &execution, at: now) { try insert([event], in: db) }
     }
+
+    /// Writes `events`, up to `rowsPerStatement` with each statement: a transition's events go
+    /// together, and one statement for several rows costs little more than one for one row.
+    static func insert(_ events: [Event], in db: Database) throws {
+        var rest = events[...]
+        while !rest.isEmpty {
+            let chunk = rest.prefix(rowsPerStatement)
+            rest = rest.dropFirst(chunk.count)
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            // Cached: one statement per chunk size.
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId, details) VALUES \(rows)")
+            var values: [DatabaseValue] = []
+            values.reserveCapacity(6 * chunk.count)
+            for event in chunk {
+                values += [
+                    event.executionId.databaseValue, event.id.databaseValue, event.type.rawValue.databaseValue,
+                    event.timestamp.databaseValue, event.previousEventId.databaseValue, event.details.databaseValue,
+                ]
+            }
+            try statement.run(values)
+        }
+    }
+
+    static let rowsPerStatement = 16
 
     /// `{"input": "...", "inputDetails": {"truncated": false}}`-style payload members.
     static func payload(_ name: String, _ value: JSONValue) -> [String: JSONValue] {

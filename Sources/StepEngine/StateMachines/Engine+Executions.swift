@@ -122,7 +122,7 @@ extension Engine {
             }
             var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
             try stepper.endExecution(&execution, status: .aborted, outputText: nil, error: error, cause: cause)
-            try execution.updateChanges(db)
+            try stepper.save(&execution)
             effects.merge(stepper.effects)
             return now.timeIntervalSince1970
         }

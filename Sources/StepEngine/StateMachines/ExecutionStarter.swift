@@ -31,7 +31,8 @@ enum ExecutionStarter {
                 "Invalid Execution Input: the input is \(inputText.utf8.count) bytes, more than the limit of \(Limits.maximumPayloadBytes) bytes")
         }
         let arn = LocalARN.execution(stateMachine: stateMachineName, name: executionName)
-        if let existing = try ExecutionRecord.find(db, arn: arn) {
+        // A name drawn here (a rule's target, a start without one) cannot be taken already.
+        if name != nil, let existing = try ExecutionRecord.find(db, arn: arn) {
             if existing.status == .running, existing.input == inputText {
                 return Started(execution: existing, isNew: false)
             }
@@ -55,7 +56,10 @@ enum ExecutionStarter {
         var started = HistoryWriter.payload("input", text: inputText)
         started["roleArn"] = .string(stateMachine.roleArn)
         if let id = execution.id {
-            try HistoryWriter.insert(.executionStarted, details: .object(started), executionId: id, eventId: 1, previousEventId: 0, at: now, in: db)
+            let event = HistoryWriter.Event(
+                executionId: id, id: 1, type: .executionStarted, timestamp: now.timeIntervalSince1970, previousEventId: 0,
+                details: JSONValue.object([HistoryEventType.executionStarted.detailsMember: .object(started)]).serialized())
+            try HistoryWriter.insert([event], in: db)
         }
         if let line = ExecutionLogLine.about(execution, level: .debug, "execution started") { effects.executionLogLines.append(line) }
         if let id = execution.id {

@@ -45,8 +45,8 @@ enum TimerFiring {
             try stepper.endExecution(
                 &execution, status: .timedOut, outputText: nil, error: StatesError.timeout,
                 cause: "The execution ran longer than the state machine's TimeoutSeconds")
+            try stepper.save(&execution)
             effects.merge(stepper.effects)
-            try execution.updateChanges(db)
             return
         case .taskTimeout, .heartbeatTimeout:
             guard execution.phase == .awaitingToken,
