@@ -63,4 +63,38 @@ import Testing
             #expect(throws: DatabaseError.self) { try db.withSavepoint { 1 } }
         }
     }
+
+    @Test func withoutSavepointsABodyThatFailsAfterChangingRowsAsksForThemAgain() throws {
+        try Self.withTable { db in
+            #expect(throws: SavepointsNeeded.self) {
+                try db.withoutSavepoints {
+                    try db.execute(sql: "INSERT INTO t VALUES (1)")
+                    // Caught, as a task's failure is: without a savepoint its row would stay.
+                    try? db.withSavepoint {
+                        try db.execute(sql: "INSERT INTO t VALUES (2)")
+                        throw Refused()
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func withoutSavepointsAFailureThatChangedNothingNeedsNone() throws {
+        try Self.withTable { db in
+            let answer = try db.withoutSavepoints { () throws -> Int in
+                try db.execute(sql: "INSERT INTO t VALUES (1)")
+                try? db.withSavepoint { throw Refused() }
+                try db.withSavepoint { try db.execute(sql: "INSERT INTO t VALUES (3)") }
+                return 7
+            }
+            #expect(answer == 7)
+            #expect(try Self.values(db) == [1, 3])
+            // Outside the run, savepoints are back.
+            try? db.withSavepoint {
+                try db.execute(sql: "INSERT INTO t VALUES (4)")
+                throw Refused()
+            }
+            #expect(try Self.values(db) == [1, 3])
+        }
+    }
 }
