@@ -62,7 +62,7 @@ enum EventIngest {
                 "RULES": "\(matched.joined(separator: " "))", "STARTED_EXECUTIONS": "\(started.joined(separator: " "))",
             ])
         if let jobId = envelope.detail["execution-id"]?.stringValue {
-            try db.cachedStatement(sql: "UPDATE job SET reported = 1 WHERE id = ?").execute(arguments: [jobId])
+            try db.cachedStatement(sql: "UPDATE job SET reported = 1 WHERE id = ?").run([jobId.databaseValue])
         }
         return Outcome(eventId: envelope.id, duplicate: false, matchedRules: matched, startedExecutions: started)
     }

@@ -311,7 +311,7 @@ struct ExecutionStepper {
         }
         if let id = execution.id {
             try TaskWait.resolveToken(executionId: id, db: db, now: now, effects: &effects)
-            try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ?").run([id.databaseValue])
             effects.endedExecutions.append(id)
         }
     }
