@@ -133,4 +133,39 @@ import Testing
             }
         }
     }
+
+    /// v4 rebuilds the execution table without AUTOINCREMENT and receivedEvent without a
+    /// rowid: rows stay, ids go on from the last one, the references still hold.
+    @Test func executionsAndEventsStayAcrossMigrationV4() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("db.sqlite").path)
+        try StepMigrations.migrator.migrate(queue, upTo: "v3: history events stored in the order they are written, found by an index")
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO stateMachineVersion (id, stateMachineName, definition, createdAt) VALUES (1, 'm', '{}', 0)")
+            for id in [3, 7] {
+                try db.execute(
+                    sql: "INSERT INTO execution (id, arn, name, stateMachineName, versionId, status, input, startDate, phase, lastEventId) VALUES (?, ?, ?, 'm', 1, 'RUNNING', '{}', 0, 'awaitingToken', 2)",
+                    arguments: [id, "arn:\(id)", "e\(id)"])
+            }
+            try db.execute(sql: "INSERT INTO taskToken (token, executionId, stateName, resourceType, resource, createdAt) VALUES ('t', 7, 'S', 'r', 'r', 0)")
+            try db.execute(sql: "INSERT INTO receivedEvent VALUES ('ev-1', 1.5, '{}', 2)")
+        }
+        try StepMigrations.migrator.migrate(queue)
+        try queue.write { db in
+            #expect(try String.fetchAll(db, sql: "SELECT arn FROM execution ORDER BY id") == ["arn:3", "arn:7"])
+            #expect(try Int.fetchOne(db, sql: "SELECT lastEventId FROM execution WHERE id = 7") == 2)
+            try db.execute(
+                sql: "INSERT INTO execution (arn, name, stateMachineName, versionId, status, input, startDate, phase) VALUES ('arn:new', 'new', 'm', 1, 'RUNNING', '{}', 0, 'enter')")
+            #expect(db.lastInsertedRowID == 8)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution WHERE phase IN ('enter', 'resume')") == 1)
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+            #expect(try Int.fetchOne(db, sql: "SELECT matchedRules FROM receivedEvent WHERE id = 'ev-1'") == 2)
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "INSERT INTO receivedEvent VALUES ('ev-1', 2, '{}', 0)") }
+            let schema = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_schema WHERE name IN ('execution', 'receivedEvent')").joined()
+            #expect(!schema.contains("AUTOINCREMENT"))
+            #expect(schema.contains("WITHOUT ROWID"))
+        }
+    }
 }
