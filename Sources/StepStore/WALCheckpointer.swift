@@ -96,17 +96,20 @@ public final class WALCheckpointer: Sendable {
         while true {
             wakeUp.wait()
             if state.withLock({ $0.isClosed }) { return }
+            var copied: Int?
             do {
-                let copied = try connection.inDatabase { db in try db.checkpoint(.passive).checkpointedFrameCount }
-                onCheckpoint(copied)
+                copied = try connection.inDatabase { db in try db.checkpoint(.passive).checkpointedFrameCount }
             } catch {
                 onError(error)
             }
-            if state.withLock({ state in
+            // The writer's part is due before anyone hears of this checkpoint.
+            let isClosed = state.withLock { state in
                 state.isAsleep = true
                 state.mustFinish = true
                 return state.isClosed
-            }) { return }
+            }
+            if let copied { onCheckpoint(copied) }
+            if isClosed { return }
         }
     }
 }

@@ -72,8 +72,16 @@ import Testing
             try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [index]) }
             checkpointer.committed()
         }
-        var checkpoints = copies.makeAsyncIterator()
-        #expect(await checkpoints.next() != nil)
+        let checkpointed = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await copies.first { _ in true } != nil }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return false
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? false
+        }
+        #expect(checkpointed, "no checkpoint within 10 s of the 64th commit")
         try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
         let logPath = pool.path + "-wal"
         let logBytes = { (try FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? -1 }

@@ -15,6 +15,9 @@ struct ExecutionStepper {
     var effects: TransitionEffects
     /// Events appended and not yet written: `save` writes them with the execution row.
     private var unwrittenEvents: [HistoryWriter.Event] = []
+    /// The last state output this stepper serialized, with its text: the next state's input,
+    /// which need not be parsed back.
+    private var lastOutput: (text: String, value: JSONValue)?
 
     init(db: Database, now: Date, definitions: DefinitionCache, effects: TransitionEffects = TransitionEffects()) {
         self.db = db
@@ -245,6 +248,7 @@ struct ExecutionStepper {
         case .next(let next):
             execution.currentState = next
             execution.stateInput = outputText
+            lastOutput = (outputText, output)
             execution.phase = .enter
         case .end:
             try endExecution(&execution, status: .succeeded, outputText: outputText, error: nil, cause: nil)
@@ -353,6 +357,7 @@ struct ExecutionStepper {
 
     private func stateInput(of execution: ExecutionRecord) throws -> JSONValue {
         guard let text = execution.stateInput else { return .object([:]) }
+        if let lastOutput, lastOutput.text == text { return lastOutput.value }
         do { return try JSONValue(parsing: text) } catch {
             throw StatesError(name: StatesError.runtime, cause: "the stored state input is not JSON: \(error)")
         }
