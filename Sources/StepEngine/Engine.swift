@@ -87,6 +87,12 @@ public final class Engine: Sendable, CommitObserver {
         try database.read(body)
     }
 
+    /// For a body that runs one statement, which sees one state of the database by itself:
+    /// no transaction around it (GRDB's costs more than the query).
+    func readOneStatement<T>(_ body: (Database) throws -> T) throws -> T {
+        try database.unsafeRead(body)
+    }
+
     // MARK: - After a commit (on the writer thread)
 
     func committed(effects: TransitionEffects, nextTimerDue: Double??) {
@@ -123,7 +129,7 @@ public final class Engine: Sendable, CommitObserver {
     /// Answers when the execution has ended (at once if it already has), with its description.
     public func waitForExecution(arn reference: String) async throws -> JSONValue {
         let arn = try LocalARN.normalizedExecution(reference)
-        let id = try readNow { db -> Int64 in
+        let id = try readOneStatement { db -> Int64 in
             guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM execution WHERE arn = ?"), arguments: [arn]) else {
                 throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'")
             }
@@ -142,7 +148,7 @@ public final class Engine: Sendable, CommitObserver {
                 // check, one committed after finds the waiter.
                 var status: String?
                 do {
-                    status = try readNow { db in
+                    status = try readOneStatement { db in
                         try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id])
                     }
                 } catch {

@@ -26,12 +26,9 @@ extension Engine {
 
     public func describeExecution(arn reference: String) async throws -> JSONValue {
         let arn = try LocalARN.normalizedExecution(reference)
-        return try await read { db in
-            guard let execution = try ExecutionRecord.find(db, arn: arn) else {
-                throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'")
-            }
-            return Self.describe(execution)
-        }
+        let execution = try readOneStatement { db in try ExecutionRecord.find(db, arn: arn) }
+        guard let execution else { throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'") }
+        return Self.describe(execution)
     }
 
     static func describe(_ execution: ExecutionRecord) -> JSONValue {
