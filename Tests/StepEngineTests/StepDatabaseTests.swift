@@ -7,10 +7,9 @@ import Testing
     /// Commits must survive a power cut: WAL with synchronous=FULL (2) on the writer, the
     /// connection that commits.
     @Test func commitsAreDurable() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let pool = try StepDatabase.open(path: folder.appendingPathComponent("db.sqlite").path)
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        let pool = try StepDatabase.open(path: scratch.path)
         let (mode, synchronous) = try pool.writeWithoutTransaction { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
         }
@@ -18,13 +17,25 @@ import Testing
         #expect(synchronous == 2)
     }
 
+    /// The frames the checkpointer's first checkpoint copied; nil when none came within 10 s.
+    private static func firstCheckpoint(_ copies: AsyncStream<Int>) async -> Int? {
+        await withTaskGroup(of: Int?.self) { group in
+            group.addTask { await copies.first { _ in true } }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? nil
+        }
+    }
+
     /// The writer only counts commits; the checkpointer's thread copies the log back after
     /// `commitsPerCheckpoint` of them, and SQLite's own checkpoint waits for a bigger log.
     @Test func theLogIsCheckpointedOffTheWritersPath() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let pool = try StepDatabase.open(path: folder.appendingPathComponent("db.sqlite").path)
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        let pool = try StepDatabase.open(path: scratch.path)
         let (copies, copied) = AsyncStream.makeStream(of: Int.self)
         let checkpointer = try WALCheckpointer(database: pool, onError: { _ in }, onCheckpoint: { copied.yield($0) })
         defer { checkpointer.close() }
@@ -36,15 +47,7 @@ import Testing
         }
         try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (0)") }
         checkpointer.committed()
-        let first = await withTaskGroup(of: Int?.self) { group in
-            group.addTask { await copies.first { _ in true } }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(10))
-                return nil
-            }
-            defer { group.cancelAll() }
-            return await group.next() ?? nil
-        }
+        let first = await Self.firstCheckpoint(copies)
         #expect((first ?? 0) > 0, "no checkpoint within 10 s of the 64th commit")
     }
 
@@ -52,10 +55,9 @@ import Testing
     /// writer copies them afterwards, and the next commit starts the log over instead of
     /// growing the file.
     @Test func theWriterFinishesTheCheckpointSoTheLogStartsOver() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let pool = try StepDatabase.open(path: folder.appendingPathComponent("db.sqlite").path)
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        let pool = try StepDatabase.open(path: scratch.path)
         let (copies, copied) = AsyncStream.makeStream(of: Int.self)
         let checkpointer = try WALCheckpointer(database: pool, onError: { _ in }, onCheckpoint: { copied.yield($0) })
         defer { checkpointer.close() }
@@ -72,16 +74,7 @@ import Testing
             try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [index]) }
             checkpointer.committed()
         }
-        let checkpointed = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await copies.first { _ in true } != nil }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(10))
-                return false
-            }
-            defer { group.cancelAll() }
-            return await group.next() ?? false
-        }
-        #expect(checkpointed, "no checkpoint within 10 s of the 64th commit")
+        #expect(await Self.firstCheckpoint(copies) != nil, "no checkpoint within 10 s of the 64th commit")
         try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
         let logPath = pool.path + "-wal"
         let logBytes = { (try FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? -1 }
@@ -97,10 +90,9 @@ import Testing
     /// v3 moves the history into a table in writing order: every event stays, found by its
     /// execution and id.
     @Test func theHistoryKeepsEveryEventAcrossMigrationV3() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("db.sqlite").path)
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        let queue = try DatabaseQueue(path: scratch.path)
         try StepMigrations.migrator.migrate(queue, upTo: "v2: a waiting task's HeartbeatSeconds on its token")
         struct Event: Equatable {
             var executionId: Int64, id: Int64, type: String, timestamp: Double, previousEventId: Int64, details: String?
@@ -145,10 +137,9 @@ import Testing
     /// v4 rebuilds the execution table without AUTOINCREMENT and receivedEvent without a
     /// rowid: rows stay, ids go on from the last one, the references still hold.
     @Test func executionsAndEventsStayAcrossMigrationV4() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("db.sqlite").path)
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        let queue = try DatabaseQueue(path: scratch.path)
         try StepMigrations.migrator.migrate(queue, upTo: "v3: history events stored in the order they are written, found by an index")
         try queue.write { db in
             try db.execute(sql: "INSERT INTO stateMachineVersion (id, stateMachineName, definition, createdAt) VALUES (1, 'm', '{}', 0)")
@@ -175,5 +166,20 @@ import Testing
             #expect(!schema.contains("AUTOINCREMENT"))
             #expect(schema.contains("WITHOUT ROWID"))
         }
+    }
+}
+
+/// A database path in a folder of its own; `remove()` deletes the folder.
+struct ScratchDatabase {
+    let folder: URL
+    var path: String { folder.appendingPathComponent("db.sqlite").path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: folder)
     }
 }

@@ -1,7 +1,7 @@
 import GRDB
 
 /// An execution and its cursor: the state it is in and what it waits for.
-public struct ExecutionRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct ExecutionRecord: Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "execution"
 
     /// What the engine does next with an execution.

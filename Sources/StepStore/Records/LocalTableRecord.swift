@@ -1,7 +1,7 @@
 import GRDB
 
 /// A local table reached through DynamoDB's API shapes.
-public struct LocalTableRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct LocalTableRecord: Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "localTable"
     public var name: String
     /// JSON: DynamoDB `KeySchema`.
@@ -19,7 +19,7 @@ public struct LocalTableRecord: Codable, Sendable, FetchableRecord, PersistableR
 }
 
 /// An item of a local table, keyed by the canonical JSON text of its key attributes.
-public struct LocalItemRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct LocalItemRecord: Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "localItem"
     public var tableName: String
     public var key: String

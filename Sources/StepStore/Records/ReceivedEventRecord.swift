@@ -1,7 +1,7 @@
 import GRDB
 
 /// An event accepted by the bus; its id makes a second sighting of the same event harmless.
-public struct ReceivedEventRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct ReceivedEventRecord: Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "receivedEvent"
     public var id: String
     public var receivedAt: Double

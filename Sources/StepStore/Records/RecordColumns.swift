@@ -25,6 +25,13 @@ extension PositionalRecord {
         "INSERT INTO \(databaseTableName) (\(columnNames.joined(separator: ", "))) VALUES (\(columnNames.map { _ in "?" }.joined(separator: ", ")))"
     }
 
+    public init(row: Row) throws { try self.init(columns: row) }
+
+    /// GRDB's own writes (save, update, delete) see the same columns.
+    public func encode(to container: inout PersistenceContainer) throws {
+        for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
+    }
+
     /// The row whose `column` equals `value`, read with a statement prepared once per connection.
     public static func find(_ db: Database, where column: String, is value: some DatabaseValueConvertible) throws -> Self? {
         try db.cachedStatement(sql: "SELECT * FROM \(databaseTableName) WHERE \(column) = ?").first(arguments: [value]) {
@@ -77,11 +84,6 @@ extension ExecutionRecord: PositionalRecord {
         lastEventId = try columns.decode(20)
     }
 
-    public init(row: Row) throws { try self.init(columns: row) }
-
-    public func encode(to container: inout PersistenceContainer) throws {
-        for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
-    }
 
     /// Inserts a new execution (its `id` nil) and takes the id SQLite gave it.
     public mutating func insertAssigningId(_ db: Database) throws {
@@ -106,11 +108,6 @@ extension StateMachineRecord: PositionalRecord {
         updateDate = try columns.decode(6)
     }
 
-    public init(row: Row) throws { try self.init(columns: row) }
-
-    public func encode(to container: inout PersistenceContainer) throws {
-        for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
-    }
 }
 
 extension TaskTokenRecord: PositionalRecord {
@@ -134,11 +131,6 @@ extension TaskTokenRecord: PositionalRecord {
         heartbeatSeconds = try columns.decode(7)
     }
 
-    public init(row: Row) throws { try self.init(columns: row) }
-
-    public func encode(to container: inout PersistenceContainer) throws {
-        for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
-    }
 }
 
 extension ReceivedEventRecord: PositionalRecord {
@@ -154,11 +146,6 @@ extension ReceivedEventRecord: PositionalRecord {
         matchedRules = try columns.decode(3)
     }
 
-    public init(row: Row) throws { try self.init(columns: row) }
-
-    public func encode(to container: inout PersistenceContainer) throws {
-        for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
-    }
 }
 
 extension LocalTableRecord: PositionalRecord {
@@ -174,11 +161,6 @@ extension LocalTableRecord: PositionalRecord {
         createdAt = try columns.decode(3)
     }
 
-    public init(row: Row) throws { try self.init(columns: row) }
-
-    public func encode(to container: inout PersistenceContainer) throws {
-        for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
-    }
 }
 
 extension LocalItemRecord: PositionalRecord {
@@ -193,11 +175,6 @@ extension LocalItemRecord: PositionalRecord {
         item = try columns.decode(2)
     }
 
-    public init(row: Row) throws { try self.init(columns: row) }
-
-    public func encode(to container: inout PersistenceContainer) throws {
-        for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
-    }
 
     /// Puts the item in place of any item with the same key, as PutItem does.
     public func upsert(_ db: Database) throws {
@@ -218,11 +195,6 @@ extension TimerRecord: PositionalRecord {
         dueAt = try columns.decode(2)
     }
 
-    public init(row: Row) throws { try self.init(columns: row) }
-
-    public func encode(to container: inout PersistenceContainer) throws {
-        for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
-    }
 
     /// Sets the timer, replacing the execution's timer of the same kind.
     public func set(_ db: Database) throws {

@@ -1,7 +1,7 @@
 import GRDB
 
 /// A registered state machine; its definitions live in `StateMachineVersionRecord`.
-public struct StateMachineRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct StateMachineRecord: Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "stateMachine"
     public var name: String
     public var arn: String

@@ -2,7 +2,7 @@ import GRDB
 
 /// A task token handed out by a `.waitForTaskToken` task; answered once, then kept resolved
 /// so that a late answer gets `TaskTimedOut` rather than `TaskDoesNotExist`.
-public struct TaskTokenRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct TaskTokenRecord: Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "taskToken"
     public var token: String
     public var executionId: Int64

@@ -1,7 +1,7 @@
 import GRDB
 
 /// A moment an execution waits for: the end of a Wait state, a task's time limit.
-public struct TimerRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+public struct TimerRecord: Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "timer"
 
     public enum Kind: String, Codable, Sendable {
