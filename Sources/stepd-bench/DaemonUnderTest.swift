@@ -46,16 +46,25 @@ final class DaemonUnderTest: Sendable {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
         let buffer = Mutex(Data())
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil; return }
-            log?.write(chunk)
-            let complete = buffer.withLock { data -> Bool in
-                data.append(chunk)
-                return String(decoding: data, as: UTF8.self).contains(" ready")
+        // A blocking read on a thread of its own, not `readabilityHandler`, whose teardown can
+        // crash libdispatch's event loop on Linux (swift-corelibs-libdispatch#949).
+        let reading = pipe.fileHandleForReading
+        let reader = Thread { [weak self] in
+            var sawReady = false
+            while true {
+                let chunk = reading.availableData
+                if chunk.isEmpty { break }
+                log?.write(chunk)
+                if sawReady { continue }
+                sawReady = buffer.withLock { data -> Bool in
+                    data.append(chunk)
+                    return String(decoding: data, as: UTF8.self).contains(" ready")
+                }
+                if sawReady { self?.signalReady() }
             }
-            if complete { self?.signalReady() }
+            try? reading.close()
         }
+        reader.start()
         let started = monotonicMilliseconds()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             readyLine.withLock { $0 = continuation }

@@ -164,14 +164,19 @@ final class ChildProcess: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         let observed = self.observed
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
+        // A blocking read on a thread of its own, not `readabilityHandler`: tearing down the
+        // dispatch read sources of many pipes at once can crash libdispatch's event loop on
+        // Linux (swift-corelibs-libdispatch#949).
+        let reading = pipe.fileHandleForReading
+        let reader = Thread {
+            while true {
+                let data = reading.availableData
+                if data.isEmpty { break }
+                observed.update { $0.output += String(decoding: data, as: UTF8.self) }
             }
-            observed.update { $0.output += String(decoding: data, as: UTF8.self) }
+            try? reading.close()
         }
+        reader.start()
         process.terminationHandler = { process in
             let status = process.terminationStatus
             observed.update { $0.exitStatus = status }
