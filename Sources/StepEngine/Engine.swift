@@ -57,7 +57,8 @@ public final class Engine: Sendable, CommitObserver {
 
     // MARK: - Transactions
 
-    /// Runs `body` in the next group commit (in a savepoint of its own) and returns its value
+    /// Runs `body` in the next group commit (as if in a savepoint of its own: a failure undoes
+    /// only its own changes) and returns its value
     /// once the commit is durable; its effects are carried out then.
     ///
     /// `commitsHere`: the calling thread may block for the commit, and does it itself when the

@@ -85,7 +85,8 @@ final class InotifyWatch: TaskExecutor, Sendable {
         return stream
     }
 
-    /// Wakes the thread so that it exits. Safe to call more than once, and after exit.
+    /// Queues a job of the consuming task for the thread (waking it from `poll` if it sleeps);
+    /// once the thread has exited, hands it to the global executor.
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let (accepted, mustWake) = jobs.withLock { jobs -> (Bool, Bool) in
@@ -101,6 +102,7 @@ final class InotifyWatch: TaskExecutor, Sendable {
         }
     }
 
+    /// Wakes the thread so that it exits. Safe to call more than once, and after exit.
     func stop() {
         jobs.withLock { $0.isStopping = true }
         wake()
