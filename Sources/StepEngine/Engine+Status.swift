@@ -36,7 +36,7 @@ extension Engine {
         }
     }
 
-    /// `listener` is called on the writer thread after each commit, once ``figures()``
+    /// `listener` is called on the committing thread after each commit, once ``figures()``
     /// includes it; it must return at once.
     public func onCommit(_ listener: @escaping @Sendable () -> Void) {
         commitListener.withLock { $0 = listener }

@@ -11,7 +11,8 @@ import Synchronization
 /// asks for outside the database is carried out once it is durable. A suspended execution
 /// costs rows, not threads or memory.
 ///
-/// Writes go through one writer thread (``CommitWriter``); reads run on the calling task.
+/// Writes go through one writer (``CommitWriter``: its thread, or a spool thread committing its
+/// own event while that thread sleeps); reads run on the calling task.
 public final class Engine: Sendable, CommitObserver {
     let database: DatabasePool
     let logger: Logger
@@ -94,7 +95,7 @@ public final class Engine: Sendable, CommitObserver {
         try database.unsafeRead(body)
     }
 
-    // MARK: - After a commit (on the writer thread)
+    // MARK: - After a commit (on the thread that committed)
 
     func committed(effects: TransitionEffects, nextTimerDue: Double??) {
         runningFigures.withLock { figures in figures?.apply(effects) }

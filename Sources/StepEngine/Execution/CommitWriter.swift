@@ -6,7 +6,8 @@ import Synchronization
 
 /// What the engine does with a commit once it is durable, or with one that failed.
 protocol CommitObserver: AnyObject, Sendable {
-    /// Called on the writer thread, in commit order, before the next commit begins.
+    /// Called on the thread that committed (the writer's, or the spool's), in commit order,
+    /// before the next commit begins.
     func committed(effects: TransitionEffects, nextTimerDue: Double??)
     /// Nothing of the commit happened; `executions` were to be driven in it.
     func commitFailed(executions: [Int64], consecutiveFailures: Int)
