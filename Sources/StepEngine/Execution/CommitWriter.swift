@@ -208,23 +208,22 @@ final class CommitWriter: Sendable {
         let commit = GroupCommit(writes: writes, queued: executions, now: began, definitions: definitions, logger: logger)
         do {
             var committing = began
-            let outcome: GroupCommit.Outcome
-            do {
-                outcome = try database.write { db in
-                    let outcome = try db.withoutSavepoints { try commit.run(in: db) }
-                    if trace != nil { committing = Date() }
+            let write = { (withSavepoints: Bool) throws -> GroupCommit.Outcome in
+                try self.database.write { db in
+                    let outcome = withSavepoints ? try commit.run(in: db) : try db.withoutSavepoints { try commit.run(in: db) }
+                    if self.trace != nil { committing = Date() }
                     return outcome
                 }
+            }
+            let outcome: GroupCommit.Outcome
+            do {
+                outcome = try write(false)
             } catch is SavepointsNeeded {
                 // Something failed halfway: all of it again, each part in its savepoint. The
                 // caches may hold what was just rolled back.
                 definitions.invalidate()
                 rules.invalidate()
-                outcome = try database.write { db in
-                    let outcome = try commit.run(in: db)
-                    if trace != nil { committing = Date() }
-                    return outcome
-                }
+                outcome = try write(true)
             }
             trace?.record(began: began, committing: committing, durable: Date(), writes: writes.count, executions: executions.count)
             checkpointer?.committed()

@@ -28,8 +28,16 @@ struct HistoryWriter {
         }
         let previous = execution.lastEventId
         execution.lastEventId += 1
-        return Event(
-            executionId: executionId, id: execution.lastEventId, type: type, timestamp: now.timeIntervalSince1970, previousEventId: previous,
+        return event(type, details: details, executionId: executionId, id: execution.lastEventId, previousEventId: previous, at: now)
+    }
+
+    /// An event as given, its details under the member AWS names for `type`; `next` keeps the
+    /// ids in order.
+    static func event(
+        _ type: HistoryEventType, details: JSONValue?, executionId: Int64, id: Int64, previousEventId: Int64, at now: Date
+    ) -> Event {
+        Event(
+            executionId: executionId, id: id, type: type, timestamp: now.timeIntervalSince1970, previousEventId: previousEventId,
             details: details.map { JSONValue.object([type.detailsMember: $0]).serialized() })
     }
 
@@ -47,10 +55,8 @@ struct HistoryWriter {
         while !rest.isEmpty {
             let chunk = rest.prefix(rowsPerStatement)
             rest = rest.dropFirst(chunk.count)
-            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
             // Cached: one statement per chunk size.
-            let statement = try db.cachedStatement(
-                sql: "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId, details) VALUES \(rows)")
+            let statement = try db.cachedStatement(sql: insertSQL[chunk.count])
             var values: [DatabaseValue] = []
             values.reserveCapacity(6 * chunk.count)
             for event in chunk {
@@ -64,6 +70,12 @@ struct HistoryWriter {
     }
 
     static let rowsPerStatement = 16
+
+    /// The INSERT for 1 to `rowsPerStatement` rows, at the index of its row count.
+    private static let insertSQL = (0...rowsPerStatement).map { rows in
+        "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId, details) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
 
     /// `{"input": "...", "inputDetails": {"truncated": false}}`-style payload members.
     static func payload(_ name: String, _ value: JSONValue) -> [String: JSONValue] {

@@ -56,9 +56,7 @@ enum ExecutionStarter {
         var started = HistoryWriter.payload("input", text: inputText)
         started["roleArn"] = .string(stateMachine.roleArn)
         if let id = execution.id {
-            let event = HistoryWriter.Event(
-                executionId: id, id: 1, type: .executionStarted, timestamp: now.timeIntervalSince1970, previousEventId: 0,
-                details: JSONValue.object([HistoryEventType.executionStarted.detailsMember: .object(started)]).serialized())
+            let event = HistoryWriter.event(.executionStarted, details: .object(started), executionId: id, id: 1, previousEventId: 0, at: now)
             try HistoryWriter.insert([event], in: db)
         }
         if let line = ExecutionLogLine.about(execution, level: .debug, "execution started") { effects.executionLogLines.append(line) }

@@ -46,7 +46,8 @@ extension Statement {
     /// SQLite copies what is bound this way before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    private func error(_ code: CInt) -> DatabaseError {
+    /// SQLite's error for `code`, with its message and this statement's SQL.
+    func error(_ code: CInt) -> DatabaseError {
         let connection = sqlite3_db_handle(sqliteStatement)
         return DatabaseError(
             resultCode: ResultCode(rawValue: code), message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)

@@ -49,9 +49,7 @@ extension Statement {
         case SQLITE_DONE:
             return nil
         case let code:
-            let connection = sqlite3_db_handle(sqliteStatement)
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code), message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
+            throw error(code)
         }
     }
 }
