@@ -32,10 +32,13 @@ let package = Package(
             swiftSettings: strictSettings),
         .target(name: "EventPatterns", dependencies: ["JSON"], swiftSettings: strictSettings),
 
+        // A VFS that writes SQLite's log in one call per commit instead of two per page.
+        .target(name: "SQLiteLogWriteBuffer", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "StepStore",
             dependencies: [
-                "JSON", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "JSON", "SQLiteLogWriteBuffer", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
         .target(
