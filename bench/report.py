@@ -61,6 +61,9 @@ def main():
 
     add("limit: inotify rename→read (ms)", dist(limits.get("inotify_rename_to_read_ms")))
     add("limit: SQLite WAL commit, FULL (ms)", dist(limits.get("sqlite_wal_commit_ms")))
+    add("limit: that commit after 5 ms idle (ms)", dist(limits.get("sqlite_wal_commit_after_idle_ms")))
+    add("limit: Unix socket request→answer (ms)", dist(limits.get("unix_socket_round_trip_ms")))
+    add("limit: socket request + one commit (ms)", dist(limits.get("unix_socket_request_with_commit_ms")))
     # The row's measure: rename → the resume's commit durable (stepd --trace-commits); the
     # client-observed end and the transaction's begin bound it.
     r = resume.get("rename_to_resume_committed_ms") or resume.get("rename_to_resumed_execution_ended_ms")
@@ -112,6 +115,9 @@ def main():
         add("7 ratio polling/stepd resume p50", f"{bl['p50'] / r['p50']:.0f}x")
     if limits.get("sqlite_wal_commit_ms") and r:
         add("8 resume p50 as a multiple of one commit", f"{r['p50'] / limits['sqlite_wal_commit_ms']['p50']:.1f}x")
+    if limits.get("unix_socket_request_with_commit_ms") and s:
+        add("8 StartExecution p50 / request + commit",
+            f"{s['p50'] / limits['unix_socket_request_with_commit_ms']['p50']:.1f}x")
 
     width = max(len(label) for label, _, _ in lines)
     print(f"stepd benchmark, {datetime.date.today().isoformat()}, {'QUICK' if quick else 'full'} run, "

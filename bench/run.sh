@@ -36,7 +36,7 @@ else
     BENCH_ARGS=""
 fi
 
-say "row limits (inotify rename-to-read, SQLite WAL commit with synchronous=FULL)"
+say "row limits (inotify rename-to-read, SQLite WAL commit with synchronous=FULL, Unix socket request)"
 mkdir -p "$WORK/limits"
 "$ROOT/.build/bench/limits/limits" all --dir "$WORK/limits" $LIMIT_ARGS >> "$RAW"
 

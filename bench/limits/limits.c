@@ -12,12 +12,21 @@
  *       D/limits.sqlite in WAL mode with PRAGMA synchronous=FULL, one table. Latency of
  *       BEGIN; INSERT one row (about 200 bytes); COMMIT -- each one durable (fsync of
  *       the WAL). Automatic checkpoints stay on (SQLite's default), as in stepd.
+ *       Then the same commit, each one after 5 ms of sleep (N/4 samples): an event that
+ *       comes alone finds the CPUs idle, and the log's modification time moved on, so the
+ *       file system writes the log's inode as well.
+ *   limits socket --dir D --samples N
+ *       A client thread writes a 200-byte request on a Unix stream socket and reads a
+ *       300-byte answer from a thread blocked in read(), one at a time (the floor under an
+ *       API call); then the same with one durable commit (as above) before each answer
+ *       (the floor under StartExecution).
  *   limits all --dir D --samples N [--sqlite-samples M]
- *       both of the above.
+ *       all of the above (M samples for what commits).
  *
  * Output: one JSON object on stdout,
  *   {"row": "limits", "inotify_rename_to_read_ms": {"samples","p50","p99","max"},
- *    "sqlite_wal_commit_ms": {...}}
+ *    "sqlite_wal_commit_ms": {...}, "sqlite_wal_commit_after_idle_ms": {...},
+ *    "unix_socket_round_trip_ms": {...}, "unix_socket_request_with_commit_ms": {...}}
  * (only the keys of what was measured). Percentiles are nearest-rank, as bench/stats.py.
  * Progress goes to stderr.
  */
@@ -34,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -181,56 +191,158 @@ static void exec_sql(sqlite3 *db, const char *sql) {
     if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) die("%s: %s", sql, err);
 }
 
-static void run_sqlite(const char *dir, int samples, int warmup, int *first) {
-    char path[PATH_MAX], side[PATH_MAX + 8];
-    mkdir_p(dir);
-    snprintf(path, sizeof path, "%s/limits.sqlite", dir);
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
-
+/* A fresh DIR/NAME in WAL mode with synchronous=FULL and one table, as stepd's database. */
+struct wal_db {
     sqlite3 *db;
-    if (sqlite3_open(path, &db) != SQLITE_OK) die("open %s: %s", path, sqlite3_errmsg(db));
+    sqlite3_stmt *insert;
+    char path[PATH_MAX];
+};
+
+static void open_wal_db(struct wal_db *w, const char *dir, const char *name) {
+    char side[PATH_MAX + 8];
+    mkdir_p(dir);
+    snprintf(w->path, sizeof w->path, "%s/%s", dir, name);
+    unlink(w->path);
+    snprintf(side, sizeof side, "%s-wal", w->path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", w->path);
+    unlink(side);
+    if (sqlite3_open(w->path, &w->db) != SQLITE_OK) die("open %s: %s", w->path, sqlite3_errmsg(w->db));
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(w->db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW)
-        die("journal_mode: %s", sqlite3_errmsg(db));
+        die("journal_mode: %s", sqlite3_errmsg(w->db));
     const char *mode = (const char *)sqlite3_column_text(st, 0);
     if (strcmp(mode, "wal") != 0) die("journal_mode is %s, not wal", mode);
     sqlite3_finalize(st);
-    exec_sql(db, "PRAGMA synchronous=FULL");
-    exec_sql(db, "CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
-    if (sqlite3_prepare_v2(db, "INSERT INTO events (body) VALUES (?1)", -1, &st, NULL) != SQLITE_OK)
-        die("prepare: %s", sqlite3_errmsg(db));
+    exec_sql(w->db, "PRAGMA synchronous=FULL");
+    exec_sql(w->db, "CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    if (sqlite3_prepare_v2(w->db, "INSERT INTO events (body) VALUES (?1)", -1, &w->insert, NULL) != SQLITE_OK)
+        die("prepare: %s", sqlite3_errmsg(w->db));
+}
 
-    char body[201];
-    memset(body, 'x', 200);
-    body[200] = 0;
+static void close_wal_db(struct wal_db *w) {
+    sqlite3_finalize(w->insert);
+    sqlite3_close(w->db);
+}
+
+/* BEGIN; INSERT one row of about 200 bytes; COMMIT: durable when it returns. */
+static void commit_one_row(struct wal_db *w) {
+    static char body[201];
+    if (body[0] == 0) memset(body, 'x', 200);
+    exec_sql(w->db, "BEGIN");
+    sqlite3_bind_text(w->insert, 1, body, 200, SQLITE_STATIC);
+    if (sqlite3_step(w->insert) != SQLITE_DONE) die("insert: %s", sqlite3_errmsg(w->db));
+    sqlite3_reset(w->insert);
+    exec_sql(w->db, "COMMIT");
+}
+
+/* Long enough for the CPUs to go idle and for the kernel's coarse clock to tick on. */
+enum { idle_pause_ms = 5 };
+
+static void sleep_ms(int ms) {
+    struct timespec pause = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {}
+}
+
+static void run_sqlite(const char *dir, int samples, int warmup, int *first) {
+    struct wal_db w;
+    open_wal_db(&w, dir, "limits.sqlite");
     int64_t *lat = calloc(samples, sizeof *lat);
     fprintf(stderr, "limits: sqlite WAL synchronous=FULL commit, %d samples (+%d warm-up) in %s\n",
-            samples, warmup, path);
+            samples, warmup, w.path);
     for (int i = -warmup; i < samples; i++) {
         int64_t start = now_ns();
-        exec_sql(db, "BEGIN");
-        sqlite3_bind_text(st, 1, body, 200, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) die("insert: %s", sqlite3_errmsg(db));
-        sqlite3_reset(st);
-        exec_sql(db, "COMMIT");
+        commit_one_row(&w);
         int64_t end = now_ns();
         if (i >= 0) lat[i] = end - start;
     }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
     printf("%s", *first ? "" : ", ");
     *first = 0;
     print_summary("sqlite_wal_commit_ms", lat, samples);
+
+    /* The same commit after the machine has been idle for a while, as an event that comes
+     * alone: the CPUs have gone to sleep, and the log's modification time has moved on, so
+     * the file system writes its inode too. */
+    int idle_samples = samples / 4 > 0 ? samples / 4 : 1;
+    fprintf(stderr, "limits: the same commit after %d ms idle, %d samples\n", idle_pause_ms, idle_samples);
+    for (int i = -warmup; i < idle_samples; i++) {
+        sleep_ms(idle_pause_ms);
+        int64_t start = now_ns();
+        commit_one_row(&w);
+        int64_t end = now_ns();
+        if (i >= 0) lat[i] = end - start;
+    }
+    printf(", ");
+    print_summary("sqlite_wal_commit_after_idle_ms", lat, idle_samples);
+    free(lat);
+    close_wal_db(&w);
+}
+
+/* ---------- a request on a Unix socket, answered with and without a commit ---------- */
+
+struct answerer_ctx {
+    int fd;
+    struct wal_db *commit_with; /* NULL: answer at once */
+};
+
+static void *answerer_main(void *arg) {
+    struct answerer_ctx *ctx = arg;
+    char request[4096], answer[300];
+    memset(answer, 'a', sizeof answer);
+    for (;;) {
+        ssize_t r = read(ctx->fd, request, sizeof request);
+        if (r <= 0) return NULL;
+        if (ctx->commit_with) commit_one_row(ctx->commit_with);
+        if (write(ctx->fd, answer, sizeof answer) != (ssize_t)sizeof answer) die("answer: %s", strerror(errno));
+    }
+}
+
+/* The floor under an API call: a client thread writes a 200-byte request on a Unix stream
+ * socket and reads a 300-byte answer from a thread that blocks in read(); one at a time, the
+ * next right after the answer, as the bench's client does. With `commit_with`, the answering
+ * thread makes one durable commit first: the least a StartExecution can cost. */
+static void measure_requests(const char *key, struct wal_db *commit_with, int samples, int warmup, int *first) {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) die("socketpair: %s", strerror(errno));
+    struct answerer_ctx ctx = {pair[1], commit_with};
+    pthread_t answerer;
+    if (pthread_create(&answerer, NULL, answerer_main, &ctx) != 0) die("pthread_create");
+    char request[200], answer[300];
+    memset(request, 'r', sizeof request);
+    int64_t *lat = calloc(samples, sizeof *lat);
+    for (int i = -warmup; i < samples; i++) {
+        int64_t start = now_ns();
+        if (write(pair[0], request, sizeof request) != (ssize_t)sizeof request) die("request: %s", strerror(errno));
+        size_t got = 0;
+        while (got < sizeof answer) {
+            ssize_t r = read(pair[0], answer + got, sizeof answer - got);
+            if (r <= 0) die("read answer: %s", r < 0 ? strerror(errno) : "closed");
+            got += (size_t)r;
+        }
+        if (i >= 0) lat[i] = now_ns() - start;
+    }
+    close(pair[0]);
+    pthread_join(answerer, NULL);
+    close(pair[1]);
+    printf("%s", *first ? "" : ", ");
+    *first = 0;
+    print_summary(key, lat, samples);
     free(lat);
 }
 
+static void run_socket(const char *dir, int samples, int sqlite_samples, int warmup, int *first) {
+    fprintf(stderr, "limits: Unix socket request and answer, %d samples; with a commit, %d samples\n", samples,
+            sqlite_samples);
+    measure_requests("unix_socket_round_trip_ms", NULL, samples, warmup, first);
+    struct wal_db w;
+    open_wal_db(&w, dir, "limits-socket.sqlite");
+    measure_requests("unix_socket_request_with_commit_ms", &w, sqlite_samples, warmup, first);
+    close_wal_db(&w);
+}
+
 static void usage(void) {
-    fputs("usage: limits inotify|sqlite|all --dir D --samples N [--sqlite-samples M] "
+    fputs("usage: limits inotify|sqlite|socket|all --dir D --samples N [--sqlite-samples M] "
           "[--warmup W]\n",
           stderr);
     exit(2);
@@ -252,12 +364,15 @@ int main(int argc, char **argv) {
     if (sqlite_samples < 1) sqlite_samples = samples;
     int do_inotify = strcmp(mode, "inotify") == 0 || strcmp(mode, "all") == 0;
     int do_sqlite = strcmp(mode, "sqlite") == 0 || strcmp(mode, "all") == 0;
-    if (!do_inotify && !do_sqlite) usage();
+    int do_socket = strcmp(mode, "socket") == 0 || strcmp(mode, "all") == 0;
+    if (!do_inotify && !do_sqlite && !do_socket) usage();
+    int all = strcmp(mode, "all") == 0;
 
     int first = 1;
     printf("{\"row\": \"limits\", ");
     if (do_inotify) run_inotify(dir, samples, warmup, &first);
-    if (do_sqlite) run_sqlite(dir, strcmp(mode, "all") == 0 ? sqlite_samples : samples, warmup, &first);
+    if (do_sqlite) run_sqlite(dir, all ? sqlite_samples : samples, warmup, &first);
+    if (do_socket) run_socket(dir, samples, all ? sqlite_samples : samples, warmup, &first);
     printf("}\n");
     fflush(stdout);
     return 0;
