@@ -83,7 +83,9 @@ struct RawHTTPTests {
         expectError(responses.first, status: 400, type: "SerializationException", messageContains: "Content-Type")
     }
 
-    @Test(arguments: ["application/x-amz-json-1.1", "application/json", "application/json; charset=utf-8"])
+    @Test(arguments: [
+        "application/x-amz-json-1.1", "application/json", "application/json; charset=utf-8", "Application/JSON ;charset=utf-8",
+    ])
     func otherJSONContentTypesAreAccepted(contentType: String) async throws {
         let responses = try await exchange(rawRequest(target: "Stepd.Echo", body: "{}", contentType: contentType))
         #expect(responses.first?.status == 200)
