@@ -139,7 +139,7 @@ struct ExecutionStepper {
         _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, readsContext: Bool
     ) throws {
         let prepared: Result<PreparedTask, StatesError> = Result { () throws(StatesError) in
-            let resource = try TaskResource(task.resource)
+            let resource = try TaskResource.reading(task.resource)
             let token = resource.pattern == .waitForTaskToken ? TaskTokens.newToken() : nil
             let context = readsContext ? contextObject(execution, stateName: stateName, taskToken: token) : Self.unreadContext
             let parameters = try DataFlow.effectiveInput(

@@ -1,4 +1,5 @@
 import StatesLanguage
+import Synchronization
 
 /// A Task state's `Resource`, read the way Step Functions reads service integration ARNs:
 /// `arn:aws:states:::SERVICE:ACTION[.waitForTaskToken|.sync]` and
@@ -19,6 +20,22 @@ struct TaskResource: Sendable, Equatable {
     let action: String
     let isSDK: Bool
     let pattern: Pattern
+
+    /// The resources read so far: a definition's few resources are read at every Task state an
+    /// execution enters, and reading one takes longer than looking it up.
+    private static let read = Mutex<[String: TaskResource]>([:])
+
+    /// `arn` read, from the resources read before when it is one of them.
+    static func reading(_ arn: String) throws(StatesError) -> TaskResource {
+        if let known = read.withLock({ $0[arn] }) { return known }
+        let resource = try TaskResource(arn)
+        read.withLock { known in
+            // Definitions are few; a process that met this many resources starts over.
+            if known.count >= 1_024 { known.removeAll() }
+            known[arn] = resource
+        }
+        return resource
+    }
 
     init(_ arn: String) throws(StatesError) {
         let prefix = "arn:aws:states:::"
