@@ -50,6 +50,29 @@ import Testing
         #expect(express?.type == "ValidationException")
     }
 
+    /// A start sees the state machine as the last write left it: deleted, created again with
+    /// another definition, given another role.
+    @Test func startsFollowDeleteRecreateAndRoleUpdates() async throws {
+        let test = try TestEngine()
+        let first: JSONValue = ["StartAt": "Only", "States": ["Only": ["Type": "Pass", "Result": "first", "End": true]]]
+        try await test.machine("m", first.text)
+        #expect(try await test.run("m").output == "first")
+
+        try await test.engine.deleteStateMachine(reference: "m")
+        let deleted = await apiError { _ = try await test.engine.startExecution(stateMachine: "m", name: nil, input: nil, startedByUid: nil) }
+        #expect(deleted?.type == "StateMachineDoesNotExist")
+
+        let second: JSONValue = ["StartAt": "Only", "States": ["Only": ["Type": "Pass", "Result": "second", "End": true]]]
+        try await test.machine("m", second.text)
+        #expect(try await test.run("m").output == "second")
+
+        let role = "arn:aws:iam::000000000000:role/other"
+        _ = try await test.engine.updateStateMachine(reference: "m", definition: nil, roleArn: role)
+        let arn = try await test.start("m")
+        let started = try #require(try await test.history(arn).first)
+        #expect(started["executionStartedEventDetails"]?["roleArn"]?.stringValue == role)
+    }
+
     @Test func startExecutionErrors() async throws {
         let test = try TestEngine()
         try await test.machine("hello", Self.hello.text)
