@@ -122,33 +122,43 @@ static int bufferedDeviceCharacteristics(sqlite3_file *handle) {
     return innerMethods(file)->xDeviceCharacteristics(file->inner);
 }
 
+/* The wrapped file's methods may be of an older version than these (the unix VFS's dot-file
+ * and flock locking styles are version 1): what it lacks is refused as SQLite refuses it. */
 static int bufferedShmMap(sqlite3_file *handle, int region, int size, int extend, void volatile **memory) {
     BufferedFile *file = buffered(handle);
+    if (innerMethods(file)->iVersion < 2) return SQLITE_IOERR_SHMMAP;
     return innerMethods(file)->xShmMap(file->inner, region, size, extend, memory);
 }
 
 static int bufferedShmLock(sqlite3_file *handle, int offset, int count, int flags) {
     BufferedFile *file = buffered(handle);
+    if (innerMethods(file)->iVersion < 2) return SQLITE_IOERR_SHMLOCK;
     return innerMethods(file)->xShmLock(file->inner, offset, count, flags);
 }
 
 static void bufferedShmBarrier(sqlite3_file *handle) {
     BufferedFile *file = buffered(handle);
-    innerMethods(file)->xShmBarrier(file->inner);
+    if (innerMethods(file)->iVersion >= 2) innerMethods(file)->xShmBarrier(file->inner);
 }
 
 static int bufferedShmUnmap(sqlite3_file *handle, int deleteFlag) {
     BufferedFile *file = buffered(handle);
+    if (innerMethods(file)->iVersion < 2) return SQLITE_OK;
     return innerMethods(file)->xShmUnmap(file->inner, deleteFlag);
 }
 
 static int bufferedFetch(sqlite3_file *handle, sqlite3_int64 offset, int amount, void **pointer) {
     BufferedFile *file = buffered(handle);
+    if (innerMethods(file)->iVersion < 3) {
+        *pointer = NULL;
+        return SQLITE_OK;
+    }
     return innerMethods(file)->xFetch(file->inner, offset, amount, pointer);
 }
 
 static int bufferedUnfetch(sqlite3_file *handle, sqlite3_int64 offset, void *pointer) {
     BufferedFile *file = buffered(handle);
+    if (innerMethods(file)->iVersion < 3) return SQLITE_OK;
     return innerMethods(file)->xUnfetch(file->inner, offset, pointer);
 }
 
