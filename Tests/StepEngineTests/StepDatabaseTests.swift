@@ -17,28 +17,46 @@ import Testing
         #expect(synchronous == 2)
     }
 
-    /// The frames the checkpointer's first checkpoint copied; nil when none came within 10 s.
-    private static func firstCheckpoint(_ copies: AsyncStream<Int>) async -> Int? {
-        await withTaskGroup(of: Int?.self) { group in
-            group.addTask { await copies.first { _ in true } }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(10))
-                return nil
+    /// A database opened as stepd opens it, with a checkpointer that reports each checkpoint.
+    private struct Checkpointed {
+        let scratch: ScratchDatabase
+        let pool: DatabasePool
+        let checkpointer: WALCheckpointer
+        private let copies: AsyncStream<Int>
+
+        init() throws {
+            scratch = try ScratchDatabase()
+            pool = try StepDatabase.open(path: scratch.path)
+            let (copies, copied) = AsyncStream.makeStream(of: Int.self)
+            self.copies = copies
+            checkpointer = try WALCheckpointer(database: pool, onError: { _ in }, onCheckpoint: { copied.yield($0) })
+        }
+
+        /// The frames the checkpointer's first checkpoint copied; nil when none came within 10 s.
+        func firstCheckpoint() async -> Int? {
+            await withTaskGroup(of: Int?.self) { group in
+                group.addTask { await copies.first { _ in true } }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(10))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return await group.next() ?? nil
             }
-            defer { group.cancelAll() }
-            return await group.next() ?? nil
+        }
+
+        func close() {
+            checkpointer.close()
+            scratch.remove()
         }
     }
 
     /// The writer only counts commits; the checkpointer's thread copies the log back after
     /// `commitsPerCheckpoint` of them, and SQLite's own checkpoint waits for a bigger log.
     @Test func theLogIsCheckpointedOffTheWritersPath() async throws {
-        let scratch = try ScratchDatabase()
-        defer { scratch.remove() }
-        let pool = try StepDatabase.open(path: scratch.path)
-        let (copies, copied) = AsyncStream.makeStream(of: Int.self)
-        let checkpointer = try WALCheckpointer(database: pool, onError: { _ in }, onCheckpoint: { copied.yield($0) })
-        defer { checkpointer.close() }
+        let database = try Checkpointed()
+        defer { database.close() }
+        let (pool, checkpointer) = (database.pool, database.checkpointer)
         #expect(try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 8_000)
         try await pool.write { db in try db.execute(sql: "CREATE TABLE t (x)") }
         for index in 1..<WALCheckpointer.commitsPerCheckpoint {
@@ -47,7 +65,7 @@ import Testing
         }
         try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (0)") }
         checkpointer.committed()
-        let first = await Self.firstCheckpoint(copies)
+        let first = await database.firstCheckpoint()
         #expect((first ?? 0) > 0, "no checkpoint within 10 s of the 64th commit")
     }
 
@@ -55,12 +73,9 @@ import Testing
     /// writer copies them afterwards, and the next commit starts the log over instead of
     /// growing the file.
     @Test func theWriterFinishesTheCheckpointSoTheLogStartsOver() async throws {
-        let scratch = try ScratchDatabase()
-        defer { scratch.remove() }
-        let pool = try StepDatabase.open(path: scratch.path)
-        let (copies, copied) = AsyncStream.makeStream(of: Int.self)
-        let checkpointer = try WALCheckpointer(database: pool, onError: { _ in }, onCheckpoint: { copied.yield($0) })
-        defer { checkpointer.close() }
+        let database = try Checkpointed()
+        defer { database.close() }
+        let (pool, checkpointer) = (database.pool, database.checkpointer)
         try await pool.write { db in try db.execute(sql: "CREATE TABLE t (x)") }
         // A reader's snapshot from halfway stops the thread's checkpoint there, as commits
         // made during the checkpoint would.
@@ -74,7 +89,7 @@ import Testing
             try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [index]) }
             checkpointer.committed()
         }
-        #expect(await Self.firstCheckpoint(copies) != nil, "no checkpoint within 10 s of the 64th commit")
+        #expect(await database.firstCheckpoint() != nil, "no checkpoint within 10 s of the 64th commit")
         try reader.inDatabase { db in try db.execute(sql: "COMMIT") }
         let logPath = pool.path + "-wal"
         let logBytes = { (try FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? -1 }
