@@ -11,7 +11,9 @@ public enum StepDatabase {
         // A commit's log frames go to the file in one write, not two per page (see the header).
         let installed = stepd_sqlite_log_write_buffer_install()
         guard installed == ResultCode.SQLITE_OK.rawValue else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: installed), message: "cannot install the log write buffer VFS")
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: installed),
+                message: "cannot install the log write buffer VFS: SQLite has no default VFS, or one older than version 3 of the VFS interface")
         }
         var configuration = Configuration()
         // The schema's REFERENCES say how rows depend on each other; SQLite does not enforce
