@@ -73,6 +73,26 @@ import Testing
         #expect(started["executionStartedEventDetails"]?["roleArn"]?.stringValue == role)
     }
 
+    /// A start without a name (and a rule's target) is named with a version 7 UUID: a name
+    /// drawn in a later millisecond sorts after the earlier ones in the index that keeps
+    /// names unique.
+    @Test func namesDrawnByStepdAreTimeOrderedUUIDs() async throws {
+        let test = try TestEngine()
+        try await test.machine("hello", Self.hello.text)
+        var names: [String] = []
+        for _ in 0..<20 {
+            let started = try await test.engine.startExecution(stateMachine: "hello", name: nil, input: nil, startedByUid: nil)
+            let arn = try #require(started["executionArn"]?.stringValue)
+            names.append(String(arn.split(separator: ":").last ?? ""))
+        }
+        for name in names {
+            let characters = Array(name)
+            #expect(characters.count == 36 && characters[14] == "7", "\(name) is not a version 7 UUID")
+        }
+        let milliseconds = names.map { $0.prefix(13) }
+        #expect(milliseconds == milliseconds.sorted())
+    }
+
     @Test func startExecutionErrors() async throws {
         let test = try TestEngine()
         try await test.machine("hello", Self.hello.text)

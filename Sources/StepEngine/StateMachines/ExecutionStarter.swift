@@ -22,7 +22,7 @@ enum ExecutionStarter {
         guard let stateMachine = try StateMachineRecord.find(db, key: stateMachineName) else {
             throw APIError("StateMachineDoesNotExist", "State Machine Does Not Exist: '\(LocalARN.stateMachine(stateMachineName))'")
         }
-        let executionName = name ?? UUID.random().lowercasedString
+        let executionName = name ?? UUID.timeOrdered(at: now).lowercasedString
         try ResourceName.validate(executionName, what: "execution name")
         let inputText = input.serialized()
         if inputText.utf8.count > Limits.maximumPayloadBytes {
