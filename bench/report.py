@@ -64,6 +64,8 @@ def main():
     add("limit: that commit after 5 ms idle (ms)", dist(limits.get("sqlite_wal_commit_after_idle_ms")))
     add("limit: Unix socket request→answer (ms)", dist(limits.get("unix_socket_round_trip_ms")))
     add("limit: socket request + one commit (ms)", dist(limits.get("unix_socket_request_with_commit_ms")))
+    add("limit: 20k random reads in 4 MiB (ms)", dist(limits.get("memory_walk_ms")))
+    add("limit: the same after 5 ms idle (ms)", dist(limits.get("memory_walk_after_idle_ms")))
     # The row's measure: rename → the resume's commit durable (stepd --trace-commits); the
     # client-observed end and the transaction's begin bound it.
     r = resume.get("rename_to_resume_committed_ms") or resume.get("rename_to_resumed_execution_ended_ms")

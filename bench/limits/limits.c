@@ -21,13 +21,19 @@
  *       300-byte answer from a thread blocked in read(), one at a time (the floor under an
  *       API call); then the same with one durable commit (as above) before each answer
  *       (the floor under StartExecution).
+ *   limits memory --samples N
+ *       The same fixed piece of memory-bound work (20,000 reads at random places in a
+ *       4 MiB buffer, about what a transaction's code and data span), timed back to back
+ *       and then each one after 5 ms of sleep: what a CPU that has sat idle costs any work
+ *       that follows, once its caches have been handed to someone else.
  *   limits all --dir D --samples N [--sqlite-samples M]
  *       all of the above (M samples for what commits).
  *
  * Output: one JSON object on stdout,
  *   {"row": "limits", "inotify_rename_to_read_ms": {"samples","p50","p99","max"},
  *    "sqlite_wal_commit_ms": {...}, "sqlite_wal_commit_after_idle_ms": {...},
- *    "unix_socket_round_trip_ms": {...}, "unix_socket_request_with_commit_ms": {...}}
+ *    "unix_socket_round_trip_ms": {...}, "unix_socket_request_with_commit_ms": {...},
+ *    "memory_walk_ms": {...}, "memory_walk_after_idle_ms": {...}}
  * (only the keys of what was measured). Percentiles are nearest-rank, as bench/stats.py.
  * Progress goes to stderr.
  */
@@ -351,8 +357,53 @@ static void run_socket(const char *dir, int samples, int sqlite_samples, int war
     close_wal_db(&w);
 }
 
+/* ---------- memory-bound work, warm and after idle ---------- */
+
+static volatile uint64_t memory_walk_sink;
+
+static void memory_walk(const uint64_t *buffer, size_t words, uint64_t *state) {
+    uint64_t x = *state, sum = 0;
+    for (int i = 0; i < 20000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        sum += buffer[(x >> 20) % words];
+    }
+    *state = x;
+    memory_walk_sink = sum;
+}
+
+static void run_memory(int samples, int warmup, int *first) {
+    size_t words = (4u << 20) / sizeof(uint64_t);
+    uint64_t *buffer = malloc(words * sizeof *buffer);
+    if (!buffer) die("out of memory");
+    for (size_t i = 0; i < words; i++) buffer[i] = i;
+    uint64_t state = 1;
+    int64_t *lat = calloc(samples, sizeof *lat);
+    fprintf(stderr, "limits: memory-bound work, %d samples back to back, then after %d ms idle\n", samples, idle_pause_ms);
+    for (int i = -warmup; i < samples; i++) {
+        int64_t start = now_ns();
+        memory_walk(buffer, words, &state);
+        int64_t end = now_ns();
+        if (i >= 0) lat[i] = end - start;
+    }
+    printf("%s", *first ? "" : ", ");
+    *first = 0;
+    print_summary("memory_walk_ms", lat, samples);
+    int idle_samples = samples / 4 > 0 ? samples / 4 : 1;
+    for (int i = -warmup; i < idle_samples; i++) {
+        sleep_ms(idle_pause_ms);
+        int64_t start = now_ns();
+        memory_walk(buffer, words, &state);
+        int64_t end = now_ns();
+        if (i >= 0) lat[i] = end - start;
+    }
+    printf(", ");
+    print_summary("memory_walk_after_idle_ms", lat, idle_samples);
+    free(lat);
+    free(buffer);
+}
+
 static void usage(void) {
-    fputs("usage: limits inotify|sqlite|socket|all --dir D --samples N [--sqlite-samples M] "
+    fputs("usage: limits inotify|sqlite|socket|memory|all --dir D --samples N [--sqlite-samples M] "
           "[--warmup W]\n",
           stderr);
     exit(2);
@@ -370,12 +421,13 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--warmup") == 0) warmup = atoi(argv[++i]);
         else usage();
     }
-    if (!dir || samples < 1 || warmup < 0) usage();
+    int do_memory = strcmp(mode, "memory") == 0 || strcmp(mode, "all") == 0;
+    if ((!dir && !(do_memory && strcmp(mode, "memory") == 0)) || samples < 1 || warmup < 0) usage();
     if (sqlite_samples < 1) sqlite_samples = samples;
     int do_inotify = strcmp(mode, "inotify") == 0 || strcmp(mode, "all") == 0;
     int do_sqlite = strcmp(mode, "sqlite") == 0 || strcmp(mode, "all") == 0;
     int do_socket = strcmp(mode, "socket") == 0 || strcmp(mode, "all") == 0;
-    if (!do_inotify && !do_sqlite && !do_socket) usage();
+    if (!do_inotify && !do_sqlite && !do_socket && !do_memory) usage();
     int all = strcmp(mode, "all") == 0;
 
     int first = 1;
@@ -383,6 +435,7 @@ int main(int argc, char **argv) {
     if (do_inotify) run_inotify(dir, samples, warmup, &first);
     if (do_sqlite) run_sqlite(dir, all ? sqlite_samples : samples, warmup, &first);
     if (do_socket) run_socket(dir, samples, all ? sqlite_samples : samples, warmup, &first);
+    if (do_memory) run_memory(all ? sqlite_samples : samples, warmup, &first);
     printf("}\n");
     fflush(stdout);
     return 0;
