@@ -60,6 +60,7 @@ def main():
     base = rows.get("polling_baseline", {})
 
     add("limit: inotify rename→read (ms)", dist(limits.get("inotify_rename_to_read_ms")))
+    add("limit: that rename after 5 ms idle (ms)", dist(limits.get("inotify_rename_to_read_after_idle_ms")))
     add("limit: SQLite WAL commit, FULL (ms)", dist(limits.get("sqlite_wal_commit_ms")))
     add("limit: that commit after 5 ms idle (ms)", dist(limits.get("sqlite_wal_commit_after_idle_ms")))
     add("limit: Unix socket request→answer (ms)", dist(limits.get("unix_socket_round_trip_ms")))

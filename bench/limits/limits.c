@@ -7,7 +7,8 @@
  *       on an inotify fd watching D/new (IN_MOVED_TO) wakes, opens and reads the file.
  *       Latency = just before rename() -> the reader has read the whole file
  *       (CLOCK_MONOTONIC). One sample at a time: the writer waits on a pipe for the
- *       reader's done signal before the next one.
+ *       reader's done signal before the next one. Then the same, each rename after 5 ms
+ *       of sleep (N/4 samples): the reader's CPU has gone idle and must be woken.
  *   limits sqlite --dir D --samples N [--warmup W]
  *       D/limits.sqlite in WAL mode with PRAGMA synchronous=FULL, one table. Latency of
  *       BEGIN; INSERT one row (about 200 bytes); COMMIT -- each one durable (fsync of
@@ -23,7 +24,7 @@
  *       (the floor under StartExecution).
  *   limits memory --samples N
  *       The same fixed piece of memory-bound work (20,000 reads at random places in a
- *       4 MiB buffer, about what a transaction's code and data span), timed back to back
+ *       4 MiB buffer, more than the CPU keeps close), timed back to back
  *       and then each one after 5 ms of sleep: what a CPU that has sat idle costs any work
  *       that follows, once its caches have been handed to someone else.
  *   limits all --dir D --samples N [--sqlite-samples M]
@@ -31,6 +32,7 @@
  *
  * Output: one JSON object on stdout,
  *   {"row": "limits", "inotify_rename_to_read_ms": {"samples","p50","p99","max"},
+ *    "inotify_rename_to_read_after_idle_ms": {...},
  *    "sqlite_wal_commit_ms": {...}, "sqlite_wal_commit_after_idle_ms": {...},
  *    "unix_socket_round_trip_ms": {...}, "unix_socket_request_with_commit_ms": {...},
  *    "memory_walk_ms": {...}, "memory_walk_after_idle_ms": {...}}
@@ -137,6 +139,37 @@ static void *reader_main(void *arg) {
     return NULL;
 }
 
+/* Long enough for the CPUs to go idle and for the kernel's coarse clock to tick on. */
+enum { idle_pause_ms = 5 };
+static void sleep_ms(int ms);
+
+/* Renames n files (after `warmup` untimed ones) into new_dir, each after pause_ms of sleep,
+ * and records rename -> the reader has read the file. */
+static void time_renames(const char *tmp_dir, const char *new_dir, int done_fd, const char *payload,
+                         int64_t *lat, int n, int warmup, int pause_ms) {
+    static int serial = 0;
+    size_t plen = strlen(payload);
+    for (int i = -warmup; i < n; i++) {
+        char name[64], src[PATH_MAX], dst[PATH_MAX];
+        snprintf(name, sizeof name, "s%d-%d.json", (int)getpid(), serial++);
+        snprintf(src, sizeof src, "%s/%s", tmp_dir, name);
+        snprintf(dst, sizeof dst, "%s/%s", new_dir, name);
+        int fd = open(src, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0) die("create %s: %s", src, strerror(errno));
+        if (write(fd, payload, plen) != (ssize_t)plen) die("write %s: %s", src, strerror(errno));
+        if (fsync(fd) != 0) die("fsync %s: %s", src, strerror(errno));
+        close(fd);
+        if (pause_ms > 0) sleep_ms(pause_ms);
+        int64_t start = now_ns();
+        if (rename(src, dst) != 0) die("rename %s: %s", src, strerror(errno));
+        int64_t done;
+        ssize_t r;
+        while ((r = read(done_fd, &done, sizeof done)) < 0 && errno == EINTR) {}
+        if (r != sizeof done) die("pipe read: %s", r < 0 ? strerror(errno) : "short read");
+        if (i >= 0) lat[i] = done - start;
+    }
+}
+
 static void run_inotify(const char *dir, int samples, int warmup, int *first) {
     char tmp_dir[PATH_MAX], new_dir[PATH_MAX];
     mkdir_p(dir);
@@ -162,31 +195,20 @@ static void run_inotify(const char *dir, int samples, int warmup, int *first) {
         "\"aws.appflow\",\"detail\":{\"flow-name\":\"bench\",\"execution-id\":"
         "\"00000000-0000-0000-0000-000000000000\",\"status\":\"Execution Successful\","
         "\"num-of-records-processed\":\"0\"}}\n";
-    size_t plen = strlen(payload);
     int64_t *lat = calloc(samples, sizeof *lat);
     fprintf(stderr, "limits: inotify rename-to-read, %d samples (+%d warm-up) in %s\n", samples,
             warmup, dir);
-    for (int i = -warmup; i < samples; i++) {
-        char name[64], src[PATH_MAX], dst[PATH_MAX];
-        snprintf(name, sizeof name, "s%d-%d.json", (int)getpid(), i + warmup);
-        snprintf(src, sizeof src, "%s/%s", tmp_dir, name);
-        snprintf(dst, sizeof dst, "%s/%s", new_dir, name);
-        int fd = open(src, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd < 0) die("create %s: %s", src, strerror(errno));
-        if (write(fd, payload, plen) != (ssize_t)plen) die("write %s: %s", src, strerror(errno));
-        if (fsync(fd) != 0) die("fsync %s: %s", src, strerror(errno));
-        close(fd);
-        int64_t start = now_ns();
-        if (rename(src, dst) != 0) die("rename %s: %s", src, strerror(errno));
-        int64_t done;
-        ssize_t r;
-        while ((r = read(pipefd[0], &done, sizeof done)) < 0 && errno == EINTR) {}
-        if (r != sizeof done) die("pipe read: %s", r < 0 ? strerror(errno) : "short read");
-        if (i >= 0) lat[i] = done - start;
-    }
+    time_renames(tmp_dir, new_dir, pipefd[0], payload, lat, samples, warmup, 0);
     printf("%s", *first ? "" : ", ");
     *first = 0;
     print_summary("inotify_rename_to_read_ms", lat, samples);
+    /* The same after the machine has been idle, as an event that comes alone: the reader's
+     * CPU has gone to sleep, and waking it is part of the latency. */
+    int idle_samples = samples / 4 > 0 ? samples / 4 : 1;
+    fprintf(stderr, "limits: the same rename after %d ms idle, %d samples\n", idle_pause_ms, idle_samples);
+    time_renames(tmp_dir, new_dir, pipefd[0], payload, lat, idle_samples, warmup, idle_pause_ms);
+    printf(", ");
+    print_summary("inotify_rename_to_read_after_idle_ms", lat, idle_samples);
     free(lat);
     /* The reader thread stays blocked in read(); the process exits after printing. */
 }
@@ -244,8 +266,6 @@ static void commit_one_row(struct wal_db *w) {
     exec_sql(w->db, "COMMIT");
 }
 
-/* Long enough for the CPUs to go idle and for the kernel's coarse clock to tick on. */
-enum { idle_pause_ms = 5 };
 
 /* Until the log has passed SQLite's automatic checkpoint (1,000 pages) and started over: while
  * it grows, every commit also changes the file's size, which fdatasync must write, and stepd's
