@@ -20,7 +20,7 @@ extension UUID {
     /// A version 7 UUID (RFC 9562): the Unix time in milliseconds, then 74 random bits. Names
     /// drawn this way sort by when they were drawn, so each new one goes at the end of the
     /// index that keeps names unique (the page just written, hot in the cache) instead of at a
-    /// random place in it (a page that may have to be read, and is one more page to commit).
+    /// random place in it (a page that may have to be read first, and page splits all over).
     public static func timeOrdered(at date: Date = Date()) -> UUID {
         var generator = SystemRandomNumberGenerator()
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
