@@ -34,15 +34,8 @@ import Testing
 
         /// The frames the checkpointer's first checkpoint copied; nil when none came within 10 s.
         func firstCheckpoint() async -> Int? {
-            await withTaskGroup(of: Int?.self) { group in
-                group.addTask { await copies.first { _ in true } }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(10))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                return await group.next() ?? nil
-            }
+            let copies = self.copies
+            return (try? await bounded(seconds: 10, "the first checkpoint") { await copies.first { _ in true } }) ?? nil
         }
 
         func close() {

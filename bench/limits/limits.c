@@ -141,7 +141,10 @@ static void *reader_main(void *arg) {
 
 /* Long enough for the CPUs to go idle and for the kernel's coarse clock to tick on. */
 enum { idle_pause_ms = 5 };
-static void sleep_ms(int ms);
+static void sleep_ms(int ms) {
+    struct timespec pause = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {}
+}
 
 /* Renames n files (after `warmup` untimed ones) into new_dir, each after pause_ms of sleep,
  * and records rename -> the reader has read the file. */
@@ -266,17 +269,11 @@ static void commit_one_row(struct wal_db *w) {
     exec_sql(w->db, "COMMIT");
 }
 
-
 /* Until the log has passed SQLite's automatic checkpoint (1,000 pages) and started over: while
  * it grows, every commit also changes the file's size, which fdatasync must write, and stepd's
  * log starts over every 64 commits. About 1.1 pages a commit here. */
 static void warm_up_log(struct wal_db *w) {
     for (int i = 0; i < 1100; i++) commit_one_row(w);
-}
-
-static void sleep_ms(int ms) {
-    struct timespec pause = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {}
 }
 
 static void run_sqlite(const char *dir, int samples, int warmup, int *first) {
@@ -441,14 +438,15 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--warmup") == 0) warmup = atoi(argv[++i]);
         else usage();
     }
-    int do_memory = strcmp(mode, "memory") == 0 || strcmp(mode, "all") == 0;
-    if ((!dir && !(do_memory && strcmp(mode, "memory") == 0)) || samples < 1 || warmup < 0) usage();
-    if (sqlite_samples < 1) sqlite_samples = samples;
-    int do_inotify = strcmp(mode, "inotify") == 0 || strcmp(mode, "all") == 0;
-    int do_sqlite = strcmp(mode, "sqlite") == 0 || strcmp(mode, "all") == 0;
-    int do_socket = strcmp(mode, "socket") == 0 || strcmp(mode, "all") == 0;
-    if (!do_inotify && !do_sqlite && !do_socket && !do_memory) usage();
     int all = strcmp(mode, "all") == 0;
+    int do_inotify = all || strcmp(mode, "inotify") == 0;
+    int do_sqlite = all || strcmp(mode, "sqlite") == 0;
+    int do_socket = all || strcmp(mode, "socket") == 0;
+    int do_memory = all || strcmp(mode, "memory") == 0;
+    if (!do_inotify && !do_sqlite && !do_socket && !do_memory) usage();
+    /* Everything but the memory walk works in a folder. */
+    if ((!dir && (do_inotify || do_sqlite || do_socket)) || samples < 1 || warmup < 0) usage();
+    if (sqlite_samples < 1) sqlite_samples = samples;
 
     int first = 1;
     printf("{\"row\": \"limits\", ");
