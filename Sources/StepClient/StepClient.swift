@@ -50,6 +50,20 @@ public struct StepClient: Sendable {
         return "/tmp/stepd-\(getuid())/stepd.sock"
     }
 
+    /// Makes the program's Swift tasks run on the event loops its connections use, from
+    /// here on: a call then writes its request and reads its answer on one thread, and a caller
+    /// on that loop resumes without a thread switch. With Swift's default executor, every call
+    /// wakes a loop thread to send and a pool thread to resume the caller: two thread wakes
+    /// that cost more than stepd's answer to DescribeExecution on a machine whose idle CPUs halt.
+    ///
+    /// For client programs (stepctl, stepd-bench) whose tasks block for a moment at most (a
+    /// file read, a child process): it blocks a loop meanwhile. Call it first thing in `main`,
+    /// once. Returns false when another executor was installed first.
+    @discardableResult
+    public static func runTasksOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     /// Calls one action and returns the JSON body of its answer.
     ///
     /// - Parameters:

@@ -1,8 +1,10 @@
 import ArgumentParser
+import StepClient
 
 @main
 enum StepctlEntry {
     static func main() async {
+        StepClient.runTasksOnEventLoops()
         await Stepctl.main(Stepctl.placingConnectionOptionsAfterVerb(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -1,11 +1,20 @@
 import ArgumentParser
 import Foundation
 import JSON
+import StepClient
 
 /// `stepd-bench`: measures a real stepd (release build) row by row and prints one JSON
 /// object per row on stdout. `bench/run.sh` (make bench) runs it with the peer and the
 /// physical limits and prints the table.
 @main
+enum BenchEntry {
+    static func main() async {
+        // Measured as stepctl calls: see StepClient.runTasksOnEventLoops.
+        StepClient.runTasksOnEventLoops()
+        await BenchCommand.main()
+    }
+}
+
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stepd-bench",
