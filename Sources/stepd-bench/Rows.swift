@@ -77,10 +77,11 @@ struct ResumeLatencyRow {
             guard FileManager.default.createFile(atPath: temporary, contents: Data(event.utf8)) else {
                 throw BenchError("cannot write \(temporary)")
             }
-            // The client waits before the event comes, as a script waits while its job runs:
-            // its request is parked in stepd when the rename happens, instead of arriving in
-            // the middle of the resume's commit (which it slowed by about 0.05 ms here). A
-            // millisecond is ten times what the request takes to get there.
+            // The client waits before the event comes, as a script waits while its job runs,
+            // and the event comes a moment later (a real job takes seconds): the request is
+            // parked in stepd by then (it takes about 0.1 ms to get there), instead of arriving
+            // in the middle of the resume's commit, which it slowed by about 0.05 ms. Should it
+            // come late, the sample is still right, only taken as before.
             async let ended = daemon.waitForExecution(arn)
             try await Task.sleep(for: .milliseconds(1))
             let renamedAt = Date().timeIntervalSince1970
