@@ -5,16 +5,8 @@ extension UUID {
     /// reads and closes /dev/urandom for each one, three system calls on every API answer.
     public static func random() -> UUID {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &bytes) { raw in
-            raw.storeBytes(of: high, toByteOffset: 0, as: UInt64.self)
-            raw.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
-            raw[6] = (raw[6] & 0x0F) | 0x40  // version 4
-            raw[8] = (raw[8] & 0x3F) | 0x80  // RFC 4122 variant
-        }
-        return UUID(uuid: bytes)
+        let high = ((generator.next() as UInt64) & ~0xF000) | 0x4000  // version 4
+        return UUID(high: high, low: randomLowHalf(&generator))
     }
 
     /// A version 7 UUID (RFC 9562): the Unix time in milliseconds, then 74 random bits. Names
@@ -24,14 +16,23 @@ extension UUID {
     public static func timeOrdered(at date: Date = Date()) -> UUID {
         var generator = SystemRandomNumberGenerator()
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
-        let high = (milliseconds << 16) | ((generator.next() as UInt64) & 0x0FFF) | 0x7000
-        let low = ((generator.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let high = (milliseconds << 16) | ((generator.next() as UInt64) & 0x0FFF) | 0x7000  // version 7
+        return UUID(high: high, low: randomLowHalf(&generator))
+    }
+
+    /// 62 random bits under the RFC 4122 variant, the second half of both kinds.
+    private static func randomLowHalf(_ generator: inout SystemRandomNumberGenerator) -> UInt64 {
+        ((generator.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+    }
+
+    /// The UUID whose 16 bytes are `high` then `low`, most significant byte first.
+    private init(high: UInt64, low: UInt64) {
         var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &bytes) { raw in
             raw.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
             raw.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
         }
-        return UUID(uuid: bytes)
+        self.init(uuid: bytes)
     }
 
     /// The UUID in lowercase, as AWS writes request ids and generated names; formatted here
