@@ -12,14 +12,21 @@
 enum { capacity = 128 * 1024 - 1 };
 
 /* One open file: SQLite's handle for it, then the wrapped VFS's handle right after. */
-typedef struct {
+typedef struct BufferedFile BufferedFile;
+struct BufferedFile {
     sqlite3_file base;
     sqlite3_file *inner;
-    int isLog;
-    int length;            /* bytes gathered */
-    sqlite3_int64 start;   /* the file offset of the first gathered byte */
-    unsigned char *bytes;  /* allocated at the first gathered write */
-} BufferedFile;
+    int gathers;            /* a log: its connection asked for it (see gatherOperation) */
+    int gathersLog;         /* a database file: the same, for a log opened later */
+    BufferedFile *log;      /* a database file: its open log */
+    BufferedFile *database; /* a log: its database file */
+    int length;             /* bytes gathered */
+    sqlite3_int64 start;    /* the file offset of the first gathered byte */
+    unsigned char *bytes;   /* allocated at the first gathered write */
+};
+
+/* The file control by which a connection asks for its log's writes to be gathered. */
+enum { gatherOperation = 0x53544550 /* 'STEP' */ };
 
 enum { innerOffset = (sizeof(BufferedFile) + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t) };
 
@@ -42,6 +49,8 @@ static int writeGathered(BufferedFile *file) {
 static int bufferedClose(sqlite3_file *handle) {
     BufferedFile *file = buffered(handle);
     int written = writeGathered(file);
+    if (file->database != NULL) file->database->log = NULL;
+    if (file->log != NULL) file->log->database = NULL;
     int closed = innerMethods(file)->xClose(file->inner);
     sqlite3_free(file->bytes);
     file->bytes = NULL;
@@ -56,7 +65,7 @@ static int bufferedRead(sqlite3_file *handle, void *out, int amount, sqlite3_int
 
 static int bufferedWrite(sqlite3_file *handle, const void *data, int amount, sqlite3_int64 offset) {
     BufferedFile *file = buffered(handle);
-    if (!file->isLog) return innerMethods(file)->xWrite(file->inner, data, amount, offset);
+    if (!file->gathers) return innerMethods(file)->xWrite(file->inner, data, amount, offset);
     if (file->length > 0 && (offset != file->start + file->length || file->length + amount > capacity)) {
         int rc = writeGathered(file);
         if (rc != SQLITE_OK) return rc;
@@ -107,6 +116,11 @@ static int bufferedCheckReservedLock(sqlite3_file *handle, int *isReserved) {
 
 static int bufferedFileControl(sqlite3_file *handle, int operation, void *argument) {
     BufferedFile *file = buffered(handle);
+    if (operation == gatherOperation) {
+        file->gathersLog = 1;
+        if (file->log != NULL) file->log->gathers = 1;
+        return SQLITE_OK;
+    }
     /* Some operations look at or change the file (size hints, chunk sizes, ...): write first. */
     int rc = writeGathered(file);
     return rc != SQLITE_OK ? rc : innerMethods(file)->xFileControl(file->inner, operation, argument);
@@ -136,8 +150,14 @@ static int bufferedShmLock(sqlite3_file *handle, int offset, int count, int flag
     return innerMethods(file)->xShmLock(file->inner, offset, count, flags);
 }
 
+/* SQLite makes a commit visible to readers by writing the wal-index header twice, with a
+ * barrier on the database file in between; a reader takes the header only when both copies
+ * agree. A connection that syncs its log at each commit, as it must to ask for gathering, has
+ * written everything by then. Should it commit without a sync all the same, readers must not
+ * find the frames missing from the file, or an older log's bytes in their place. */
 static void bufferedShmBarrier(sqlite3_file *handle) {
     BufferedFile *file = buffered(handle);
+    if (file->log != NULL) (void)writeGathered(file->log);
     if (innerMethods(file)->iVersion >= 2) innerMethods(file)->xShmBarrier(file->inner);
 }
 
@@ -194,8 +214,16 @@ static int bufferedOpen(sqlite3_vfs *self, sqlite3_filename name, sqlite3_file *
         handle->pMethods = NULL;
         return rc;
     }
-    file->isLog = (flags & SQLITE_OPEN_WAL) != 0;
     handle->pMethods = &bufferedMethods;
+    if (flags & SQLITE_OPEN_WAL) {
+        /* The database file's handle asks for gathering and holds the barrier (above). */
+        sqlite3_file *database = sqlite3_database_file_object(name);
+        if (rc == SQLITE_OK && database != NULL && database->pMethods == &bufferedMethods) {
+            file->database = buffered(database);
+            file->database->log = file;
+            file->gathers = file->database->gathersLog;
+        }
+    }
     return rc;
 }
 
@@ -307,4 +335,8 @@ static void install(void) {
 int stepd_sqlite_log_write_buffer_install(void) {
     pthread_once(&installOnce, install);
     return installResult;
+}
+
+int stepd_sqlite_log_write_buffer_gather(void *connection) {
+    return sqlite3_file_control((sqlite3 *)connection, "main", gatherOperation, NULL);
 }

@@ -8,7 +8,7 @@ public enum StepDatabase {
     ///
     /// Commits use `synchronous=FULL`: a transition the API has acknowledged survives a power cut.
     public static func open(path: String) throws -> DatabasePool {
-        // A commit's log frames go to the file in one write, not two per page (see the header).
+        // The writer's commits write their log frames in one write, not two per page (see the header).
         let installed = stepd_sqlite_log_write_buffer_install()
         guard installed == ResultCode.SQLITE_OK.rawValue else {
             throw DatabaseError(
@@ -32,6 +32,11 @@ public enum StepDatabase {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Every commit of this connection syncs the log, as gathering its writes requires.
+            let gathering = stepd_sqlite_log_write_buffer_gather(db.sqliteConnection.map { UnsafeMutableRawPointer($0) })
+            guard gathering == ResultCode.SQLITE_OK.rawValue else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: gathering), message: "the writer's connection cannot gather its log writes")
+            }
         }
         try StepMigrations.migrator.migrate(pool)
         return pool

@@ -48,6 +48,36 @@ import Testing
         }
     }
 
+    /// GRDB's own setting for a pool (and SQLite's usual one in WAL mode): commits that do not
+    /// sync the log. Readers must find each commit's frames in the file all the same.
+    @Test func aConnectionThatDoesNotSyncAtCommitShowsReadersEveryCommit() async throws {
+        let files = try Files()
+        defer { files.remove() }
+        let pool = files.pool
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE t (x TEXT)") }
+        for committed in 1...20 {
+            try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (hex(randomblob(600)))") }
+            #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == committed, "after commit \(committed)")
+            #expect(try files.rowsInCopy() == committed, "after commit \(committed)")
+        }
+    }
+
+    /// The VFS is the process's default once stepd's database is open: another database,
+    /// opened as GRDB opens one (commits that do not sync), goes straight through.
+    @Test func aConnectionThatDidNotAskForGatheringGoesStraightThrough() async throws {
+        let files = try Files()
+        defer { files.remove() }
+        let other = try ScratchDatabase()
+        defer { other.remove() }
+        let pool = try DatabasePool(path: other.path)
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE t (x TEXT)") }
+        for committed in 1...5 {
+            try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (hex(randomblob(600)))") }
+            #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == committed, "after commit \(committed)")
+        }
+    }
+
     /// Far more than the 128 KiB the buffer holds (and than one write of the unix VFS takes),
     /// in one transaction and in one statement.
     @Test func aTransactionLargerThanTheBufferCommitsWhole() async throws {
