@@ -209,7 +209,7 @@ final class CommitWriter: Sendable {
         do {
             var committing = began
             let write = { (withSavepoints: Bool) throws -> GroupCommit.Outcome in
-                try self.database.write { db in
+                try self.database.writeWithPreparedTransaction { db in
                     let outcome = withSavepoints ? try commit.run(in: db) : try db.withoutSavepoints { try commit.run(in: db) }
                     if self.trace != nil { committing = Date() }
                     return outcome
