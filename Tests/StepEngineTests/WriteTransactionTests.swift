@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 import StepStore
 import Testing
@@ -8,12 +7,11 @@ import Testing
 
     /// A pool on a file of its own: WAL, a writer and readers, as stepd opens its database.
     private static func withPool(_ body: (DatabasePool) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("write-transaction-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        let pool = try DatabasePool(path: folder.appendingPathComponent("t.sqlite").path, configuration: configuration)
+        let pool = try DatabasePool(path: scratch.path, configuration: configuration)
         try pool.writeWithoutTransaction { db in
             try db.execute(
                 sql: """
