@@ -35,7 +35,7 @@ public enum StepDatabase {
             // Every commit of this connection syncs the log, as gathering its writes requires.
             let gathering = stepd_sqlite_log_write_buffer_gather(db.sqliteConnection.map { UnsafeMutableRawPointer($0) })
             guard gathering == ResultCode.SQLITE_OK.rawValue else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: gathering), message: "the writer's connection cannot gather its log writes")
+                throw DatabaseError(resultCode: ResultCode(rawValue: gathering), message: "the writer's connection cannot gather its log writes: its files were not opened by the log write buffer VFS")
             }
         }
         try StepMigrations.migrator.migrate(pool)
