@@ -20,6 +20,9 @@ protocol CommitObserver: AnyObject, Sendable {
 /// no executors: GRDB's synchronous write runs on this thread, and the callers resume from it.
 /// One exception: a caller that may block (the spool's thread) commits its own change while
 /// this thread sleeps (`submitCommittingHere`); `isAwake` says who holds the writer's role.
+///
+/// After a commit the thread may stay awake a little while before it sleeps
+/// (`AwakeAfterCommit`), so that a client's next request does not wait for its CPU to wake.
 final class CommitWriter: Sendable {
     private struct Inbox {
         var writes: [PendingWrite] = []
@@ -41,6 +44,9 @@ final class CommitWriter: Sendable {
     }
 
     private let inbox = Mutex(Inbox())
+    /// Counts what may end the thread's quiet spell (work queued, `close`), so that while it
+    /// stays awake it watches one number instead of taking the lock over and over.
+    private let arrivals = Atomic<Int>(0)
     private let wakeUp = DispatchSemaphore(value: 0)
     private let observer = Mutex(ObserverReference())
     private let database: DatabasePool
@@ -65,9 +71,9 @@ final class CommitWriter: Sendable {
     }
 
     /// Starts the thread. The observer is held weakly: when it goes, the thread ends.
-    func start(observer: any CommitObserver) {
+    func start(observer: any CommitObserver, awakeAfterCommit: AwakeAfterCommit = AwakeAfterCommit()) {
         self.observer.withLock { $0.observer = observer }
-        let thread = Thread { [self] in self.writeForever() }
+        let thread = Thread { [self] in self.writeForever(awakeAfterCommit: awakeAfterCommit) }
         thread.name = "stepd-writer"
         // Evaluating deeply nested JSON recurses; give it the stack a main thread would have.
         thread.stackSize = 8 << 20
@@ -80,6 +86,7 @@ final class CommitWriter: Sendable {
             inbox.isClosed = true
             return Self.markAwake(&inbox)
         }
+        arrivals.add(1, ordering: .releasing)
         if mustWake { wakeUp.signal() }
     }
 
@@ -127,6 +134,7 @@ final class CommitWriter: Sendable {
             }
             return Self.markAwake(&inbox)
         }
+        arrivals.add(1, ordering: .releasing)
         if mustWake { wakeUp.signal() }
     }
 
@@ -136,6 +144,7 @@ final class CommitWriter: Sendable {
             for id in executions where inbox.readySet.insert(id).inserted { inbox.ready.append(id) }
             return inbox.hasWork && Self.markAwake(&inbox)
         }
+        arrivals.add(1, ordering: .releasing)
         if mustWake { wakeUp.signal() }
     }
 
@@ -168,16 +177,23 @@ final class CommitWriter: Sendable {
 
     private enum Next {
         case commit(writes: [PendingWrite], executions: [Int64])
+        /// Nothing to do yet: stay awake a while (`isAwake` stays true, so nobody signals).
+        case stayAwake(Duration)
         case sleep([CheckedContinuation<Void, Never>])
         case stop
     }
 
-    private func writeForever() {
+    private func writeForever(awakeAfterCommit initial: AwakeAfterCommit) {
+        var awakeAfterCommit = initial
+        /// When the thread last found nothing to do after a commit; nil while it has work.
+        var quietSince: ContinuousClock.Instant?
+        var stayedAwake = false
         while true {
             let next = inbox.withLock { inbox -> Next in
                 inbox.commitStartedAt = nil
                 if inbox.isClosed { return .stop }
                 guard inbox.hasWork else {
+                    if !stayedAwake, awakeAfterCommit.window > .zero { return .stayAwake(awakeAfterCommit.window) }
                     inbox.isAwake = false
                     defer { inbox.idleWaiters.removeAll() }
                     return .sleep(inbox.idleWaiters)
@@ -193,13 +209,33 @@ final class CommitWriter: Sendable {
             switch next {
             case .stop:
                 return
+            case .stayAwake(let window):
+                if quietSince == nil { quietSince = .now }
+                stayedAwake = true
+                watchForArrivals(for: window)
             case .sleep(let idleWaiters):
+                if quietSince == nil { quietSince = .now }
                 for waiter in idleWaiters { waiter.resume() }
                 wakeUp.wait()
             case .commit(let writes, let executions):
+                if let since = quietSince {
+                    awakeAfterCommit.learn(quiet: .now - since)
+                    quietSince = nil
+                }
                 guard let observer = observer.withLock({ $0.observer }) else { return }
                 commit(writes: writes, executions: executions, observer: observer)
+                stayedAwake = false
             }
+        }
+    }
+
+    /// Returns when something arrived or `window` passed. Yields the CPU at every turn, so a
+    /// thread that needs it (one about to queue work, say) runs first.
+    private func watchForArrivals(for window: Duration) {
+        let seen = arrivals.load(ordering: .acquiring)
+        let deadline = ContinuousClock.now + window
+        while arrivals.load(ordering: .acquiring) == seen, ContinuousClock.now < deadline {
+            sched_yield()
         }
     }
 
