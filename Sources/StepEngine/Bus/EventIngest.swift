@@ -20,15 +20,19 @@ enum EventIngest {
         _ envelope: EventEnvelope, rules: RuleCache, definitions: DefinitionCache, db: Database, now: Date, logger: Logger,
         effects: inout TransitionEffects
     ) throws -> Outcome {
-        if try ReceivedEventRecord.exists(db, key: envelope.id) {
+        let event = envelope.json
+        let matchingRules = try rules.enabledRules(in: db).filter { $0.pattern.matches(event) }
+        // Stored first: a second sighting of the same id stores nothing and starts nothing.
+        let stored = ReceivedEventRecord(
+            id: envelope.id, receivedAt: now.timeIntervalSince1970, envelope: event.serialized(), matchedRules: matchingRules.count)
+        guard try stored.insertIfNew(db) else {
             logger.debug("duplicate event ignored", metadata: ["EVENT_ID": "\(envelope.id)"])
             return Outcome(eventId: envelope.id, duplicate: true, matchedRules: [], startedExecutions: [])
         }
-        let event = envelope.json
-        var matched: [String] = []
+        effects.eventsStored += 1
+        let matched = matchingRules.map(\.name)
         var started: [String] = []
-        for rule in try rules.enabledRules(in: db) where rule.pattern.matches(event) {
-            matched.append(rule.name)
+        for rule in matchingRules {
             for target in rule.targets {
                 // The target's effects count only if its savepoint is kept.
                 var targetEffects = TransitionEffects()
@@ -52,9 +56,6 @@ enum EventIngest {
                 }
             }
         }
-        try ReceivedEventRecord(id: envelope.id, receivedAt: now.timeIntervalSince1970, envelope: event.serialized(), matchedRules: matched.count)
-            .insertRow(db)
-        effects.eventsStored += 1
         logger.debug(
             matched.isEmpty ? "event matched no rule" : "event routed",
             metadata: [

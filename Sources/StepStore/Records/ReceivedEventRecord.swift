@@ -15,3 +15,12 @@ public struct ReceivedEventRecord: Sendable, FetchableRecord, PersistableRecord 
         self.matchedRules = matchedRules
     }
 }
+
+extension ReceivedEventRecord {
+    /// Stores the event unless one with its id is stored already; true when it was new. One
+    /// descent of the table's tree, where a lookup and then an insert took two.
+    public func insertIfNew(_ db: Database) throws -> Bool {
+        try db.cachedStatement(sql: Self.insertSQL + " ON CONFLICT (id) DO NOTHING").run(columnValues.map { $0?.databaseValue ?? .null })
+        return db.changesCount == 1
+    }
+}
