@@ -59,6 +59,8 @@ import Testing
         // awake 30 s after each commit, and nobody signals it while it does.
         try await test.insert("a")
         for name in ["b", "c", "d"] {
+            // Not synchronisation: the pause lets the writer get to watching, so that the
+            // insert arrives while it stays awake rather than before it has looked.
             try await Task.sleep(for: .milliseconds(20))
             try await bounded(seconds: 10, "the insert of \(name), queued while the writer stays awake") {
                 try await test.insert(name)

@@ -15,7 +15,7 @@
 /// daemon that commits now and then stops staying awake after a few commits, and costs
 /// nothing while idle; one that answers a chain of calls stays awake up to `longest` after
 /// each commit.
-struct AwakeAfterCommit: Equatable {
+struct AwakeAfterCommit {
     /// The longest the writer stays awake: a little more than a client's round trip
     /// between one answer and its next request.
     let longest: Duration
