@@ -8,6 +8,18 @@ extension JSONValue {
         return output.text
     }
 
+    /// `{"<name>":<this value>}`, as `JSONValue.object([name: self]).serialized()` prints it,
+    /// without building the one-member object first.
+    public func serialized(asMemberOf name: String) -> String {
+        var output = JSONTextBuffer()
+        output.append(UInt8(ascii: "{"))
+        output.appendQuoted(name)
+        output.append(UInt8(ascii: ":"))
+        write(to: &output, indent: 0, pretty: false)
+        output.append(UInt8(ascii: "}"))
+        return output.text
+    }
+
     /// The UTF-8 bytes of `serialized()`.
     public var jsonData: Data {
         var output = JSONTextBuffer()

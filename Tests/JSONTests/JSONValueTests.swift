@@ -33,6 +33,16 @@ import Testing
         #expect(value.serialized() == expected)
     }
 
+    @Test(arguments: [
+        ("details", JSONValue.object(["output": "{\"a\":1}", "outputDetails": ["truncated": false]])),
+        ("quote\"and\nbreak", JSONValue.string("x")),
+        ("empty", JSONValue.object([:])),
+        ("list", JSONValue.array([1, .null, "two"])),
+    ] as [(String, JSONValue)])
+    func serializesAsTheOnlyMemberOfAnObject(name: String, value: JSONValue) {
+        #expect(value.serialized(asMemberOf: name) == JSONValue.object([name: value]).serialized())
+    }
+
     @Test func roundTripsThroughText() throws {
         let value: JSONValue = ["name": "x", "list": [1, 2.5, "three", ["deep": true]], "none": .null]
         #expect(try JSONValue(parsing: value.serialized()) == value)

@@ -37,10 +37,10 @@ enum EventIngest {
                 // The target's effects count only if its savepoint is kept.
                 var targetEffects = TransitionEffects()
                 do {
-                    let input = try targetInput(target, event: event)
+                    let input = try targetInput(target, event: event, eventText: stored.envelope)
                     try db.withSavepoint {
                         let execution = try ExecutionStarter.start(
-                            stateMachine: target.arn, name: nil, input: input, startedByUid: nil, parentExecutionArn: nil,
+                            stateMachine: target.arn, name: nil, inputText: input, startedByUid: nil, parentExecutionArn: nil,
                             definitions: definitions, db: db, now: now, effects: &targetEffects)
                         started.append(execution.execution.arn)
                     }
@@ -68,10 +68,11 @@ enum EventIngest {
         return Outcome(eventId: envelope.id, duplicate: false, matchedRules: matched, startedExecutions: started)
     }
 
-    /// A target's input: its constant `Input`, the part of the event at `InputPath`, or the whole event.
-    private static func targetInput(_ target: RuleTargetRecord, event: JSONValue) throws -> JSONValue {
-        if let input = target.input { return try JSONValue(parsing: input) }
-        if let path = target.inputPath { return try ReferencePath(path).value(in: event) }
-        return event
+    /// A target's input, serialized: its constant `Input`, the part of the event at
+    /// `InputPath`, or the whole event (as stored: `eventText`).
+    private static func targetInput(_ target: RuleTargetRecord, event: JSONValue, eventText: String) throws -> String {
+        if let input = target.input { return try JSONValue(parsing: input).serialized() }
+        if let path = target.inputPath { return try ReferencePath(path).value(in: event).serialized() }
+        return eventText
     }
 }

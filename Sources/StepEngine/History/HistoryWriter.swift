@@ -38,7 +38,7 @@ struct HistoryWriter {
     ) -> Event {
         Event(
             executionId: executionId, id: id, type: type, timestamp: now.timeIntervalSince1970, previousEventId: previousEventId,
-            details: details.map { JSONValue.object([type.detailsMember: $0]).serialized() })
+            details: details.map { $0.serialized(asMemberOf: type.detailsMember) })
     }
 
     /// Numbers and writes the next event of `execution` at once.
@@ -84,8 +84,10 @@ struct HistoryWriter {
 
     /// The same members for a payload already serialized.
     static func payload(_ name: String, text: String) -> [String: JSONValue] {
-        [name: .string(text), name + "Details": ["truncated": false]]
+        [name: .string(text), name + "Details": notTruncated]
     }
+
+    private static let notTruncated: JSONValue = ["truncated": false]
 
     /// The AWS JSON form of a stored event for GetExecutionHistory.
     static func json(of record: HistoryEventRecord, includeExecutionData: Bool) -> JSONValue {

@@ -23,7 +23,7 @@ enum StepFunctionsIntegration {
                 case let value?: input = value
                 }
                 let started = try ExecutionStarter.start(
-                    stateMachine: stateMachine, name: parameters["Name"]?.stringValue, input: input,
+                    stateMachine: stateMachine, name: parameters["Name"]?.stringValue, inputText: input.serialized(),
                     startedByUid: invocation.execution.startedByUid, parentExecutionArn: invocation.execution.arn,
                     definitions: invocation.definitions, db: invocation.db, now: invocation.now, effects: &effects)
                 return .completed([

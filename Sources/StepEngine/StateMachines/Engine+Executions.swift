@@ -16,9 +16,10 @@ extension Engine {
             inputValue = .object([:])
         }
         let definitions = self.definitions
+        let inputText = inputValue.serialized()
         let started = try await transact { db, now, effects in
             try ExecutionStarter.start(
-                stateMachine: stateMachine, name: name, input: inputValue, startedByUid: startedByUid.map(Int64.init),
+                stateMachine: stateMachine, name: name, inputText: inputText, startedByUid: startedByUid.map(Int64.init),
                 parentExecutionArn: nil, definitions: definitions, db: db, now: now, effects: &effects)
         }
         return ["executionArn": .string(started.execution.arn), "startDate": .number(started.execution.startDate)]

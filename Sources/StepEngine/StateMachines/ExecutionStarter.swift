@@ -14,8 +14,10 @@ enum ExecutionStarter {
         let isNew: Bool
     }
 
+    /// `inputText`: the input, serialized (callers that hold its text already spare a second
+    /// serialization).
     static func start(
-        stateMachine reference: String, name: String?, input: JSONValue, startedByUid: Int64?, parentExecutionArn: String?,
+        stateMachine reference: String, name: String?, inputText: String, startedByUid: Int64?, parentExecutionArn: String?,
         definitions: DefinitionCache, db: Database, now: Date, effects: inout TransitionEffects
     ) throws -> Started {
         let stateMachineName = try LocalARN.stateMachineName(from: reference)
@@ -24,7 +26,6 @@ enum ExecutionStarter {
         }
         let executionName = name ?? UUID.timeOrdered(at: now).lowercasedString
         try ResourceName.validate(executionName, what: "execution name")
-        let inputText = input.serialized()
         if inputText.utf8.count > Limits.maximumPayloadBytes {
             throw APIError(
                 "InvalidExecutionInput",
