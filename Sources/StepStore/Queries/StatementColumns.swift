@@ -6,8 +6,22 @@ import GRDBSQLite
 /// Records on a transition's path decode from here: GRDB's fetch builds a map of lowercased
 /// column names for every row it hands out, which cost more than the query. `Row` reads the
 /// same way (see `PositionalColumns`), so one decoder serves both paths.
+///
+/// One requirement per column type the records hold, not one generic `decode<Value>`: a
+/// record's initializer is generic over its columns, and there a generic decode asked the
+/// runtime for each column's type metadata (`Optional<String>` and the like, looked up under a
+/// lock), about a sixth of a row's read.
 public protocol PositionalColumns {
-    func decode<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ index: Int) throws -> Value
+    func decode(_ index: Int) throws -> String
+    func decode(_ index: Int) throws -> String?
+    func decode(_ index: Int) throws -> Int64
+    func decode(_ index: Int) throws -> Int64?
+    func decode(_ index: Int) throws -> Int
+    func decode(_ index: Int) throws -> Int?
+    func decode(_ index: Int) throws -> Int32?
+    func decode(_ index: Int) throws -> Double
+    func decode(_ index: Int) throws -> Double?
+    func decode(_ index: Int) throws -> Bool
 }
 
 extension PositionalColumns {
@@ -22,7 +36,18 @@ extension PositionalColumns {
 }
 
 extension Row: PositionalColumns {
-    public func decode<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ index: Int) throws -> Value {
+    public func decode(_ index: Int) throws -> String { try column(index) }
+    public func decode(_ index: Int) throws -> String? { try column(index) }
+    public func decode(_ index: Int) throws -> Int64 { try column(index) }
+    public func decode(_ index: Int) throws -> Int64? { try column(index) }
+    public func decode(_ index: Int) throws -> Int { try column(index) }
+    public func decode(_ index: Int) throws -> Int? { try column(index) }
+    public func decode(_ index: Int) throws -> Int32? { try column(index) }
+    public func decode(_ index: Int) throws -> Double { try column(index) }
+    public func decode(_ index: Int) throws -> Double? { try column(index) }
+    public func decode(_ index: Int) throws -> Bool { try column(index) }
+
+    private func column<Value: DatabaseValueConvertible>(_ index: Int) throws -> Value {
         try decode(Value.self, atIndex: index)
     }
 }
@@ -30,7 +55,18 @@ extension Row: PositionalColumns {
 public struct StatementColumns: PositionalColumns {
     let statement: SQLiteStatement
 
-    public func decode<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ index: Int) throws -> Value {
+    public func decode(_ index: Int) throws -> String { try column(index) }
+    public func decode(_ index: Int) throws -> String? { try column(index) }
+    public func decode(_ index: Int) throws -> Int64 { try column(index) }
+    public func decode(_ index: Int) throws -> Int64? { try column(index) }
+    public func decode(_ index: Int) throws -> Int { try column(index) }
+    public func decode(_ index: Int) throws -> Int? { try column(index) }
+    public func decode(_ index: Int) throws -> Int32? { try column(index) }
+    public func decode(_ index: Int) throws -> Double { try column(index) }
+    public func decode(_ index: Int) throws -> Double? { try column(index) }
+    public func decode(_ index: Int) throws -> Bool { try column(index) }
+
+    private func column<Value: StatementColumnConvertible>(_ index: Int) throws -> Value {
         guard let value = Value.fromStatement(statement, atUncheckedIndex: CInt(index)) else {
             throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "column \(index) does not hold a \(Value.self)")
         }
