@@ -34,10 +34,12 @@ let package = Package(
 
         // A VFS that writes SQLite's log in one call per commit instead of two per page.
         .target(name: "SQLiteLogWriteBuffer", linkerSettings: [.linkedLibrary("sqlite3")]),
+        // SQLite settings made once per process, before SQLite is first used.
+        .target(name: "SQLiteProcessSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "StepStore",
             dependencies: [
-                "JSON", "SQLiteLogWriteBuffer", .product(name: "GRDB", package: "GRDB.swift"),
+                "JSON", "SQLiteLogWriteBuffer", "SQLiteProcessSettings", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),

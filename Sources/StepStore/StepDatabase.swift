@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SQLiteLogWriteBuffer
+import SQLiteProcessSettings
 
 /// The daemon's SQLite file: WAL, one writer, durable commits.
 public enum StepDatabase {
@@ -8,6 +9,9 @@ public enum StepDatabase {
     ///
     /// Commits use `synchronous=FULL`: a transition the API has acknowledged survives a power cut.
     public static func open(path: String) throws -> DatabasePool {
+        // Before SQLite's first use in the process (the install below is it, in stepd). Only a
+        // speed setting: a process that used SQLite earlier (a test's) keeps the statistics.
+        _ = stepd_sqlite_turn_off_memory_statistics()
         // The writer's commits write their log frames in one write, not two per page (see the header).
         let installed = stepd_sqlite_log_write_buffer_install()
         guard installed == ResultCode.SQLITE_OK.rawValue else {
