@@ -69,7 +69,7 @@ struct ExecutionStepper {
             execution.retryCounts = nil
             // The stored text is the input's serialized form already.
             let inputText = execution.stateInput ?? "{}"
-            try append(state.enteredEventType, ["name": .string(stateName)].merging(HistoryWriter.payload("input", text: inputText)) { $1 }, &execution)
+            try append(state.enteredEventType, HistoryWriter.payload("input", text: inputText, adding: ["name": .string(stateName)]), &execution)
         }
         let resume = execution.phase == .resume ? ResumeValue(text: execution.resumeValue) : nil
         execution.resumeValue = nil
@@ -179,11 +179,11 @@ struct ExecutionStepper {
             try append(.taskFailed, resourceMembers.merging(["error": .string(error.name), "cause": .string(error.cause)]) { $1 }, &execution)
             try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: error)
         case .success(.completed(let result)):
-            try append(.taskSucceeded, resourceMembers.merging(HistoryWriter.payload("output", result)) { $1 }, &execution)
+            try append(.taskSucceeded, HistoryWriter.payload("output", result, adding: resourceMembers), &execution)
             try finishTask(&execution, task: task, stateName: stateName, input: input, result: result, readsContext: readsContext)
         case .success(.submitted(let submitted)):
             guard let token, let executionId = execution.id else { return }
-            try append(.taskSubmitted, resourceMembers.merging(HistoryWriter.payload("output", submitted)) { $1 }, &execution)
+            try append(.taskSubmitted, HistoryWriter.payload("output", submitted, adding: resourceMembers), &execution)
             try TaskTokenRecord(
                 token: token, executionId: executionId, stateName: stateName, resourceType: resource.resourceType,
                 resource: resource.resource, createdAt: now.timeIntervalSince1970, heartbeatSeconds: ready.heartbeatSeconds
@@ -243,7 +243,7 @@ struct ExecutionStepper {
     ) throws {
         let outputText = output.serialized()
         try Limits.checkPayload(text: outputText, what: "The output of state '\(name)'")
-        try append(type, ["name": .string(name)].merging(HistoryWriter.payload("output", text: outputText)) { $1 }, &execution)
+        try append(type, HistoryWriter.payload("output", text: outputText, adding: ["name": .string(name)]), &execution)
         switch transition {
         case .next(let next):
             execution.currentState = next

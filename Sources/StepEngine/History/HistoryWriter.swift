@@ -60,10 +60,12 @@ struct HistoryWriter {
             var values: [DatabaseValue] = []
             values.reserveCapacity(6 * chunk.count)
             for event in chunk {
-                values += [
-                    event.executionId.databaseValue, event.id.databaseValue, event.type.rawValue.databaseValue,
-                    event.timestamp.databaseValue, event.previousEventId.databaseValue, event.details.databaseValue,
-                ]
+                values.append(event.executionId.databaseValue)
+                values.append(event.id.databaseValue)
+                values.append(event.type.rawValue.databaseValue)
+                values.append(event.timestamp.databaseValue)
+                values.append(event.previousEventId.databaseValue)
+                values.append(event.details.databaseValue)
             }
             try statement.run(values)
         }
@@ -77,14 +79,20 @@ struct HistoryWriter {
             + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
-    /// `{"input": "...", "inputDetails": {"truncated": false}}`-style payload members.
-    static func payload(_ name: String, _ value: JSONValue) -> [String: JSONValue] {
-        payload(name, text: value.serialized())
+    /// `{"input": "...", "inputDetails": {"truncated": false}}`-style payload members, with
+    /// the event's other `members`.
+    static func payload(_ name: String, _ value: JSONValue, adding members: [String: JSONValue] = [:]) -> [String: JSONValue] {
+        payload(name, text: value.serialized(), adding: members)
     }
 
-    /// The same members for a payload already serialized.
-    static func payload(_ name: String, text: String) -> [String: JSONValue] {
-        [name: .string(text), name + "Details": notTruncated]
+    /// The same members for a payload already serialized. One dictionary, sized for all of
+    /// them, rather than two merged into a third.
+    static func payload(_ name: String, text: String, adding members: [String: JSONValue] = [:]) -> [String: JSONValue] {
+        var all = [String: JSONValue](minimumCapacity: members.count + 2)
+        all[name] = .string(text)
+        all[name + "Details"] = notTruncated
+        for (member, value) in members { all[member] = value }
+        return all
     }
 
     private static let notTruncated: JSONValue = ["truncated": false]

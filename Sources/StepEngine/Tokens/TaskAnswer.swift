@@ -38,7 +38,7 @@ enum TaskAnswer: Sendable {
             return
         case .success(let output):
             try HistoryWriter.append(
-                .taskSucceeded, details: .object(resourceMembers.merging(HistoryWriter.payload("output", output)) { $1 }),
+                .taskSucceeded, details: .object(HistoryWriter.payload("output", output, adding: resourceMembers)),
                 to: &execution, at: now, in: db)
             resume = .taskSucceeded(output: output)
         case .failure(let error, let cause):
