@@ -2,8 +2,8 @@
 #define STEPD_SQLITE_PROCESS_SETTINGS_H
 
 /// Turns off SQLite's memory statistics for the process (SQLITE_CONFIG_MEMSTATUS): with them on,
-/// every allocation and free inside SQLite takes a global mutex to count itself, about a
-/// hundred times in a transition's transaction. Nothing in stepd reads them
+/// every allocation and free inside SQLite takes a global mutex to count itself (the lock and
+/// unlock alone were 2.5% of a resume's transaction in perf). Nothing in stepd reads them
 /// (`sqlite3_memory_used`, the soft heap limit).
 ///
 /// SQLite accepts the setting only before it is first used in the process; the first call
