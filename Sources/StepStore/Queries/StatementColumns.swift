@@ -10,7 +10,8 @@ import GRDBSQLite
 /// One requirement per column type the records hold, not one generic `decode<Value>`: a
 /// record's initializer is generic over its columns, and there a generic decode asked the
 /// runtime for each column's type metadata (`Optional<String>` and the like, looked up under a
-/// lock), about a sixth of a row's read.
+/// lock), about a sixth of a row's read. `Row` and `StatementColumns` each list them for that
+/// reason: one shared generic implementation would bring the lookups back.
 public protocol PositionalColumns {
     func decode(_ index: Int) throws -> String
     func decode(_ index: Int) throws -> String?

@@ -20,7 +20,7 @@ extension ReceivedEventRecord {
     /// Stores the event unless one with its id is stored already; true when it was new. One
     /// descent of the table's tree, where a lookup and then an insert took two.
     public func insertIfNew(_ db: Database) throws -> Bool {
-        try db.cachedStatement(sql: Self.insertIfNewSQL).run(columnValues.map { $0?.databaseValue ?? .null })
+        try db.cachedStatement(sql: Self.insertIfNewSQL).run(insertValues)
         return db.changesCount == 1
     }
 

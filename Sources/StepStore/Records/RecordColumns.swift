@@ -41,8 +41,11 @@ extension PositionalRecord {
 
     /// Inserts the row with a statement prepared once per connection.
     public func insertRow(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).run(columnValues.map { $0?.databaseValue ?? .null })
+        try db.cachedStatement(sql: Self.insertSQL).run(insertValues)
     }
+
+    /// `columnValues` as the arguments of an INSERT of `columnNames`.
+    var insertValues: [DatabaseValue] { columnValues.map { $0?.databaseValue ?? .null } }
 }
 
 extension ExecutionRecord: PositionalRecord {
@@ -87,7 +90,7 @@ extension ExecutionRecord: PositionalRecord {
 
     /// Inserts a new execution (its `id` nil) and takes the id SQLite gave it.
     public mutating func insertAssigningId(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).run(columnValues.map { $0?.databaseValue ?? .null })
+        try db.cachedStatement(sql: Self.insertSQL).run(insertValues)
         id = db.lastInsertedRowID
     }
 }
