@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "StepEngine",
             dependencies: [
-                "JSON", "StatesLanguage", "EventPatterns", "StepStore", "StepAPI",
+                "JSON", "StatesLanguage", "EventPatterns", "StepStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "JSON", "StepAPI", "StepDaemon", "StepClient",
+                "JSON", "StepAPI", "StepDaemon", "StepEngine", "StepClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,7 +3,6 @@ import GRDB
 import JSON
 import Logging
 import StatesLanguage
-import StepAPI
 import StepStore
 import Synchronization
 
@@ -129,15 +128,15 @@ public final class Engine: Sendable, CommitObserver {
     // MARK: - Waiting for an execution to end
 
     /// Answers when the execution has ended (at once if it already has), with its description.
-    public func waitForExecution(arn reference: String) async throws -> JSONValue {
+    public func waitForExecution(arn reference: String) async throws -> ExecutionDescription {
         let arn = try LocalARN.normalizedExecution(reference)
         let id = try readOneStatement { db -> Int64 in
             guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM execution WHERE arn = ?"), arguments: [arn]) else {
-                throw APIError("ExecutionDoesNotExist", "Execution Does Not Exist: '\(arn)'")
+                throw ExecutionError.doesNotExist(arn: arn)
             }
             return id
         }
-        if waiters.isClosed { throw Self.stoppingError }
+        if waiters.isClosed { throw EngineUnavailable.stopping }
         let waiter = UUID.random()
         var statusReadError: (any Error)?
         await withTaskCancellationHandler {
@@ -166,12 +165,9 @@ public final class Engine: Sendable, CommitObserver {
         if let statusReadError { throw statusReadError }
         try Task.checkCancellation()
         let description = try await describeExecution(arn: arn)
-        if description["status"]?.stringValue == ExecutionRecord.Status.running.rawValue { throw Self.stoppingError }
+        if description.status == .running { throw EngineUnavailable.stopping }
         return description
     }
-
-    private static let stoppingError = APIError(
-        "ServiceUnavailable", "stepd is stopping; the execution goes on after it restarts, wait for it again then", httpStatus: 503)
 
     /// Answers every pending wait (with ServiceUnavailable) so that a graceful shutdown is not
     /// held up by requests that would wait for executions to end.

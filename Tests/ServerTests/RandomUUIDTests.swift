@@ -1,5 +1,5 @@
 import Foundation
-import StepAPI
+import StepEngine
 import Testing
 
 @Suite struct RandomUUIDTests {

@@ -15,11 +15,11 @@ import Testing
         let recovery = try await restarted.recover()
         #expect(recovery.executionsWaitingOnTokens == 1)
         #expect(recovery.readyExecutions == 0)
-        #expect(try await restarted.describeExecution(arn: arn)["status"] == "RUNNING")
+        #expect(try await restarted.describeExecution(arn: arn).status.rawValue == "RUNNING")
         try await restarted.sendTask(token: token, answer: .success(output: #"{"after": "restart"}"#))
         let description = try await restarted.waitForExecution(arn: arn)
-        #expect(description["status"] == "SUCCEEDED")
-        #expect(parsed(description["output"]) == ["id": "job-1", "answer": ["after": "restart"]])
+        #expect(description.status.rawValue == "SUCCEEDED")
+        #expect(parsed(description.output) == ["id": "job-1", "answer": ["after": "restart"]])
     }
 
     /// The first engine's clock runs a day behind, so its own timer would not fire during the
@@ -39,9 +39,9 @@ import Testing
         let restarted = try TestEngine.open(path: first.path)
         _ = try await restarted.recover()
         let description = try await restarted.waitForExecution(arn: arn)
-        #expect(description["status"] == "SUCCEEDED")
-        let events = try await restarted.getExecutionHistory(arn: arn, maxResults: nil, reverseOrder: false, nextToken: nil, includeExecutionData: true)
-        #expect(events["events"]?.arrayValue?.types == [
+        #expect(description.status.rawValue == "SUCCEEDED")
+        let events = try await restarted.getExecutionHistory(arn: arn, maxResults: nil, reverseOrder: false, nextToken: nil)
+        #expect(events.items.map(\.json).types == [
             "ExecutionStarted", "WaitStateEntered", "WaitStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded",
         ])
     }
@@ -54,14 +54,14 @@ import Testing
         try await first.machine("retry", TaskFlowTests.retrying(maxAttempts: 1).text)
         let arn = try await first.start("retry", input: ["a": 1])
         await first.engine.waitUntilIdle()
-        #expect(try await first.engine.describeExecution(arn: arn)["status"] == "RUNNING")
+        #expect(try await first.engine.describeExecution(arn: arn).status.rawValue == "RUNNING")
 
         // The restarted engine's clock is right: the retry timer (due a day ago + 1 s) is overdue.
         let restarted = try TestEngine.open(path: first.path)
         _ = try await restarted.recover()
         let description = try await restarted.waitForExecution(arn: arn)
-        #expect(description["status"] == "SUCCEEDED")
-        #expect(parsed(description["output"])?["error"]?["Error"] == "DynamoDB.ResourceNotFoundException")
+        #expect(description.status.rawValue == "SUCCEEDED")
+        #expect(parsed(description.output)?["error"]?["Error"] == "DynamoDB.ResourceNotFoundException")
     }
 
     /// An execution whose definition version is gone (a damaged file) fails with
@@ -81,8 +81,8 @@ import Testing
         let restarted = try TestEngine.open(path: first.path)
         #expect(try await restarted.recover().readyExecutions == 1)
         let description = try await bounded(seconds: 10, "the execution's end") { try await restarted.waitForExecution(arn: arn) }
-        #expect(description["status"] == "FAILED")
-        #expect(description["error"] == "States.Runtime")
+        #expect(description.status.rawValue == "FAILED")
+        #expect(description.error == "States.Runtime")
         let history = try await TestEngine.history(of: arn, in: restarted)
         #expect(history.types.last == "ExecutionFailed")
         let stored = try await database.read { db in try String.fetchOne(db, sql: "SELECT status FROM execution WHERE arn = ?", arguments: [arn]) }

@@ -1,7 +1,6 @@
 import EventPatterns
 import Foundation
 import JSON
-import StepAPI
 import StepEngine
 import Testing
 
@@ -13,19 +12,19 @@ import Testing
         let test = try TestEngine()
         try await test.machine("target", echo.text)
         let rule = try await test.engine.putRule(name: "r1", eventPattern: pattern.text, state: nil, description: "test rule")
-        #expect(rule["RuleArn"] == "arn:aws:events:local:000000000000:rule/r1")
+        #expect(rule == "arn:aws:events:local:000000000000:rule/r1")
         var targetJSON = target.objectValue ?? [:]
         targetJSON["Id"] = "t1"
         targetJSON["Arn"] = .string("arn:aws:states:us-east-1:123456789012:stateMachine:target")
         let put = try await test.engine.putTargets(rule: "r1", targets: [.object(targetJSON)])
-        #expect(put["FailedEntryCount"] == 0)
+        #expect(put.isEmpty)
         return test
     }
 
     static func executions(_ test: TestEngine, of machine: String = "target") async throws -> [String] {
         await test.engine.waitUntilIdle()
         let list = try await test.engine.listExecutions(stateMachine: machine, statusFilter: nil, maxResults: nil, nextToken: nil)
-        return list["executions"]?.arrayValue?.compactMap { $0["executionArn"]?.stringValue } ?? []
+        return list.items.map(\.arn)
     }
 
     static let pattern: JSONValue = ["source": ["my.app"], "detail-type": ["Job Finished"]]
@@ -35,8 +34,10 @@ import Testing
         let answer = try await test.engine.putEvents(entries: [
             ["Source": "my.app", "DetailType": "Job Finished", "Detail": #"{"status": "ok", "n": 3}"#, "Resources": ["res-1"]],
         ])
-        #expect(answer["FailedEntryCount"] == 0)
-        let eventId = try #require(answer["Entries"]?[0]?["EventId"]?.stringValue)
+        guard case .stored(let eventId) = try #require(answer.first) else {
+            Issue.record("the entry was not stored: \(answer)")
+            return
+        }
         let started = try await Self.executions(test)
         try #require(started.count == 1)
         let execution = try await test.finish(started[0])
@@ -57,8 +58,8 @@ import Testing
             ["Source": "other.app", "DetailType": "Job Finished", "Detail": "{}"],
             ["Source": "my.app", "DetailType": "Job Started", "Detail": "{}"],
         ])
-        #expect(answer["FailedEntryCount"] == 0)
-        #expect(answer["Entries"]?.arrayValue?.count == 2)
+        #expect(answer.count == 2)
+        #expect(answer.allSatisfy { if case .stored = $0 { true } else { false } })
         #expect(try await Self.executions(test).isEmpty)
     }
 
@@ -68,12 +69,12 @@ import Testing
             ["Source": "my.app", "DetailType": "Job Finished", "Detail": "[1]"],
             ["Source": "my.app", "DetailType": "Job Finished", "Detail": "{}"],
         ])
-        #expect(answer["FailedEntryCount"] == 1)
-        #expect(answer["Entries"]?[0]?["ErrorCode"] != nil)
-        #expect(answer["Entries"]?[1]?["EventId"] != nil)
+        #expect(answer.count == 2)
+        #expect({ if case .malformed = answer[0] { true } else { false } }())
+        #expect({ if case .stored = answer[1] { true } else { false } }())
         #expect(try await Self.executions(test).count == 1)
-        let none = await apiError { _ = try await test.engine.putEvents(entries: []) }
-        #expect(none?.type == "ValidationException")
+        let none = await engineError { _ = try await test.engine.putEvents(entries: []) }
+        #expect(isError(none, RequestError.self))
     }
 
     /// The reference scenario's two rules: success by value, failure with `anything-but`.
@@ -89,7 +90,7 @@ import Testing
         }
         let spooled: JSONValue = ["source": "stepd.job", "detail-type": "Job Run Report", "detail": ["status": .string(status)]]
         let outcome = try await test.engine.ingestSpoolEvent(spooled.jsonData, fileName: "spooled.json")
-        #expect(outcome["MatchedRules"]?.arrayValue?.count == 1)
+        #expect(outcome.matchedRules.count == 1)
         #expect(try await Self.executions(test, of: machine).count == 1)
         let other = machine == "on-success" ? "on-failure" : "on-success"
         #expect(try await Self.executions(test, of: other).isEmpty)
@@ -102,11 +103,11 @@ import Testing
             "time": "2019-03-26T20:14:13Z", "detail": ["n": 1],
         ]
         let first = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "event.json")
-        #expect(first["Duplicate"] == false)
-        #expect(first["EventId"] == "6a7e8feb-b491-4cf7-a9f1-bf3703467718")
-        #expect(first["MatchedRules"] == ["r1"])
+        #expect(first.duplicate == false)
+        #expect(first.eventId == "6a7e8feb-b491-4cf7-a9f1-bf3703467718")
+        #expect(first.matchedRules == ["r1"])
         let second = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "event.json")
-        #expect(second["Duplicate"] == true)
+        #expect(second.duplicate == true)
         let started = try await Self.executions(test)
         try #require(started.count == 1)
         let execution = try await test.finish(started[0])
@@ -122,11 +123,11 @@ import Testing
         let first = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "a.json")
         let again = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "a.json")
         let other = try await test.engine.ingestSpoolEvent(event.jsonData, fileName: "b.json")
-        #expect(first["Duplicate"] == false)
-        #expect(again["Duplicate"] == true)
-        #expect(again["EventId"] == first["EventId"])
-        #expect(other["Duplicate"] == false)
-        #expect(other["EventId"] != first["EventId"])
+        #expect(first.duplicate == false)
+        #expect(again.duplicate == true)
+        #expect(again.eventId == first.eventId)
+        #expect(other.duplicate == false)
+        #expect(other.eventId != first.eventId)
     }
 
     @Test(arguments: [
@@ -166,22 +167,21 @@ import Testing
 
     @Test func ruleAndTargetErrors() async throws {
         let test = try TestEngine()
-        let badPattern = await apiError { _ = try await test.engine.putRule(name: "r", eventPattern: #"{"source": "not-an-array"}"#, state: nil, description: nil) }
-        #expect(badPattern?.type == "InvalidEventPatternException")
-        let noRule = await apiError { _ = try await test.engine.putTargets(rule: "missing", targets: [["Id": "1", "Arn": .string(LocalARN.stateMachine("x"))]]) }
-        #expect(noRule?.type == "ResourceNotFoundException")
+        let badPattern = await engineError { _ = try await test.engine.putRule(name: "r", eventPattern: #"{"source": "not-an-array"}"#, state: nil, description: nil) }
+        #expect(isError(badPattern, RuleError.self) { if case .invalidPattern = $0 { true } else { false } })
+        let noRule = await engineError { _ = try await test.engine.putTargets(rule: "missing", targets: [["Id": "1", "Arn": .string(LocalARN.stateMachine("x"))]]) }
+        #expect(noRule as? RuleError == .doesNotExist(name: "missing"))
         _ = try await test.engine.putRule(name: "r", eventPattern: Self.pattern.text, state: nil, description: nil)
         let partly = try await test.engine.putTargets(rule: "r", targets: [
             ["Id": "lambda", "Arn": "arn:aws:lambda:us-east-1:1:function:f"],
             ["Id": "ok", "Arn": .string(LocalARN.stateMachine("x"))],
         ])
-        #expect(partly["FailedEntryCount"] == 1)
-        #expect(partly["FailedEntries"]?[0]?["TargetId"] == "lambda")
-        let hasTargets = await apiError { try await test.engine.deleteRule(name: "r", force: false) }
-        #expect(hasTargets?.type == "ValidationException")
+        #expect(partly.map(\.targetId) == ["lambda"])
+        let hasTargets = await engineError { try await test.engine.deleteRule(name: "r", force: false) }
+        #expect(hasTargets as? RuleError == .hasTargets)
         try await test.engine.deleteRule(name: "r", force: true)
-        let gone = await apiError { _ = try await test.engine.describeRule(name: "r") }
-        #expect(gone?.type == "ResourceNotFoundException")
+        let gone = await engineError { _ = try await test.engine.describeRule(name: "r") }
+        #expect(gone as? RuleError == .doesNotExist(name: "r"))
     }
 
     @Test(arguments: [
@@ -197,8 +197,8 @@ import Testing
         var target: [String: JSONValue] = ["Id": "t", "Arn": .string(LocalARN.stateMachine("x"))]
         for (key, value) in extra { target[key] = value }
         let result = try await test.engine.putTargets(rule: "r", targets: [.object(target)])
-        #expect(result["FailedEntryCount"] == 1)
-        let reported = result["FailedEntries"]?[0]?["ErrorMessage"]?.stringValue ?? ""
+        #expect(result.count == 1)
+        let reported = result.first?.reason ?? ""
         #expect(reported.contains(message), "\(reported)")
     }
 }

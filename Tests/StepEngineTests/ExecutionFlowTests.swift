@@ -1,7 +1,6 @@
 import Foundation
 import JSON
 import StatesLanguage
-import StepAPI
 import StepEngine
 import Testing
 
@@ -25,8 +24,8 @@ import Testing
         let execution = try await test.run("pass-chain", input: ["n": 41])
         #expect(execution.status == "SUCCEEDED")
         #expect(execution.output == ["copy": 1, "n": 41, "fixed": "yes"])
-        #expect(execution.description["stateMachineArn"]?.stringValue == "arn:aws:states:local:000000000000:stateMachine:pass-chain")
-        #expect(parsed(execution.description["input"]) == ["n": 41])
+        #expect(execution.description.stateMachineName == "pass-chain")
+        #expect(parsed(execution.description.input) == ["n": 41])
         #expect((execution.duration ?? -1) >= 0)
     }
 
@@ -64,33 +63,25 @@ import Testing
         #expect(succeeded?["outputDetails"]?["truncated"] == false)
     }
 
-    @Test func historyPagesReverseOrderAndExecutionData() async throws {
+    @Test func historyPagesInReverseOrder() async throws {
         let test = try TestEngine()
         try await test.machine("pass-chain", Self.passChain.text)
         let execution = try await test.run("pass-chain", input: ["n": 1])
         var ids: [Int] = []
         var token: String?
         repeat {
-            let page = try await test.engine.getExecutionHistory(
-                arn: execution.arn, maxResults: 4, reverseOrder: true, nextToken: token, includeExecutionData: false)
-            let events = try #require(page["events"]?.arrayValue)
-            #expect(events.count <= 4)
-            ids += events.compactMap { $0["id"]?.intValue }
-            for event in events {
-                for member in ["executionStartedEventDetails", "stateEnteredEventDetails", "stateExitedEventDetails", "executionSucceededEventDetails"] {
-                    #expect(event[member]?["input"] == nil)
-                    #expect(event[member]?["output"] == nil)
-                }
-            }
-            token = page["nextToken"]?.stringValue
+            let page = try await test.engine.getExecutionHistory(arn: execution.arn, maxResults: 4, reverseOrder: true, nextToken: token)
+            #expect(page.items.count <= 4)
+            ids += page.items.map { Int($0.id) }
+            token = page.nextToken
         } while token != nil
         #expect(ids == [6, 5, 4, 3, 2, 1])
-        let error = await apiError {
+        let error = await engineError {
             _ = try await test.engine.getExecutionHistory(
                 arn: LocalARN.execution(stateMachine: "pass-chain", name: "nope"), maxResults: nil, reverseOrder: false,
-                nextToken: nil, includeExecutionData: true)
+                nextToken: nil)
         }
-        #expect(error?.type == "ExecutionDoesNotExist")
+        #expect(error as? ExecutionError == .doesNotExist(arn: LocalARN.execution(stateMachine: "pass-chain", name: "nope")))
     }
 
     static let choice: JSONValue = [

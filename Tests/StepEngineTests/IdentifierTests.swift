@@ -1,7 +1,6 @@
 import Foundation
 import JSON
 import StatesLanguage
-import StepAPI
 import Testing
 
 @testable import StepEngine
@@ -28,12 +27,12 @@ import Testing
         "arn:other:states:us-east-1:123456789012:stateMachine:hello",
     ])
     func malformedStateMachineARNsAreInvalidArn(reference: String) {
-        #expect(throws: APIError.self) { try LocalARN.stateMachineName(from: reference) }
+        #expect(throws: RequestError.self) { try LocalARN.stateMachineName(from: reference) }
         do {
             _ = try LocalARN.stateMachineName(from: reference)
         } catch {
-            #expect(error.type == "InvalidArn")
-            #expect(error.message.contains(reference))
+            #expect(error == .invalidArn(reason: "'Resource type not valid in this context: \(reference)'"))
+            #expect(error.description.contains(reference))
         }
     }
 
@@ -43,7 +42,7 @@ import Testing
             _ = try LocalARN.stateMachineName(from: reference)
             Issue.record("'\(reference)' was accepted")
         } catch {
-            #expect(error.type == "InvalidName")
+            #expect(error == .invalidName(name: reference, what: "state machine name"))
         }
     }
 
@@ -71,7 +70,7 @@ import Testing
             _ = try LocalARN.normalizedExecution(reference)
             Issue.record("'\(reference)' was accepted")
         } catch {
-            #expect(error.type == "InvalidArn")
+            #expect(error == .invalidArn(reason: "'\(reference)' is not an execution ARN"))
         }
     }
 }
@@ -90,8 +89,8 @@ import Testing
             try ResourceName.validate(name, what: "execution name")
             Issue.record("'\(name)' was accepted")
         } catch {
-            #expect(error.type == "InvalidName")
-            #expect(error.message.contains("execution name"))
+            #expect(error == .invalidName(name: name, what: "execution name"))
+            #expect(error.description.contains("execution name"))
         }
     }
 }
@@ -110,7 +109,7 @@ import Testing
             _ = try Pagination(maxResults: maxResults, nextToken: nil)
             Issue.record("\(maxResults) was accepted")
         } catch {
-            #expect(error.type == "ValidationException")
+            #expect(error == .invalid(reason: "maxResults must be between 0 and 1000"))
         }
     }
 
@@ -120,7 +119,7 @@ import Testing
         #expect(try page.afterId() == 42)
         let named = try Pagination(maxResults: 7, nextToken: Pagination.token(after: "my-machine"))
         #expect(named.after == "my-machine")
-        #expect(throws: APIError.self) { try named.afterId() }
+        #expect(throws: RequestError.self) { try named.afterId() }
     }
 
     @Test(arguments: [
@@ -132,7 +131,7 @@ import Testing
             _ = try Pagination(maxResults: nil, nextToken: token)
             Issue.record("'\(token)' was accepted")
         } catch {
-            #expect(error.type == "InvalidToken")
+            #expect(error == .invalidPageToken(reason: "the nextToken '\(token)' was not issued by this server"))
         }
     }
 }

@@ -24,8 +24,8 @@ import Testing
 
         // A table with items, deleted; a rule with targets, deleted.
         try await test.createTable("Doomed")
-        _ = try await test.engine.tableAction("PutItem", ["TableName": "Doomed", "Item": ["Id": ["S": "a"]]])
-        _ = try await test.engine.tableAction("DeleteTable", ["TableName": "Doomed"])
+        _ = try await test.engine.putItem(TableItemRequest(["TableName": "Doomed", "Item": ["Id": ["S": "a"]]], member: "Item"))
+        _ = try await test.engine.deleteTable(named: "Doomed")
         _ = try await test.engine.putRule(name: "doomed", eventPattern: #"{"source": ["x"]}"#, state: nil, description: nil)
         _ = try await test.engine.putTargets(rule: "doomed", targets: [["Id": "t", "Arn": "wait"]])
         try await test.engine.deleteRule(name: "doomed", force: true)

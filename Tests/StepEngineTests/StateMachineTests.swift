@@ -1,6 +1,5 @@
 import Foundation
 import JSON
-import StepAPI
 import StepEngine
 import Testing
 
@@ -20,13 +19,13 @@ import Testing
     ])
     func invalidDefinitionsAreRefusedNamingTheField(definition: String, field: String) async throws {
         let test = try TestEngine()
-        let error = await apiError {
+        let error = await engineError {
             _ = try await test.engine.createStateMachine(name: "bad", definition: definition, roleArn: nil, type: nil)
         }
-        #expect(error?.type == "InvalidDefinition")
-        #expect(error?.message.contains(field) == true, "\(error?.message ?? "")")
-        let missing = await apiError { _ = try await test.engine.describeStateMachine(reference: "bad") }
-        #expect(missing?.type == "StateMachineDoesNotExist")
+        #expect(isError(error, StateMachineError.self) { if case .invalidDefinition = $0 { true } else { false } })
+        #expect(error.map { "\($0)" }?.contains(field) == true, "\(error.map { "\($0)" } ?? "")")
+        let missing = await engineError { _ = try await test.engine.describeStateMachine(reference: "bad") }
+        #expect(missing as? StateMachineError == .doesNotExist(arn: LocalARN.stateMachine("bad")))
     }
 
     @Test func createIsIdempotentForTheSameDefinitionAndRefusesAnother() async throws {
@@ -36,18 +35,18 @@ import Testing
         let second = try await test.machine("hello", Self.hello.text)
         #expect(second == first)
         let other: JSONValue = ["StartAt": "Other", "States": ["Other": ["Type": "Succeed"]]]
-        let error = await apiError {
+        let error = await engineError {
             _ = try await test.engine.createStateMachine(name: "hello", definition: other.text, roleArn: nil, type: nil)
         }
-        #expect(error?.type == "StateMachineAlreadyExists")
-        let badName = await apiError {
+        #expect(error as? StateMachineError == .alreadyExists(arn: LocalARN.stateMachine("hello")))
+        let badName = await engineError {
             _ = try await test.engine.createStateMachine(name: "bad name", definition: Self.hello.text, roleArn: nil, type: nil)
         }
-        #expect(badName?.type == "InvalidName")
-        let express = await apiError {
+        #expect(badName as? RequestError == .invalidName(name: "bad name", what: "state machine name"))
+        let express = await engineError {
             _ = try await test.engine.createStateMachine(name: "fast", definition: Self.hello.text, roleArn: nil, type: "EXPRESS")
         }
-        #expect(express?.type == "ValidationException")
+        #expect(express as? StateMachineError == .unsupportedType("EXPRESS"))
     }
 
     /// A start sees the state machine as the last write left it: deleted, created again with
@@ -59,8 +58,8 @@ import Testing
         #expect(try await test.run("m").output == "first")
 
         try await test.engine.deleteStateMachine(reference: "m")
-        let deleted = await apiError { _ = try await test.engine.startExecution(stateMachine: "m", name: nil, input: nil, startedByUid: nil) }
-        #expect(deleted?.type == "StateMachineDoesNotExist")
+        let deleted = await engineError { _ = try await test.engine.startExecution(stateMachine: "m", name: nil, input: nil, startedByUid: nil) }
+        #expect(deleted as? StateMachineError == .doesNotExist(arn: LocalARN.stateMachine("m")))
 
         let second: JSONValue = ["StartAt": "Only", "States": ["Only": ["Type": "Pass", "Result": "second", "End": true]]]
         try await test.machine("m", second.text)
@@ -82,7 +81,7 @@ import Testing
         var names: [String] = []
         for _ in 0..<20 {
             let started = try await test.engine.startExecution(stateMachine: "hello", name: nil, input: nil, startedByUid: nil)
-            let arn = try #require(started["executionArn"]?.stringValue)
+            let arn = started.arn
             names.append(String(arn.split(separator: ":").last ?? ""))
         }
         for name in names {
@@ -96,19 +95,19 @@ import Testing
     @Test func startExecutionErrors() async throws {
         let test = try TestEngine()
         try await test.machine("hello", Self.hello.text)
-        let noMachine = await apiError { _ = try await test.engine.startExecution(stateMachine: "nope", name: nil, input: nil, startedByUid: nil) }
-        #expect(noMachine?.type == "StateMachineDoesNotExist")
-        let badArn = await apiError {
+        let noMachine = await engineError { _ = try await test.engine.startExecution(stateMachine: "nope", name: nil, input: nil, startedByUid: nil) }
+        #expect(noMachine as? StateMachineError == .doesNotExist(arn: LocalARN.stateMachine("nope")))
+        let badArn = await engineError {
             _ = try await test.engine.startExecution(stateMachine: "arn:aws:lambda:us-east-1:1:function:f", name: nil, input: nil, startedByUid: nil)
         }
-        #expect(badArn?.type == "InvalidArn")
-        let badName = await apiError { _ = try await test.engine.startExecution(stateMachine: "hello", name: "a b", input: nil, startedByUid: nil) }
-        #expect(badName?.type == "InvalidName")
-        let badInput = await apiError { _ = try await test.engine.startExecution(stateMachine: "hello", name: nil, input: "{oops", startedByUid: nil) }
-        #expect(badInput?.type == "InvalidExecutionInput")
+        #expect(isError(badArn, RequestError.self) { if case .invalidArn = $0 { true } else { false } })
+        let badName = await engineError { _ = try await test.engine.startExecution(stateMachine: "hello", name: "a b", input: nil, startedByUid: nil) }
+        #expect(badName as? RequestError == .invalidName(name: "a b", what: "execution name"))
+        let badInput = await engineError { _ = try await test.engine.startExecution(stateMachine: "hello", name: nil, input: "{oops", startedByUid: nil) }
+        #expect(isError(badInput, ExecutionError.self) { if case .invalidInput = $0 { true } else { false } })
         // No input means {}.
         let started = try await test.engine.startExecution(stateMachine: "hello", name: "no-input", input: nil, startedByUid: nil)
-        let execution = try await test.finish(try #require(started["executionArn"]?.stringValue))
+        let execution = try await test.finish(started.arn)
         #expect(execution.output == [:])
     }
 
@@ -125,11 +124,10 @@ import Testing
             #expect(execution.status == "SUCCEEDED")
             #expect(execution.output == input)
         } else {
-            let error = await apiError { _ = try await test.start("hello", input: input) }
-            #expect(error?.type == "InvalidExecutionInput")
-            #expect(error?.message.contains("262144") == true)
+            let error = await engineError { _ = try await test.start("hello", input: input) }
+            #expect(isError(error, ExecutionError.self) { if case .invalidInput(let reason) = $0 { reason.contains("262144") } else { false } })
             let list = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: nil, maxResults: nil, nextToken: nil)
-            #expect(list["executions"]?.arrayValue?.isEmpty == true)
+            #expect(list.items.isEmpty)
         }
     }
 
@@ -142,8 +140,8 @@ import Testing
         let (old, token) = try await TaskTokenTests.park(test)
         let v2: JSONValue = ["StartAt": "Only", "States": ["Only": ["Type": "Pass", "Result": "v2", "End": true]]]
         let updated = try await test.engine.updateStateMachine(reference: LocalARN.stateMachine("park"), definition: v2.text, roleArn: nil)
-        #expect(updated["updateDate"]?.numberValue != nil)
-        #expect(try await test.engine.describeStateMachine(reference: "park")["definition"]?.stringValue == v2.text)
+        #expect(updated > 0)
+        #expect(try await test.engine.describeStateMachine(reference: "park").definition == v2.text)
 
         try await test.engine.sendTask(token: token, answer: .success(output: "{}"))
         let oldExecution = try await test.finish(old)
@@ -152,28 +150,28 @@ import Testing
         let newExecution = try await test.run("park")
         #expect(newExecution.output == "v2")
 
-        let invalid = await apiError { _ = try await test.engine.updateStateMachine(reference: "park", definition: "{}", roleArn: nil) }
-        #expect(invalid?.type == "InvalidDefinition")
-        let missing = await apiError { _ = try await test.engine.updateStateMachine(reference: "nope", definition: v2.text, roleArn: nil) }
-        #expect(missing?.type == "StateMachineDoesNotExist")
+        let invalid = await engineError { _ = try await test.engine.updateStateMachine(reference: "park", definition: "{}", roleArn: nil) }
+        #expect(isError(invalid, StateMachineError.self) { if case .invalidDefinition = $0 { true } else { false } })
+        let missing = await engineError { _ = try await test.engine.updateStateMachine(reference: "nope", definition: v2.text, roleArn: nil) }
+        #expect(missing as? StateMachineError == .doesNotExist(arn: LocalARN.stateMachine("nope")))
     }
 
     @Test func unknownAndMalformedExecutionARNs() async throws {
         let test = try TestEngine()
         try await test.machine("hello", Self.hello.text)
         let missing = LocalARN.execution(stateMachine: "hello", name: "never-started")
-        let waited = await apiError { _ = try await test.engine.waitForExecution(arn: missing) }
-        #expect(waited?.type == "ExecutionDoesNotExist")
-        let described = await apiError { _ = try await test.engine.describeExecution(arn: missing) }
-        #expect(described?.type == "ExecutionDoesNotExist")
-        let stopped = await apiError { _ = try await test.engine.stopExecution(arn: missing, error: nil, cause: nil) }
-        #expect(stopped?.type == "ExecutionDoesNotExist")
-        let malformed = await apiError { _ = try await test.engine.describeExecution(arn: "hello:run") }
-        #expect(malformed?.type == "InvalidArn")
+        let waited = await engineError { _ = try await test.engine.waitForExecution(arn: missing) }
+        #expect(waited as? ExecutionError == .doesNotExist(arn: missing))
+        let described = await engineError { _ = try await test.engine.describeExecution(arn: missing) }
+        #expect(described as? ExecutionError == .doesNotExist(arn: missing))
+        let stopped = await engineError { _ = try await test.engine.stopExecution(arn: missing, error: nil, cause: nil) }
+        #expect(stopped as? ExecutionError == .doesNotExist(arn: missing))
+        let malformed = await engineError { _ = try await test.engine.describeExecution(arn: "hello:run") }
+        #expect(isError(malformed, RequestError.self) { if case .invalidArn = $0 { true } else { false } })
         // An ARN of another region and account names the same local execution.
         let run = try await test.run("hello", input: ["x": 1])
         let foreign = run.arn.replacingOccurrences(of: "local:000000000000", with: "us-east-1:123456789012")
-        #expect(try await test.engine.describeExecution(arn: foreign)["executionArn"]?.stringValue == run.arn)
+        #expect(try await test.engine.describeExecution(arn: foreign).arn == run.arn)
     }
 
     @Test func listExecutionsFiltersAndPages() async throws {
@@ -185,14 +183,14 @@ import Testing
         var token: String?
         repeat {
             let page = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: "SUCCEEDED", maxResults: 2, nextToken: token)
-            listed += page["executions"]?.arrayValue?.compactMap { $0["executionArn"]?.stringValue } ?? []
-            token = page["nextToken"]?.stringValue
+            listed += page.items.map(\.arn)
+            token = page.nextToken
         } while token != nil
         #expect(listed == arns.reversed())
         let failed = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: "FAILED", maxResults: nil, nextToken: nil)
-        #expect(failed["executions"]?.arrayValue?.isEmpty == true)
-        let badFilter = await apiError { _ = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: "DONE", maxResults: nil, nextToken: nil) }
-        #expect(badFilter?.type == "ValidationException")
+        #expect(failed.items.isEmpty)
+        let badFilter = await engineError { _ = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: "DONE", maxResults: nil, nextToken: nil) }
+        #expect(isError(badFilter, RequestError.self) { if case .invalid = $0 { true } else { false } })
     }
 
     /// New executions arriving between two pages neither repeat nor hide any item: the token
@@ -205,8 +203,8 @@ import Testing
         let first = try await test.engine.listExecutions(stateMachine: "hello", statusFilter: nil, maxResults: 2, nextToken: nil)
         _ = try await test.run("hello", input: ["late": true])
         let second = try await test.engine.listExecutions(
-            stateMachine: "hello", statusFilter: nil, maxResults: 2, nextToken: first["nextToken"]?.stringValue)
-        let listed = (first["executions"]?.arrayValue ?? []) + (second["executions"]?.arrayValue ?? [])
-        #expect(listed.compactMap { $0["executionArn"]?.stringValue } == arns.reversed())
+            stateMachine: "hello", statusFilter: nil, maxResults: 2, nextToken: first.nextToken)
+        let listed = first.items + second.items
+        #expect(listed.map(\.arn) == arns.reversed())
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import JSON
 import StatesLanguage
-import StepAPI
 import StepEngine
 import Testing
 
@@ -40,7 +39,7 @@ import Testing
         let (arn, token) = try await Self.park(test)
         #expect(token.utf8.count == 64)
         let description = try await test.engine.describeExecution(arn: arn)
-        #expect(description["status"] == "RUNNING")
+        #expect(description.status.rawValue == "RUNNING")
         let events = try await test.history(arn)
         #expect(events.types == ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted"])
         #expect(events[2]["taskScheduledEventDetails"]?["resource"] == "putItem.waitForTaskToken")
@@ -79,7 +78,7 @@ import Testing
         let (arn, token) = try await Self.park(test)
         try await test.engine.sendTask(token: token, answer: .heartbeat)
         await test.engine.waitUntilIdle()
-        #expect(try await test.engine.describeExecution(arn: arn)["status"] == "RUNNING")
+        #expect(try await test.engine.describeExecution(arn: arn).status.rawValue == "RUNNING")
         try await test.engine.sendTask(token: token, answer: .success(output: "42"))
         let execution = try await test.finish(arn)
         #expect(execution.status == "SUCCEEDED")
@@ -90,20 +89,20 @@ import Testing
         let test = try await Self.parkingEngine()
         let (arn, token) = try await Self.park(test)
 
-        let unknown = await apiError { try await test.engine.sendTask(token: unissuedToken, answer: .success(output: "{}")) }
-        #expect(unknown?.type == "TaskDoesNotExist")
+        let unknown = await engineError { try await test.engine.sendTask(token: unissuedToken, answer: .success(output: "{}")) }
+        #expect(unknown as? TaskTokenError == .doesNotExist)
         for malformed in ["", "abc", token + "x", String(token.dropLast()) + "!"] {
-            let error = await apiError { try await test.engine.sendTask(token: malformed, answer: .success(output: "{}")) }
-            #expect(error?.type == "InvalidToken", "\(malformed)")
+            let error = await engineError { try await test.engine.sendTask(token: malformed, answer: .success(output: "{}")) }
+            #expect(error as? TaskTokenError == .malformed, "\(malformed)")
         }
-        let badOutput = await apiError { try await test.engine.sendTask(token: token, answer: .success(output: "{not json")) }
-        #expect(badOutput?.type == "InvalidOutput")
-        #expect(try await test.engine.describeExecution(arn: arn)["status"] == "RUNNING")
+        let badOutput = await engineError { try await test.engine.sendTask(token: token, answer: .success(output: "{not json")) }
+        #expect(isError(badOutput, TaskTokenError.self) { if case .invalidOutput = $0 { true } else { false } })
+        #expect(try await test.engine.describeExecution(arn: arn).status.rawValue == "RUNNING")
 
         try await test.engine.sendTask(token: token, answer: .success(output: "{}"))
         for answer: TaskAnswerRequest in [.success(output: "{}"), .failure(error: "E", cause: "C"), .heartbeat] {
-            let twice = await apiError { try await test.engine.sendTask(token: token, answer: answer) }
-            #expect(twice?.type == "TaskTimedOut")
+            let twice = await engineError { try await test.engine.sendTask(token: token, answer: answer) }
+            #expect(twice as? TaskTokenError == .timedOut)
         }
         #expect(try await test.finish(arn).status == "SUCCEEDED")
     }
@@ -120,8 +119,8 @@ import Testing
         let timedOut = events.events("TaskTimedOut").first?["taskTimedOutEventDetails"]
         #expect(timedOut?["error"] == "States.Timeout")
         #expect(timedOut?["resourceType"] == "dynamodb")
-        let late = await apiError { try await test.engine.sendTask(token: token, answer: .success(output: "{}")) }
-        #expect(late?.type == "TaskTimedOut")
+        let late = await engineError { try await test.engine.sendTask(token: token, answer: .success(output: "{}")) }
+        #expect(late as? TaskTokenError == .timedOut)
     }
 
     @Test func timeoutIsCaughtLikeAnyError() async throws {
@@ -146,38 +145,38 @@ import Testing
         let engine = test.engine
         async let ended = engine.waitForExecution(arn: arn)
         let stopped = try await engine.stopExecution(arn: arn, error: "Operator.Stop", cause: "no longer needed")
-        #expect(stopped["stopDate"]?.numberValue != nil)
+        #expect(stopped > 0)
         let description = try await ended
-        #expect(description["status"] == "ABORTED")
+        #expect(description.status.rawValue == "ABORTED")
         let events = try await test.history(arn)
         #expect(events.last?["type"] == "ExecutionAborted")
         #expect(events.last?["executionAbortedEventDetails"]?["error"] == "Operator.Stop")
         #expect(events.last?["executionAbortedEventDetails"]?["cause"] == "no longer needed")
-        let late = await apiError { try await engine.sendTask(token: token, answer: .success(output: "{}")) }
-        #expect(late?.type == "TaskTimedOut")
-        let again = await apiError { _ = try await engine.stopExecution(arn: arn, error: nil, cause: nil) }
+        let late = await engineError { try await engine.sendTask(token: token, answer: .success(output: "{}")) }
+        #expect(late as? TaskTokenError == .timedOut)
+        let again = await engineError { _ = try await engine.stopExecution(arn: arn, error: nil, cause: nil) }
         #expect(again != nil)
         // The waiter also answers at once for an execution that has already ended.
-        #expect(try await engine.waitForExecution(arn: arn)["status"] == "ABORTED")
+        #expect(try await engine.waitForExecution(arn: arn).status.rawValue == "ABORTED")
     }
 
     @Test func startExecutionIsIdempotentForTheSameNameAndInputWhileRunning() async throws {
         let test = try await Self.parkingEngine()
         let (arn, token) = try await Self.park(test, name: "run-1")
         let again = try await test.engine.startExecution(stateMachine: "park", name: "run-1", input: #"{"id": "job-1"}"#, startedByUid: nil)
-        #expect(again["executionArn"]?.stringValue == arn)
-        let differentInput = await apiError {
+        #expect(again.arn == arn)
+        let differentInput = await engineError {
             _ = try await test.engine.startExecution(stateMachine: "park", name: "run-1", input: #"{"id": "job-2"}"#, startedByUid: nil)
         }
-        #expect(differentInput?.type == "ExecutionAlreadyExists")
+        #expect(isError(differentInput, ExecutionError.self) { if case .alreadyExists = $0 { true } else { false } })
         try await test.engine.sendTask(token: token, answer: .success(output: "{}"))
         _ = try await test.finish(arn)
-        let closed = await apiError {
+        let closed = await engineError {
             _ = try await test.engine.startExecution(stateMachine: "park", name: "run-1", input: #"{"id": "job-1"}"#, startedByUid: nil)
         }
-        #expect(closed?.type == "ExecutionAlreadyExists")
+        #expect(isError(closed, ExecutionError.self) { if case .alreadyExists = $0 { true } else { false } })
         let list = try await test.engine.listExecutions(stateMachine: "park", statusFilter: nil, maxResults: nil, nextToken: nil)
-        #expect(list["executions"]?.arrayValue?.count == 1)
+        #expect(list.items.count == 1)
     }
 
     /// A parent parks on `states:startExecution.waitForTaskToken`; the child answers through
@@ -214,7 +213,7 @@ import Testing
         #expect(output["token"]?.stringValue?.utf8.count == 64)
 
         let children = try await test.engine.listExecutions(stateMachine: "child", statusFilter: nil, maxResults: nil, nextToken: nil)
-        let childArn = try #require(children["executions"]?.arrayValue?.first?["executionArn"]?.stringValue)
+        let childArn = try #require(children.items.first?.arn)
         let child = try await test.finish(childArn)
         #expect(child.status == "SUCCEEDED")
         let events = try await test.history(parent.arn)

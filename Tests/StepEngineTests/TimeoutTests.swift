@@ -54,9 +54,9 @@ import Testing
         #expect(execution.error == "States.Runtime")
         #expect(execution.cause?.contains("25000") == true)
         let last = try await test.engine.getExecutionHistory(
-            arn: execution.arn, maxResults: 1, reverseOrder: true, nextToken: nil, includeExecutionData: false)
-        let lastEvent = try #require(last["events"]?[0])
-        #expect(lastEvent["type"] == "ExecutionFailed")
-        #expect((lastEvent["id"]?.intValue ?? Int.max) <= 25_000)
+            arn: execution.arn, maxResults: 1, reverseOrder: true, nextToken: nil)
+        let lastEvent = try #require(last.items.first)
+        #expect(lastEvent.type == "ExecutionFailed")
+        #expect(lastEvent.id <= 25_000)
     }
 }

@@ -21,9 +21,9 @@ import Testing
 
         let failed = try await test.finish(broken)
         #expect(failed.status == "FAILED")
-        #expect(failed.description["error"] == "States.Runtime", "\(failed.description.serialized())")
+        #expect(failed.error == "States.Runtime", "\(failed.description)")
         let timedOut = try await test.finish(healthy)
         #expect(timedOut.status == "FAILED")
-        #expect(timedOut.description["error"] == "States.Timeout", "\(timedOut.description.serialized())")
+        #expect(timedOut.error == "States.Timeout", "\(timedOut.description)")
     }
 }

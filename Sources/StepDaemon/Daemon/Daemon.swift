@@ -1,6 +1,5 @@
 import EventPatterns
 import Foundation
-import GRDB
 import JSON
 import Logging
 import NIOCore

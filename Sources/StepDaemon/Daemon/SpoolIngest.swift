@@ -15,7 +15,7 @@ struct SpoolIngest: Sendable {
         for attempt in 1...Self.attempts {
             do {
                 let outcome = try await engine.ingestSpoolEvent(file.contents, fileName: file.name)
-                logger.debug("event accepted", metadata: ["SPOOL_FILE": "\(file.name)", "EVENT_ID": "\(outcome["EventId"]?.stringValue ?? "")"])
+                logger.debug("event accepted", metadata: ["SPOOL_FILE": "\(file.name)", "EVENT_ID": "\(outcome.eventId)"])
                 return .accepted
             } catch let error as EventFormatError {
                 logger.warning("spool event rejected; moved to failed/", metadata: file.rejectionMetadata(reason: error.message))

@@ -7,6 +7,7 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import StepAPI
+import StepEngine
 import Synchronization
 
 #if canImport(Glibc)

@@ -4,7 +4,6 @@ import Foundation
 import GRDB
 import JSON
 import StatesLanguage
-import StepAPI
 import StepStore
 
 extension Engine {
@@ -20,15 +19,14 @@ extension Engine {
     /// recognised as the same event.
     ///
     /// The spool's thread may block: when the writer sleeps, it commits the event itself.
-    public func ingestSpoolEvent(_ data: Data, fileName: String) async throws -> JSONValue {
+    public func ingestSpoolEvent(_ data: Data, fileName: String) async throws -> IngestedEvent {
         let json: JSONValue
         do { json = try JSONValue(parsing: data) } catch { throw EventFormatError("the event file is not JSON: \(error.message)") }
         var defaults = envelopeDefaults
         defaults.makeId = { Self.spoolEventId(fileName: fileName, contents: data) }
         let envelope = try EventEnvelope(json: json, defaults: defaults)
         let outcome = try await ingest(envelope, commitsHere: true)
-        return ["EventId": .string(outcome.eventId), "Duplicate": .bool(outcome.duplicate),
-                "MatchedRules": .array(outcome.matchedRules.map { .string($0) })]
+        return IngestedEvent(eventId: outcome.eventId, duplicate: outcome.duplicate, matchedRules: outcome.matchedRules)
     }
 
     /// A UUID-shaped digest of a spool file's name and contents.
@@ -51,45 +49,45 @@ extension Engine {
         }
     }
 
-    /// PutEvents: each entry is accepted or refused on its own, as EventBridge does.
-    public func putEvents(entries: [JSONValue]) async throws -> JSONValue {
+    /// PutEvents: each entry (PutEvents' entry shape: `Source`, `DetailType`, `Detail`, ...) is
+    /// accepted or refused on its own, as EventBridge does.
+    public func putEvents(entries: [JSONValue]) async throws -> [PutEventResult] {
         guard !entries.isEmpty, entries.count <= 10 else {
-            throw APIError.validation("1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10")
+            throw RequestError.invalid(
+                reason: "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10")
         }
-        var results: [JSONValue] = []
-        var failed = 0
+        var results: [PutEventResult] = []
         for entry in entries {
             do {
                 let envelope = try EventEnvelope(putEventsEntry: entry, defaults: envelopeDefaults)
                 let outcome = try await ingest(envelope)
-                results.append(["EventId": .string(outcome.eventId)])
+                results.append(.stored(eventId: outcome.eventId))
             } catch let error as EventFormatError {
-                failed += 1
-                results.append(["ErrorCode": "MalformedDetail", "ErrorMessage": .string(error.message)])
+                results.append(.malformed(reason: error.message))
             } catch {
                 // Entries are accepted one by one: a failure here leaves the others as they are.
-                failed += 1
-                results.append(["ErrorCode": "InternalFailure", "ErrorMessage": .string("the event could not be stored: \(error)")])
+                results.append(.notStored(reason: "the event could not be stored: \(error)"))
             }
         }
-        return ["FailedEntryCount": .number(Double(failed)), "Entries": .array(results)]
+        return results
     }
 
     // MARK: - Rules
 
-    public func putRule(name: String, eventPattern: String?, state: String?, description: String?) async throws -> JSONValue {
+    /// Creates or replaces the rule; returns its ARN.
+    public func putRule(name: String, eventPattern: String?, state: String?, description: String?) async throws -> String {
         guard !name.isEmpty, name.utf8.count <= 64,
             name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_") })
-        else { throw APIError.validation("Rule name must be 1 to 64 characters of a-z, A-Z, 0-9, '.', '-' and '_'") }
+        else { throw RequestError.invalid(reason: "Rule name must be 1 to 64 characters of a-z, A-Z, 0-9, '.', '-' and '_'") }
         guard let eventPattern else {
-            throw APIError.validation("stepd rules need an EventPattern (ScheduleExpression is not supported)")
+            throw RequestError.invalid(reason: "stepd rules need an EventPattern (ScheduleExpression is not supported)")
         }
         do { _ = try EventPattern(text: eventPattern) } catch {
-            throw APIError("InvalidEventPatternException", "Event pattern is not valid. Reason: \(error.message)")
+            throw RuleError.invalidPattern(reason: error.message)
         }
         let ruleState = state ?? "ENABLED"
         guard ruleState == "ENABLED" || ruleState == "DISABLED" else {
-            throw APIError.validation("State must be ENABLED or DISABLED")
+            throw RequestError.invalid(reason: "State must be ENABLED or DISABLED")
         }
         let rules = self.rules
         let arn = try await transact { db, now, _ -> String in
@@ -99,27 +97,28 @@ extension Engine {
                 .save(db)
             return LocalARN.rule(name)
         }
-        return ["RuleArn": .string(arn)]
+        return arn
     }
 
-    public func putTargets(rule: String, targets: [JSONValue]) async throws -> JSONValue {
-        guard !targets.isEmpty, targets.count <= 5 else { throw APIError.validation("Targets must list 1 to 5 targets") }
+    /// Adds or replaces the rule's targets (PutTargets' target shape: `Id`, `Arn`, `Input`,
+    /// `InputPath`); returns the targets that were refused, each with its reason.
+    public func putTargets(rule: String, targets: [JSONValue]) async throws -> [RejectedTarget] {
+        guard !targets.isEmpty, targets.count <= 5 else { throw RequestError.invalid(reason: "Targets must list 1 to 5 targets") }
         var records: [RuleTargetRecord] = []
-        var failures: [JSONValue] = []
+        var rejected: [RejectedTarget] = []
         for target in targets {
             guard let id = target["Id"]?.stringValue, let arn = target["Arn"]?.stringValue else {
-                failures.append(["TargetId": target["Id"] ?? "", "ErrorCode": "ValidationException", "ErrorMessage": "Id and Arn are required"])
+                rejected.append(RejectedTarget(targetId: target["Id"]?.stringValue ?? "", reason: "Id and Arn are required"))
                 continue
             }
             do {
                 _ = try LocalARN.stateMachineName(from: arn)
             } catch {
-                failures.append(["TargetId": .string(id), "ErrorCode": "ValidationException",
-                                 "ErrorMessage": .string("stepd targets are state machines: \(error.message)")])
+                rejected.append(RejectedTarget(targetId: id, reason: "stepd targets are state machines: \(error.description)"))
                 continue
             }
             if let problem = Self.targetInputProblem(target) {
-                failures.append(["TargetId": .string(id), "ErrorCode": "ValidationException", "ErrorMessage": .string(problem)])
+                rejected.append(RejectedTarget(targetId: id, reason: problem))
                 continue
             }
             records.append(RuleTargetRecord(
@@ -129,12 +128,10 @@ extension Engine {
         let toSave = records
         try await transact { db, _, _ in
             rules.invalidate()
-            guard try RuleRecord.exists(db, key: rule) else {
-                throw APIError("ResourceNotFoundException", "Rule \(rule) does not exist on EventBus default.")
-            }
+            guard try RuleRecord.exists(db, key: rule) else { throw RuleError.doesNotExist(name: rule) }
             for record in toSave { try record.save(db) }
         }
-        return ["FailedEntryCount": .number(Double(failures.count)), "FailedEntries": .array(failures)]
+        return rejected
     }
 
     /// EventBridge's rules for a target's input: at most one of Input (a JSON text) and
@@ -153,46 +150,34 @@ extension Engine {
         return nil
     }
 
-    public func removeTargets(rule: String, ids: [String]) async throws -> JSONValue {
+    public func removeTargets(rule: String, ids: [String]) async throws {
         let rules = self.rules
         try await transact { db, _, _ in
             rules.invalidate()
-            guard try RuleRecord.exists(db, key: rule) else {
-                throw APIError("ResourceNotFoundException", "Rule \(rule) does not exist on EventBus default.")
-            }
+            guard try RuleRecord.exists(db, key: rule) else { throw RuleError.doesNotExist(name: rule) }
             for id in ids { _ = try RuleTargetRecord.deleteOne(db, key: ["ruleName": rule, "id": id]) }
         }
-        return ["FailedEntryCount": 0, "FailedEntries": []]
     }
 
-    public func listRules(namePrefix: String?) async throws -> JSONValue {
+    public func listRules(namePrefix: String?) async throws -> [RuleDescription] {
         try await read { db in
             let records = try RuleRecord.order(Column("name")).fetchAll(db).filter { namePrefix == nil || $0.name.hasPrefix(namePrefix ?? "") }
-            return ["Rules": .array(records.map(Self.json(of:)))]
+            return records.map(Self.description(of:))
         }
     }
 
-    public func describeRule(name: String) async throws -> JSONValue {
+    public func describeRule(name: String) async throws -> RuleDescription {
         try await read { db in
-            guard let record = try RuleRecord.find(db, key: name) else {
-                throw APIError("ResourceNotFoundException", "Rule \(name) does not exist on EventBus default.")
-            }
-            return Self.json(of: record)
+            guard let record = try RuleRecord.find(db, key: name) else { throw RuleError.doesNotExist(name: name) }
+            return Self.description(of: record)
         }
     }
 
-    public func listTargetsByRule(rule: String) async throws -> JSONValue {
+    public func listTargetsByRule(rule: String) async throws -> [RuleTarget] {
         try await read { db in
-            guard try RuleRecord.exists(db, key: rule) else {
-                throw APIError("ResourceNotFoundException", "Rule \(rule) does not exist on EventBus default.")
-            }
+            guard try RuleRecord.exists(db, key: rule) else { throw RuleError.doesNotExist(name: rule) }
             let targets = try RuleTargetRecord.filter(Column("ruleName") == rule).order(Column("id")).fetchAll(db)
-            return ["Targets": .array(targets.map { target in
-                var json: [String: JSONValue] = ["Id": .string(target.id), "Arn": .string(target.arn)]
-                if let input = target.input { json["Input"] = .string(input) }
-                if let path = target.inputPath { json["InputPath"] = .string(path) }
-                return .object(json)
-            })]
+            return targets.map { RuleTarget(id: $0.id, arn: $0.arn, input: $0.input, inputPath: $0.inputPath) }
         }
     }
 
@@ -202,33 +187,14 @@ extension Engine {
         try await transact { db, _, _ in
             rules.invalidate()
             let targets = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ruleTarget WHERE ruleName = ?", arguments: [name]) ?? 0
-            if targets > 0, !force { throw APIError.validation("Rule can't be deleted since it has targets.") }
+            if targets > 0, !force { throw RuleError.hasTargets }
             try db.execute(sql: "DELETE FROM ruleTarget WHERE ruleName = ?", arguments: [name])
             _ = try RuleRecord.deleteOne(db, key: name)
         }
     }
 
-    private static func json(of record: RuleRecord) -> JSONValue {
-        var json: [String: JSONValue] = [
-            "Name": .string(record.name), "Arn": .string(record.arn), "EventPattern": .string(record.eventPattern),
-            "State": .string(record.state), "EventBusName": "default",
-        ]
-        if let description = record.description { json["Description"] = .string(description) }
-        return .object(json)
-    }
-
-    // MARK: - Local tables
-
-    public func tableAction(_ action: String, _ request: JSONValue) async throws -> JSONValue {
-        switch action {
-        case "DescribeTable": return try await read { db in try LocalTables.describeTable(request, in: db) }
-        case "ListTables": return try await read { db in try LocalTables.listTables(in: db) }
-        case "GetItem": return try await read { db in try LocalTables.getItem(request, in: db) }
-        case "CreateTable": return try await transact { db, now, _ in try LocalTables.createTable(request, in: db, now: now) }
-        case "DeleteTable": return try await transact { db, _, _ in try LocalTables.deleteTable(request, in: db) }
-        case "PutItem": return try await transact { db, _, _ in try LocalTables.putItem(request, in: db) }
-        case "DeleteItem": return try await transact { db, _, _ in try LocalTables.deleteItem(request, in: db) }
-        default: throw APIError.invalidAction("DynamoDB_20120810.\(action) is not supported by stepd")
-        }
+    private static func description(of record: RuleRecord) -> RuleDescription {
+        RuleDescription(
+            name: record.name, arn: record.arn, eventPattern: record.eventPattern, state: record.state, description: record.description)
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 import Logging
 import StatesLanguage
-import StepAPI
 import StepStore
 
 /// A change waiting for the next group commit: an API call, an event, a timer.
@@ -92,7 +91,7 @@ struct GroupCommit {
     /// What the callers of a failed commit hear.
     static func describe(_ error: DatabaseError) -> any Error {
         if error.resultCode == .SQLITE_FULL {
-            return APIError("ServiceUnavailable", "the disk holding stepd's database is full; nothing was changed", httpStatus: 503)
+            return EngineUnavailable.diskFull
         }
         return error
     }

@@ -97,25 +97,11 @@ struct HistoryWriter {
 
     private static let notTruncated: JSONValue = ["truncated": false]
 
-    /// The AWS JSON form of a stored event for GetExecutionHistory.
-    static func json(of record: HistoryEventRecord, includeExecutionData: Bool) -> JSONValue {
-        var event: [String: JSONValue] = [
-            "id": .number(Double(record.id)),
-            "previousEventId": .number(Double(record.previousEventId)),
-            "timestamp": .number(record.timestamp),
-            "type": .string(record.type),
-        ]
-        if let text = record.details, case .object(let members)? = try? JSONValue(parsing: text) {
-            for (member, value) in members {
-                event[member] = includeExecutionData ? value : withoutData(value)
-            }
-        }
-        return .object(event)
-    }
-
-    private static func withoutData(_ details: JSONValue) -> JSONValue {
-        guard case .object(var members) = details else { return details }
-        for name in ["input", "output", "parameters"] { members[name] = nil }
-        return .object(members)
+    /// A stored event as the engine answers it.
+    static func event(of record: HistoryEventRecord) -> HistoryEvent {
+        var details: [String: JSONValue] = [:]
+        if let text = record.details, case .object(let members)? = try? JSONValue(parsing: text) { details = members }
+        return HistoryEvent(
+            id: record.id, previousEventId: record.previousEventId, timestamp: record.timestamp, type: record.type, details: details)
     }
 }

@@ -1,5 +1,3 @@
-import StepAPI
-
 /// ARNs in AWS's format, with the one region and account id every local resource has.
 ///
 /// Callers may name a state machine by a full ARN of any region and account, or by its bare
@@ -30,28 +28,28 @@ public enum LocalARN {
 
     /// The state machine name in `reference`: a bare name or a state machine ARN of any
     /// region and account (a version or alias suffix is not supported yet).
-    public static func stateMachineName(from reference: String) throws(APIError) -> String {
+    public static func stateMachineName(from reference: String) throws(RequestError) -> String {
         if !reference.hasPrefix("arn:") {
             try ResourceName.validate(reference, what: "state machine name")
             return reference
         }
         let parts = reference.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 7, parts[1] == "aws", parts[2] == "states", parts[5] == "stateMachine", !parts[6].isEmpty
-        else { throw APIError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: \(reference)'") }
+        else { throw .invalidArn(reason: "'Resource type not valid in this context: \(reference)'") }
         return String(parts[6])
     }
 
     /// The (state machine, execution) names in an execution ARN of any region and account.
-    public static func executionNames(from reference: String) throws(APIError) -> (stateMachine: String, execution: String) {
+    public static func executionNames(from reference: String) throws(RequestError) -> (stateMachine: String, execution: String) {
         let parts = reference.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 8, parts[0] == "arn", parts[2] == "states", parts[5] == "execution",
             !parts[6].isEmpty, !parts[7].isEmpty
-        else { throw APIError("InvalidArn", "Invalid Arn: '\(reference)' is not an execution ARN") }
+        else { throw .invalidArn(reason: "'\(reference)' is not an execution ARN") }
         return (String(parts[6]), String(parts[7]))
     }
 
     /// The local form of an execution ARN given with any region and account.
-    public static func normalizedExecution(_ reference: String) throws(APIError) -> String {
+    public static func normalizedExecution(_ reference: String) throws(RequestError) -> String {
         let names = try executionNames(from: reference)
         return execution(stateMachine: names.stateMachine, name: names.execution)
     }
@@ -59,13 +57,13 @@ public enum LocalARN {
 
 /// AWS's rule for state machine and execution names: 1–80 characters of `[A-Za-z0-9_-]`.
 public enum ResourceName {
-    public static func validate(_ name: String, what: String) throws(APIError) {
+    public static func validate(_ name: String, what: String) throws(RequestError) {
         let allowed = name.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
         guard !name.isEmpty, name.utf8.count <= 80, allowed else {
-            throw APIError("InvalidName", "Invalid Name: '\(name)' (a \(what) is 1 to 80 characters of A-Z, a-z, 0-9, '_' and '-')")
+            throw .invalidName(name: name, what: what)
         }
     }
 }

@@ -10,18 +10,19 @@ enum DynamoDBIntegration {
         do {
             switch invocation.resource.action {
             case "putItem":
-                return .completed(try LocalTables.putItem(parameters, in: invocation.db))
+                let old = try LocalTables.putItem(TableItemRequest(parameters, member: "Item"), in: invocation.db)
+                return .completed(old.map { ["Attributes": .object($0)] } ?? [:])
             case "getItem":
-                return .completed(try LocalTables.getItem(parameters, in: invocation.db))
+                let item = try LocalTables.getItem(TableItemRequest(parameters, member: "Key"), in: invocation.db)
+                return .completed(item.map { ["Item": .object($0)] } ?? [:])
             case "deleteItem":
-                return .completed(try LocalTables.deleteItem(parameters, in: invocation.db))
+                let old = try LocalTables.deleteItem(TableItemRequest(parameters, member: "Key"), in: invocation.db)
+                return .completed(old.map { ["Attributes": .object($0)] } ?? [:])
             default:
                 return nil
             }
-        } catch let error as LocalTableError {
-            throw StatesError(name: "\(service).\(error.type)", cause: error.message)
         } catch {
-            throw StatesError(name: StatesError.runtime, cause: "\(error)")
+            throw ServiceErrorNames.statesError(error, service: service)
         }
     }
 }

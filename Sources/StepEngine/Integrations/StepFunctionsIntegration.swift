@@ -1,7 +1,6 @@
 import Foundation
 import JSON
 import StatesLanguage
-import StepAPI
 
 /// `states:startExecution` (request-response and `.waitForTaskToken`) and the
 /// `aws-sdk:sfn` task-token actions, over local executions.
@@ -55,13 +54,8 @@ enum StepFunctionsIntegration {
             default:
                 return nil
             }
-        } catch let error as StatesError {
-            throw error
-        } catch let error as APIError {
-            let name = error.type.hasSuffix("Exception") ? error.type : error.type + "Exception"
-            throw StatesError(name: "\(service).\(name)", cause: error.message)
         } catch {
-            throw StatesError(name: StatesError.runtime, cause: "\(error)")
+            throw ServiceErrorNames.statesError(error, service: service)
         }
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import JSON
-import StepAPI
 import StepStore
 
 extension Engine {
@@ -50,84 +49,53 @@ extension Engine {
 
     // MARK: - Job definitions (extension actions)
 
-    public func putJobDefinition(_ request: JSONValue) async throws -> JSONValue {
-        guard let name = request["Name"]?.stringValue else { throw APIError.validation("Name is required") }
-        try ResourceName.validate(name, what: "job name")
-        guard case .array(let command)? = request["Command"], !command.isEmpty, command.allSatisfy({ $0.stringValue != nil }) else {
-            throw APIError.validation("Command is required: a non-empty array of strings (argv)")
+    public func putJobDefinition(_ definition: JobDefinition) async throws {
+        try ResourceName.validate(definition.name, what: "job name")
+        if definition.command.isEmpty { throw RequestError.invalid(reason: "Command is required: a non-empty array of strings (argv)") }
+        if let timeout = definition.timeoutSeconds, timeout <= 0 {
+            throw RequestError.invalid(reason: "TimeoutSeconds must be a positive integer")
         }
-        var environment: [String: JSONValue] = [:]
-        if let given = request["Environment"] {
-            guard case .object(let members) = given, members.values.allSatisfy({ $0.stringValue != nil }) else {
-                throw APIError.validation("Environment must be an object of strings")
-            }
-            environment = members
-        }
-        if let directory = request["WorkingDirectory"], directory.stringValue == nil {
-            throw APIError.validation("WorkingDirectory must be a string")
-        }
-        let timeout = request["TimeoutSeconds"]
-        if let timeout, (timeout.intValue ?? 0) <= 0 { throw APIError.validation("TimeoutSeconds must be a positive integer") }
-        let environmentText = JSONValue.object(environment).serialized()
+        let command = JSONValue.array(definition.command.map { .string($0) }).serialized()
+        let environment = JSONValue.object(definition.environment.mapValues { .string($0) }).serialized()
         try await transact { db, now, _ in
             try JobDefinitionRecord(
-                name: name, command: JSONValue.array(command).serialized(), environment: environmentText,
-                workingDirectory: request["WorkingDirectory"]?.stringValue, timeoutSeconds: timeout?.intValue,
-                updatedAt: now.timeIntervalSince1970
+                name: definition.name, command: command, environment: environment, workingDirectory: definition.workingDirectory,
+                timeoutSeconds: definition.timeoutSeconds, updatedAt: now.timeIntervalSince1970
             ).save(db)
         }
-        return ["Name": .string(name)]
     }
 
-    public func describeJobDefinition(name: String) async throws -> JSONValue {
+    public func describeJobDefinition(name: String) async throws -> JobDefinition {
         try await read { db in
-            guard let record = try JobDefinitionRecord.find(db, key: name) else {
-                throw APIError("ResourceNotFoundException", "Job definition '\(name)' does not exist")
-            }
-            return Self.json(of: record)
+            guard let record = try JobDefinitionRecord.find(db, key: name) else { throw JobError.definitionDoesNotExist(name: name) }
+            return Self.definition(of: record)
         }
     }
 
-    public func listJobDefinitions() async throws -> JSONValue {
-        try await read { db in
-            ["JobDefinitions": .array(try JobDefinitionRecord.order(Column("name")).fetchAll(db).map(Self.json(of:)))]
-        }
+    public func listJobDefinitions() async throws -> [JobDefinition] {
+        try await read { db in try JobDefinitionRecord.order(Column("name")).fetchAll(db).map(Self.definition(of:)) }
     }
 
     public func deleteJobDefinition(name: String) async throws {
         try await transact { db, _, _ in
-            guard try JobDefinitionRecord.deleteOne(db, key: name) else {
-                throw APIError("ResourceNotFoundException", "Job definition '\(name)' does not exist")
-            }
+            guard try JobDefinitionRecord.deleteOne(db, key: name) else { throw JobError.definitionDoesNotExist(name: name) }
         }
     }
 
-    public func describeJob(id: String) async throws -> JSONValue {
+    public func describeJob(id: String) async throws -> JobDescription {
         try await read { db in
-            guard let job = try JobRecord.find(db, key: id) else {
-                throw APIError("ResourceNotFoundException", "Job '\(id)' does not exist")
-            }
-            var json: [String: JSONValue] = [
-                "JobId": .string(job.id), "Name": .string(job.jobName), "ExecutionArn": .string(job.executionArn),
-                "Status": .string(job.status.rawValue.uppercased()), "Reported": .bool(job.reported),
-                "CreatedAt": .number(job.createdAt),
-            ]
-            if let pid = job.pid { json["Pid"] = .number(Double(pid)) }
-            if let started = job.startedAt { json["StartedAt"] = .number(started) }
-            if let ended = job.endedAt { json["EndedAt"] = .number(ended) }
-            if let exit = job.exitDescription { json["Exit"] = .string(exit) }
-            return .object(json)
+            guard let job = try JobRecord.find(db, key: id) else { throw JobError.jobDoesNotExist(id: id) }
+            return JobDescription(
+                jobId: job.id, jobName: job.jobName, executionArn: job.executionArn, status: job.status, reported: job.reported,
+                createdAt: job.createdAt, pid: job.pid, startedAt: job.startedAt, endedAt: job.endedAt, exitDescription: job.exitDescription)
         }
     }
 
-    private static func json(of record: JobDefinitionRecord) -> JSONValue {
-        var json: [String: JSONValue] = [
-            "Name": .string(record.name),
-            "Command": (try? JSONValue(parsing: record.command)) ?? [],
-            "Environment": (try? JSONValue(parsing: record.environment)) ?? [:],
-        ]
-        if let directory = record.workingDirectory { json["WorkingDirectory"] = .string(directory) }
-        if let timeout = record.timeoutSeconds { json["TimeoutSeconds"] = .number(Double(timeout)) }
-        return .object(json)
+    private static func definition(of record: JobDefinitionRecord) -> JobDefinition {
+        JobDefinition(
+            name: record.name,
+            command: (try? JSONValue(parsing: record.command))?.arrayValue?.compactMap(\.stringValue) ?? [],
+            environment: (try? JSONValue(parsing: record.environment))?.objectValue?.compactMapValues(\.stringValue) ?? [:],
+            workingDirectory: record.workingDirectory, timeoutSeconds: record.timeoutSeconds)
     }
 }

@@ -1,15 +1,17 @@
-/// A DynamoDB-shaped failure of a local table operation: `type` is DynamoDB's error code.
-public struct LocalTableError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let type: String
-    public let message: String
+/// Why a local table operation was refused, from the API or from a workflow's task.
+public enum LocalTableError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The request breaks one of DynamoDB's constraints; `reason` is DynamoDB's wording.
+    case invalid(reason: String)
+    case tableDoesNotExist(name: String)
+    case tableAlreadyExists(name: String)
 
-    static func validation(_ message: String) -> LocalTableError {
-        LocalTableError(type: "ValidationException", message: message)
+    static func validation(_ reason: String) -> LocalTableError { .invalid(reason: reason) }
+
+    public var description: String {
+        switch self {
+        case .invalid(let reason): reason
+        case .tableDoesNotExist(let name): "Requested resource not found: Table: \(name) not found"
+        case .tableAlreadyExists(let name): "Table already exists: \(name)"
+        }
     }
-
-    static func notFound(_ table: String) -> LocalTableError {
-        LocalTableError(type: "ResourceNotFoundException", message: "Requested resource not found: Table: \(table) not found")
-    }
-
-    public var description: String { "\(type): \(message)" }
 }

@@ -3,123 +3,97 @@ import GRDB
 import JSON
 import StepStore
 
-/// Local tables with DynamoDB's request and response shapes (CreateTable, PutItem, GetItem,
-/// DeleteItem, ...), stored in SQLite. Items are attribute-value JSON (`{"Token": {"S": "..."}}`),
+/// Local tables with DynamoDB's data model (CreateTable, PutItem, GetItem, DeleteItem, ...),
+/// stored in SQLite. Items are attribute-value JSON (`{"Token": {"S": "..."}}`),
 /// keyed by the canonical text of their key attributes.
 public enum LocalTables {
     static let attributeTypes: Set<String> = ["S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"]
 
     // MARK: - Tables
 
-    public static func createTable(_ request: JSONValue, in db: Database, now: Date) throws -> JSONValue {
-        let name = try tableName(request)
-        guard case .array(let keySchema)? = request["KeySchema"], !keySchema.isEmpty, keySchema.count <= 2 else {
-            throw LocalTableError.validation("KeySchema must list one or two key attributes")
-        }
-        guard case .array(let definitions)? = request["AttributeDefinitions"] else {
-            throw LocalTableError.validation("AttributeDefinitions is required")
-        }
-        for key in keySchema {
-            guard let attribute = key["AttributeName"]?.stringValue, let keyType = key["KeyType"]?.stringValue,
-                keyType == "HASH" || keyType == "RANGE"
-            else { throw LocalTableError.validation("each KeySchema element needs AttributeName and KeyType HASH or RANGE") }
-            guard definitions.contains(where: { $0["AttributeName"]?.stringValue == attribute }) else {
-                throw LocalTableError.validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [\(attribute)]")
-            }
-        }
-        if try LocalTableRecord.find(db, key: name) != nil {
-            throw LocalTableError(type: "ResourceInUseException", message: "Table already exists: \(name)")
-        }
+    static func createTable(_ request: CreateTableRequest, in db: Database, now: Date) throws -> LocalTableDescription {
+        if try LocalTableRecord.find(db, key: request.tableName) != nil { throw LocalTableError.tableAlreadyExists(name: request.tableName) }
         let record = LocalTableRecord(
-            name: name, keySchema: JSONValue.array(keySchema).serialized(),
-            attributeDefinitions: JSONValue.array(definitions).serialized(), createdAt: now.timeIntervalSince1970)
+            name: request.tableName, keySchema: JSONValue.array(request.keySchema).serialized(),
+            attributeDefinitions: JSONValue.array(request.attributeDefinitions).serialized(), createdAt: now.timeIntervalSince1970)
         try record.insert(db)
-        return ["TableDescription": try describe(record, in: db)]
+        return try describe(record, in: db)
     }
 
-    public static func describeTable(_ request: JSONValue, in db: Database) throws -> JSONValue {
-        let record = try table(named: try tableName(request), in: db)
-        return ["Table": try describe(record, in: db)]
+    static func describeTable(named name: String, in db: Database) throws -> LocalTableDescription {
+        try describe(try table(named: name, in: db), in: db)
     }
 
-    public static func deleteTable(_ request: JSONValue, in db: Database) throws -> JSONValue {
-        let record = try table(named: try tableName(request), in: db)
+    static func deleteTable(named name: String, in db: Database) throws -> LocalTableDescription {
+        let record = try table(named: name, in: db)
         let description = try describe(record, in: db)
         try db.execute(sql: "DELETE FROM localItem WHERE tableName = ?", arguments: [record.name])
         try record.delete(db)
-        return ["TableDescription": description]
+        return description
     }
 
-    public static func listTables(in db: Database) throws -> JSONValue {
-        let names = try String.fetchAll(db, sql: "SELECT name FROM localTable ORDER BY name")
-        return ["TableNames": .array(names.map { .string($0) })]
+    static func tableNames(in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM localTable ORDER BY name")
     }
 
     // MARK: - Items
 
-    public static func putItem(_ request: JSONValue, in db: Database) throws -> JSONValue {
-        let record = try table(named: try tableName(request), in: db)
-        guard case .object(let item)? = request["Item"] else { throw LocalTableError.validation("Item is required and must be a map of attribute values") }
-        try validateAttributes(item)
-        let key = try keyText(of: item, table: record, what: "item")
+    /// Stores the item; returns the one it replaced when the request asks for it.
+    static func putItem(_ request: TableItemRequest, in db: Database) throws -> [String: JSONValue]? {
+        let record = try table(named: request.tableName, in: db)
+        try validateAttributes(request.attributes)
+        let key = try keyText(of: request.attributes, table: record, what: "item")
         let previous = try LocalItemRecord.find(db, table: record.name, key: key)
-        try LocalItemRecord(tableName: record.name, key: key, item: JSONValue.object(item).serialized()).upsert(db)
-        return try returnValues(request, previous: previous)
+        try LocalItemRecord(tableName: record.name, key: key, item: JSONValue.object(request.attributes).serialized()).upsert(db)
+        return try oldItem(request, previous: previous)
     }
 
-    public static func getItem(_ request: JSONValue, in db: Database) throws -> JSONValue {
-        let record = try table(named: try tableName(request), in: db)
-        guard case .object(let keyAttributes)? = request["Key"] else { throw LocalTableError.validation("Key is required and must be a map of attribute values") }
-        let key = try keyText(of: keyAttributes, table: record, what: "key", exact: true)
-        guard let stored = try LocalItemRecord.find(db, table: record.name, key: key) else { return [:] }
-        var item = try JSONValue(parsing: stored.item)
-        if let projection = request["ProjectionExpression"]?.stringValue, case .object(let members) = item {
-            let names = Set(projection.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            item = .object(members.filter { names.contains($0.key) })
-        }
-        return ["Item": item]
+    /// The item with the request's key (only the projected attributes), or nil.
+    static func getItem(_ request: TableItemRequest, in db: Database) throws -> [String: JSONValue]? {
+        let record = try table(named: request.tableName, in: db)
+        let key = try keyText(of: request.attributes, table: record, what: "key", exact: true)
+        guard let stored = try LocalItemRecord.find(db, table: record.name, key: key) else { return nil }
+        let item = try JSONValue(parsing: stored.item).objectValue ?? [:]
+        guard let projection = request.projection else { return item }
+        return item.filter { projection.contains($0.key) }
     }
 
-    public static func deleteItem(_ request: JSONValue, in db: Database) throws -> JSONValue {
-        let record = try table(named: try tableName(request), in: db)
-        guard case .object(let keyAttributes)? = request["Key"] else { throw LocalTableError.validation("Key is required and must be a map of attribute values") }
-        let key = try keyText(of: keyAttributes, table: record, what: "key", exact: true)
+    /// Deletes the item with the request's key; returns it when the request asks for it.
+    static func deleteItem(_ request: TableItemRequest, in db: Database) throws -> [String: JSONValue]? {
+        let record = try table(named: request.tableName, in: db)
+        let key = try keyText(of: request.attributes, table: record, what: "key", exact: true)
         let previous = try LocalItemRecord.find(db, table: record.name, key: key)
         try previous?.delete(db)
-        return try returnValues(request, previous: previous)
+        return try oldItem(request, previous: previous)
     }
 
     // MARK: - Helpers
 
-    private static func tableName(_ request: JSONValue) throws -> String {
+    /// The request's `TableName`, checked against DynamoDB's rule for table names.
+    public static func tableName(_ request: JSONValue) throws(LocalTableError) -> String {
         guard let name = request["TableName"]?.stringValue, !name.isEmpty else {
-            throw LocalTableError.validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null")
+            throw .invalid(reason: "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null")
         }
         guard name.utf8.count >= 3, name.utf8.count <= 255,
             name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
         else {
-            throw LocalTableError.validation("TableName must be 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'")
+            throw .invalid(reason: "TableName must be 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'")
         }
         return name
     }
 
     private static func table(named name: String, in db: Database) throws -> LocalTableRecord {
-        guard let record = try LocalTableRecord.find(db, key: name) else { throw LocalTableError.notFound(name) }
+        guard let record = try LocalTableRecord.find(db, key: name) else { throw LocalTableError.tableDoesNotExist(name: name) }
         return record
     }
 
-    private static func describe(_ record: LocalTableRecord, in db: Database) throws -> JSONValue {
+    private static func describe(_ record: LocalTableRecord, in db: Database) throws -> LocalTableDescription {
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM localItem WHERE tableName = ?", arguments: [record.name]) ?? 0
-        return [
-            "TableName": .string(record.name),
-            "TableArn": .string(LocalARN.table(record.name)),
-            "TableStatus": "ACTIVE",
-            "KeySchema": (try? JSONValue(parsing: record.keySchema)) ?? [],
-            "AttributeDefinitions": (try? JSONValue(parsing: record.attributeDefinitions)) ?? [],
-            "CreationDateTime": .number(record.createdAt),
-            "ItemCount": .number(Double(count)),
-            "BillingModeSummary": ["BillingMode": "PAY_PER_REQUEST"],
-        ]
+        return LocalTableDescription(
+            name: record.name, arn: LocalARN.table(record.name),
+            keySchema: (try? JSONValue(parsing: record.keySchema))?.arrayValue ?? [],
+            attributeDefinitions: (try? JSONValue(parsing: record.attributeDefinitions))?.arrayValue ?? [],
+            creationDate: record.createdAt, itemCount: count)
     }
 
     private static func validateAttributes(_ item: [String: JSONValue]) throws {
@@ -153,8 +127,8 @@ public enum LocalTables {
         return JSONValue.object(key).serialized()
     }
 
-    private static func returnValues(_ request: JSONValue, previous: LocalItemRecord?) throws -> JSONValue {
-        guard request["ReturnValues"]?.stringValue == "ALL_OLD", let previous else { return [:] }
-        return ["Attributes": try JSONValue(parsing: previous.item)]
+    private static func oldItem(_ request: TableItemRequest, previous: LocalItemRecord?) throws -> [String: JSONValue]? {
+        guard request.returnsOldItem, let previous else { return nil }
+        return try JSONValue(parsing: previous.item).objectValue
     }
 }

@@ -2,36 +2,33 @@ import Foundation
 import GRDB
 import JSON
 import StatesLanguage
-import StepAPI
 import StepStore
 
 extension Engine {
     static let defaultRoleArn = "arn:aws:iam::\(LocalARN.account):role/stepd"
 
     /// Parses and validates a definition the way CreateStateMachine does.
-    static func validatedDefinition(_ text: String) throws(APIError) -> StateMachineDefinition {
-        if text.utf8.count > Limits.maximumDefinitionBytes {
-            throw APIError("InvalidDefinition", "Invalid State Machine Definition: the definition is larger than \(Limits.maximumDefinitionBytes) bytes")
-        }
+    static func validatedDefinition(_ text: String) throws(StateMachineError) -> StateMachineDefinition {
+        if text.utf8.count > Limits.maximumDefinitionBytes { throw .definitionTooLarge }
         do {
             return try StateMachineDefinition(text: text)
         } catch {
-            throw APIError("InvalidDefinition", "Invalid State Machine Definition: '\(error.description)'")
+            throw .invalidDefinition(reason: error.description)
         }
     }
 
-    public func createStateMachine(name: String, definition: String, roleArn: String?, type: String?) async throws -> JSONValue {
+    /// Creates the state machine, or answers with the existing one when it has the same
+    /// definition and role (CreateStateMachine is idempotent). Returns its ARN and creation date.
+    public func createStateMachine(name: String, definition: String, roleArn: String?, type: String?) async throws -> (arn: String, creationDate: Double) {
         try ResourceName.validate(name, what: "state machine name")
-        if let type, type != "STANDARD" {
-            throw APIError.validation("stepd runs STANDARD state machines; type '\(type)' is not supported")
-        }
+        if let type, type != "STANDARD" { throw StateMachineError.unsupportedType(type) }
         _ = try Self.validatedDefinition(definition)
         let role = roleArn ?? Self.defaultRoleArn
         let record = try await transact { db, now, _ -> StateMachineRecord in
             if let existing = try StateMachineRecord.find(db, key: name) {
                 let current = try StateMachineVersionRecord.find(db, key: existing.currentVersionId)
                 if current?.definition == definition, existing.roleArn == role { return existing }
-                throw APIError("StateMachineAlreadyExists", "State Machine Already Exists: '\(existing.arn)'")
+                throw StateMachineError.alreadyExists(arn: existing.arn)
             }
             var version = StateMachineVersionRecord(stateMachineName: name, definition: definition, createdAt: now.timeIntervalSince1970)
             try version.insert(db)
@@ -41,10 +38,11 @@ extension Engine {
             try record.insert(db)
             return record
         }
-        return ["stateMachineArn": .string(record.arn), "creationDate": .number(record.creationDate)]
+        return (record.arn, record.creationDate)
     }
 
-    public func updateStateMachine(reference: String, definition: String?, roleArn: String?) async throws -> JSONValue {
+    /// Returns the update date.
+    public func updateStateMachine(reference: String, definition: String?, roleArn: String?) async throws -> Double {
         let name = try LocalARN.stateMachineName(from: reference)
         if let definition { _ = try Self.validatedDefinition(definition) }
         let updated = try await transact { db, now, _ -> Double in
@@ -62,39 +60,32 @@ extension Engine {
             try record.update(db)
             return record.updateDate
         }
-        return ["updateDate": .number(updated)]
+        return updated
     }
 
-    public func describeStateMachine(reference: String) async throws -> JSONValue {
+    public func describeStateMachine(reference: String) async throws -> StateMachineDescription {
         let name = try LocalARN.stateMachineName(from: reference)
         return try await read { db in
             guard let record = try StateMachineRecord.find(db, key: name),
                 let version = try StateMachineVersionRecord.find(db, key: record.currentVersionId)
             else { throw Self.noSuchStateMachine(name) }
-            return [
-                "stateMachineArn": .string(record.arn), "name": .string(record.name), "status": "ACTIVE",
-                "definition": .string(version.definition), "roleArn": .string(record.roleArn), "type": .string(record.type),
-                "creationDate": .number(record.creationDate),
-                "loggingConfiguration": ["level": "OFF", "includeExecutionData": false],
-                "tracingConfiguration": ["enabled": false],
-            ]
+            return StateMachineDescription(
+                arn: record.arn, name: record.name, definition: version.definition, roleArn: record.roleArn, type: record.type,
+                creationDate: record.creationDate)
         }
     }
 
-    public func listStateMachines(maxResults: Int?, nextToken: String?) async throws -> JSONValue {
+    public func listStateMachines(maxResults: Int?, nextToken: String?) async throws -> Page<StateMachineSummary> {
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
             var request = StateMachineRecord.order(Column("name"))
             if let after = page.after { request = request.filter(Column("name") > after) }
             let records = try request.limit(page.limit + 1).fetchAll(db)
-            var json: [String: JSONValue] = [
-                "stateMachines": .array(records.prefix(page.limit).map { record in
-                    ["stateMachineArn": .string(record.arn), "name": .string(record.name), "type": .string(record.type),
-                     "creationDate": .number(record.creationDate)]
-                })
-            ]
-            if records.count > page.limit { json["nextToken"] = .string(Pagination.token(after: records[page.limit - 1].name)) }
-            return .object(json)
+            return Page(
+                items: records.prefix(page.limit).map { record in
+                    StateMachineSummary(arn: record.arn, name: record.name, type: record.type, creationDate: record.creationDate)
+                },
+                nextToken: records.count > page.limit ? Pagination.token(after: records[page.limit - 1].name) : nil)
         }
     }
 
@@ -106,8 +97,8 @@ extension Engine {
         }
     }
 
-    static func noSuchStateMachine(_ name: String) -> APIError {
-        APIError("StateMachineDoesNotExist", "State Machine Does Not Exist: '\(LocalARN.stateMachine(name))'")
+    static func noSuchStateMachine(_ name: String) -> StateMachineError {
+        .doesNotExist(arn: LocalARN.stateMachine(name))
     }
 }
 
@@ -119,16 +110,16 @@ struct Pagination: Sendable {
     /// The key of the item the previous page ended with; nil on the first page.
     let after: String?
 
-    init(maxResults: Int?, nextToken: String?, defaultLimit: Int = 100, maximum: Int = 1000) throws(APIError) {
+    init(maxResults: Int?, nextToken: String?, defaultLimit: Int = 100, maximum: Int = 1000) throws(RequestError) {
         let requested = maxResults ?? 0
         guard requested >= 0, requested <= maximum else {
-            throw APIError.validation("maxResults must be between 0 and \(maximum)")
+            throw .invalid(reason: "maxResults must be between 0 and \(maximum)")
         }
         limit = requested == 0 ? defaultLimit : requested
         if let nextToken {
             guard let data = Data(base64Encoded: nextToken), let text = String(data: data, encoding: .utf8),
                 text.hasPrefix("after:"), text.count > "after:".count
-            else { throw APIError("InvalidToken", "Invalid Token: the nextToken '\(nextToken)' was not issued by this server") }
+            else { throw .invalidPageToken(reason: "the nextToken '\(nextToken)' was not issued by this server") }
             after = String(text.dropFirst("after:".count))
         } else {
             after = nil
@@ -136,9 +127,9 @@ struct Pagination: Sendable {
     }
 
     /// The key of the previous page's last item as a number (execution and event ids).
-    func afterId() throws(APIError) -> Int64? {
+    func afterId() throws(RequestError) -> Int64? {
         guard let after else { return nil }
-        guard let id = Int64(after) else { throw APIError("InvalidToken", "Invalid Token: the nextToken was not issued for this list") }
+        guard let id = Int64(after) else { throw .invalidPageToken(reason: "the nextToken was not issued for this list") }
         return id
     }
 

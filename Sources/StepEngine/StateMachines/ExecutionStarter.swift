@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 import JSON
 import StatesLanguage
-import StepAPI
 import StepStore
 
 /// Starts executions: from StartExecution, from a `states:startExecution` task, from a rule.
@@ -22,14 +21,13 @@ enum ExecutionStarter {
     ) throws -> Started {
         let stateMachineName = try LocalARN.stateMachineName(from: reference)
         guard let stateMachine = try StateMachineRecord.find(db, key: stateMachineName) else {
-            throw APIError("StateMachineDoesNotExist", "State Machine Does Not Exist: '\(LocalARN.stateMachine(stateMachineName))'")
+            throw Engine.noSuchStateMachine(stateMachineName)
         }
         let executionName = name ?? UUID.timeOrdered(at: now).lowercasedString
         try ResourceName.validate(executionName, what: "execution name")
         if inputText.utf8.count > Limits.maximumPayloadBytes {
-            throw APIError(
-                "InvalidExecutionInput",
-                "Invalid Execution Input: the input is \(inputText.utf8.count) bytes, more than the limit of \(Limits.maximumPayloadBytes) bytes")
+            throw ExecutionError.invalidInput(
+                reason: "the input is \(inputText.utf8.count) bytes, more than the limit of \(Limits.maximumPayloadBytes) bytes")
         }
         let arn = LocalARN.execution(stateMachine: stateMachineName, name: executionName)
         // A name drawn here (a rule's target, a start without one) cannot be taken already.
@@ -37,13 +35,13 @@ enum ExecutionStarter {
             if existing.status == .running, existing.input == inputText {
                 return Started(execution: existing, isNew: false)
             }
-            throw APIError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")
+            throw ExecutionError.alreadyExists(arn: arn)
         }
         let definition: StateMachineDefinition
         do {
             definition = try definitions.definition(versionId: stateMachine.currentVersionId, in: db)
         } catch {
-            throw APIError.internalFailure("the definition of '\(stateMachineName)' is missing or unreadable: \(error)")
+            throw StateMachineError.definitionUnreadable(name: stateMachineName, reason: "\(error)")
         }
         var execution = ExecutionRecord(
             arn: arn, name: executionName, stateMachineName: stateMachineName, versionId: stateMachine.currentVersionId,

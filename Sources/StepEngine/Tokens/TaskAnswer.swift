@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import JSON
-import StepAPI
 import StepStore
 
 /// An answer to a task token: SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat, from
@@ -15,16 +14,16 @@ enum TaskAnswer: Sendable {
 
     func deliver(token: String, db: Database, now: Date, effects: inout TransitionEffects) throws {
         guard TaskTokens.isWellFormed(token) else {
-            throw APIError("InvalidToken", "Invalid Token: 'Provided task token is malformed'")
+            throw TaskTokenError.malformed
         }
         guard let record = try TaskTokenRecord.find(db, key: token) else {
-            throw APIError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'")
+            throw TaskTokenError.doesNotExist
         }
         guard record.resolvedAt == nil,
             var execution = try ExecutionRecord.find(db, key: record.executionId),
             execution.status == .running, execution.phase == .awaitingToken, execution.currentState == record.stateName
         else {
-            throw APIError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
+            throw TaskTokenError.timedOut
         }
         let resourceMembers: [String: JSONValue] = ["resourceType": .string(record.resourceType), "resource": .string(record.resource)]
         let resume: ResumeValue
@@ -56,14 +55,14 @@ enum TaskAnswer: Sendable {
     }
 
     /// Reads SendTaskSuccess's `output`: a string holding JSON, within the payload limit.
-    static func parseOutput(_ text: String) throws(APIError) -> JSONValue {
+    static func parseOutput(_ text: String) throws(TaskTokenError) -> JSONValue {
         if text.utf8.count > Limits.maximumPayloadBytes {
-            throw APIError("InvalidOutput", "Invalid Output: the output is larger than \(Limits.maximumPayloadBytes) bytes")
+            throw .invalidOutput(reason: "the output is larger than \(Limits.maximumPayloadBytes) bytes")
         }
         do {
             return try JSONValue(parsing: text)
         } catch {
-            throw APIError("InvalidOutput", "Invalid Output: 'Provided output is not valid JSON: \(error.message)'")
+            throw .invalidOutput(reason: "'Provided output is not valid JSON: \(error.message)'")
         }
     }
 }

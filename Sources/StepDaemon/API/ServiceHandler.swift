@@ -1,0 +1,47 @@
+import JSON
+import StepAPI
+import StepEngine
+
+/// One AWS service of the socket API (Step Functions, EventBridge, DynamoDB, stepd's own):
+/// it reads the request, calls the engine, shapes the answer as AWS does, and names the
+/// engine's errors as that service's API names them.
+protocol ServiceHandler: Sendable {
+    /// The `X-Amz-Target` prefix the service answers to: `AWSStepFunctions`.
+    var prefix: String { get }
+
+    /// The answer to `action` (the part of the target after the dot).
+    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue
+
+    /// The error the caller gets for `error`, an engine error of this service's resources;
+    /// nil for one it does not know (an internal failure).
+    func apiError(for error: any Error) -> APIError?
+}
+
+extension ServiceHandler {
+    /// The answer to an action this service does not have.
+    func unknownAction(_ action: String) -> APIError {
+        .invalidAction("\(prefix).\(action) is not an action stepd supports")
+    }
+}
+
+extension APIError {
+    /// The errors every service answers alike.
+    static func common(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError: error
+        case let error as EngineUnavailable: APIError("ServiceUnavailable", error.description, httpStatus: 503)
+        default: nil
+        }
+    }
+
+    /// A request error, named as the services of stepd name it; `invalidArn`'s name is the
+    /// Step Functions one, which the services whose requests hold ARNs share.
+    static func request(_ error: RequestError) -> APIError {
+        switch error {
+        case .invalid: .validation(error.description)
+        case .invalidArn: APIError("InvalidArn", error.description)
+        case .invalidName: APIError("InvalidName", error.description)
+        case .invalidPageToken: APIError("InvalidToken", error.description)
+        }
+    }
+}

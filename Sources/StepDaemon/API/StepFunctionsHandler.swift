@@ -1,0 +1,182 @@
+import JSON
+import StepAPI
+import StepEngine
+
+/// `AWSStepFunctions.*`: state machines, executions, their history and task tokens.
+struct StepFunctionsHandler: ServiceHandler {
+    let engine: Engine
+    let prefix = Actions.stepFunctions
+
+    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+        switch action {
+        case "CreateStateMachine":
+            let created = try await engine.createStateMachine(
+                name: try body.requiredString("name"), definition: try body.requiredString("definition"),
+                roleArn: try body.optionalString("roleArn"), type: try body.optionalString("type"))
+            return ["stateMachineArn": .string(created.arn), "creationDate": .number(created.creationDate)]
+        case "UpdateStateMachine":
+            let updated = try await engine.updateStateMachine(
+                reference: try body.requiredString("stateMachineArn"), definition: try body.optionalString("definition"),
+                roleArn: try body.optionalString("roleArn"))
+            return ["updateDate": .number(updated)]
+        case "DescribeStateMachine":
+            return Self.json(of: try await engine.describeStateMachine(reference: try body.requiredString("stateMachineArn")))
+        case "ListStateMachines":
+            let page = try await engine.listStateMachines(
+                maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"))
+            return Self.json(
+                page, member: "stateMachines",
+                item: { machine in
+                    ["stateMachineArn": .string(machine.arn), "name": .string(machine.name), "type": .string(machine.type),
+                     "creationDate": .number(machine.creationDate)]
+                })
+        case "DeleteStateMachine":
+            try await engine.deleteStateMachine(reference: try body.requiredString("stateMachineArn"))
+            return [:]
+        case "StartExecution":
+            let started = try await engine.startExecution(
+                stateMachine: try body.requiredString("stateMachineArn"), name: try body.optionalString("name"),
+                input: try body.optionalString("input"), startedByUid: peer?.uid)
+            return ["executionArn": .string(started.arn), "startDate": .number(started.startDate)]
+        case "DescribeExecution":
+            return Self.json(of: try await engine.describeExecution(arn: try body.requiredString("executionArn")))
+        case "ListExecutions":
+            let page = try await engine.listExecutions(
+                stateMachine: try body.requiredString("stateMachineArn"), statusFilter: try body.optionalString("statusFilter"),
+                maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"))
+            return Self.json(page, member: "executions", item: Self.summary(of:))
+        case "GetExecutionHistory":
+            let includeExecutionData = try body.optionalBool("includeExecutionData") ?? true
+            let page = try await engine.getExecutionHistory(
+                arn: try body.requiredString("executionArn"), maxResults: try body.optionalInt("maxResults"),
+                reverseOrder: try body.optionalBool("reverseOrder") ?? false, nextToken: try body.optionalString("nextToken"))
+            return Self.json(page, member: "events", item: { Self.json(of: $0, includeExecutionData: includeExecutionData) })
+        case "StopExecution":
+            let stopDate = try await engine.stopExecution(
+                arn: try body.requiredString("executionArn"), error: try body.optionalString("error"), cause: try body.optionalString("cause"))
+            return ["stopDate": .number(stopDate)]
+        case "SendTaskSuccess":
+            try await engine.sendTask(token: try body.requiredString("taskToken"), answer: .success(output: try body.requiredString("output")))
+            return [:]
+        case "SendTaskFailure":
+            try await engine.sendTask(
+                token: try body.requiredString("taskToken"),
+                answer: .failure(error: try body.optionalString("error"), cause: try body.optionalString("cause")))
+            return [:]
+        case "SendTaskHeartbeat":
+            try await engine.sendTask(token: try body.requiredString("taskToken"), answer: .heartbeat)
+            return [:]
+        default:
+            throw unknownAction(action)
+        }
+    }
+
+    // MARK: - Answers
+
+    /// DescribeExecution's answer (also Stepd.WaitForExecution's).
+    static func json(of execution: ExecutionDescription) -> JSONValue {
+        var json: [String: JSONValue] = [
+            "executionArn": .string(execution.arn),
+            "stateMachineArn": .string(LocalARN.stateMachine(execution.stateMachineName)),
+            "name": .string(execution.name),
+            "status": .string(execution.status.rawValue),
+            "startDate": .number(execution.startDate),
+            "input": .string(execution.input),
+            "inputDetails": ["included": true],
+            "redriveCount": 0,
+            "redriveStatus": "NOT_REDRIVABLE",
+        ]
+        if let stop = execution.stopDate { json["stopDate"] = .number(stop) }
+        if let output = execution.output {
+            json["output"] = .string(output)
+            json["outputDetails"] = ["included": true]
+        }
+        if let error = execution.error { json["error"] = .string(error) }
+        if let cause = execution.cause { json["cause"] = .string(cause) }
+        return .object(json)
+    }
+
+    private static func summary(of execution: ExecutionDescription) -> JSONValue {
+        var item: [String: JSONValue] = [
+            "executionArn": .string(execution.arn),
+            "stateMachineArn": .string(LocalARN.stateMachine(execution.stateMachineName)),
+            "name": .string(execution.name), "status": .string(execution.status.rawValue),
+            "startDate": .number(execution.startDate),
+        ]
+        if let stop = execution.stopDate { item["stopDate"] = .number(stop) }
+        return .object(item)
+    }
+
+    private static func json(of machine: StateMachineDescription) -> JSONValue {
+        [
+            "stateMachineArn": .string(machine.arn), "name": .string(machine.name), "status": "ACTIVE",
+            "definition": .string(machine.definition), "roleArn": .string(machine.roleArn), "type": .string(machine.type),
+            "creationDate": .number(machine.creationDate),
+            "loggingConfiguration": ["level": "OFF", "includeExecutionData": false],
+            "tracingConfiguration": ["enabled": false],
+        ]
+    }
+
+    /// A history event as GetExecutionHistory lists it; without execution data, the details
+    /// leave out the payloads (input, output, parameters).
+    private static func json(of event: HistoryEvent, includeExecutionData: Bool) -> JSONValue {
+        var json: [String: JSONValue] = [
+            "id": .number(Double(event.id)),
+            "previousEventId": .number(Double(event.previousEventId)),
+            "timestamp": .number(event.timestamp),
+            "type": .string(event.type),
+        ]
+        for (member, value) in event.details {
+            json[member] = includeExecutionData ? value : withoutData(value)
+        }
+        return .object(json)
+    }
+
+    private static func withoutData(_ details: JSONValue) -> JSONValue {
+        guard case .object(var members) = details else { return details }
+        for name in ["input", "output", "parameters"] { members[name] = nil }
+        return .object(members)
+    }
+
+    /// A List action's answer: the items under `member`, and `nextToken` when there is more.
+    private static func json<Item>(_ page: Page<Item>, member: String, item: (Item) -> JSONValue) -> JSONValue {
+        var json: [String: JSONValue] = [member: .array(page.items.map(item))]
+        if let next = page.nextToken { json["nextToken"] = .string(next) }
+        return .object(json)
+    }
+
+    // MARK: - Errors
+
+    func apiError(for error: any Error) -> APIError? {
+        Self.apiError(for: error)
+    }
+
+    static func apiError(for error: any Error) -> APIError? {
+        switch error {
+        case let error as StateMachineError:
+            switch error {
+            case .doesNotExist: APIError("StateMachineDoesNotExist", error.description)
+            case .alreadyExists: APIError("StateMachineAlreadyExists", error.description)
+            case .invalidDefinition, .definitionTooLarge: APIError("InvalidDefinition", error.description)
+            case .unsupportedType: .validation(error.description)
+            case .definitionUnreadable: .internalFailure(error.description)
+            }
+        case let error as ExecutionError:
+            switch error {
+            case .doesNotExist: APIError("ExecutionDoesNotExist", error.description)
+            case .alreadyExists: APIError("ExecutionAlreadyExists", error.description)
+            case .invalidInput: APIError("InvalidExecutionInput", error.description)
+            case .notRunning: .validation(error.description)
+            }
+        case let error as TaskTokenError:
+            switch error {
+            case .malformed: APIError("InvalidToken", error.description)
+            case .doesNotExist: APIError("TaskDoesNotExist", error.description)
+            case .timedOut: APIError("TaskTimedOut", error.description)
+            case .invalidOutput: APIError("InvalidOutput", error.description)
+            }
+        case let error as RequestError: .request(error)
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import JSON
+import StepAPI
+import StepEngine
+
+/// `Stepd.*`: stepd's own actions, for what AWS has no action for (waiting for an
+/// execution, job definitions and jobs, health); `Actions` lists them with their shapes.
+struct StepdHandler: ServiceHandler {
+    let engine: Engine
+    let prefix = Actions.stepd
+
+    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+        switch action {
+        case "WaitForExecution":
+            return StepFunctionsHandler.json(of: try await engine.waitForExecution(arn: try body.requiredString("executionArn")))
+        case "PutJobDefinition":
+            try requireDaemonOwner(peer, action)
+            let definition = try Self.jobDefinition(body)
+            try await engine.putJobDefinition(definition)
+            return ["Name": .string(definition.name)]
+        case "DescribeJobDefinition":
+            return Self.json(of: try await engine.describeJobDefinition(name: try body.requiredString("Name")))
+        case "ListJobDefinitions":
+            return ["JobDefinitions": .array(try await engine.listJobDefinitions().map(Self.json(of:)))]
+        case "DeleteJobDefinition":
+            try requireDaemonOwner(peer, action)
+            try await engine.deleteJobDefinition(name: try body.requiredString("Name"))
+            return [:]
+        case "DescribeJob":
+            return Self.json(of: try await engine.describeJob(id: try body.requiredString("JobId")))
+        case "Health":
+            return ["Status": "OK"]
+        case "WaitUntilIdle":
+            await engine.waitUntilIdle()
+            return ["Status": "IDLE"]
+        default:
+            throw unknownAction(action)
+        }
+    }
+
+    /// A job definition names a program stepd runs as its own user: only that user (or root)
+    /// may define one, whoever else may reach the socket.
+    private func requireDaemonOwner(_ peer: PeerCredentials?, _ action: String) throws {
+        guard let peer, peer.uid == 0 || peer.uid == geteuid() else {
+            throw APIError(
+                "AccessDeniedException",
+                "Stepd.\(action) is allowed to stepd's own user (uid \(geteuid())) and root only; the caller is \(peer.map { "uid \($0.uid)" } ?? "unknown")")
+        }
+    }
+
+    /// PutJobDefinition's request: `{"Name", "Command": [argv], "Environment": {}, "WorkingDirectory", "TimeoutSeconds"}`.
+    private static func jobDefinition(_ request: JSONValue) throws -> JobDefinition {
+        guard let name = request["Name"]?.stringValue else { throw APIError.validation("Name is required") }
+        try ResourceName.validate(name, what: "job name")
+        guard case .array(let command)? = request["Command"], !command.isEmpty, command.allSatisfy({ $0.stringValue != nil }) else {
+            throw APIError.validation("Command is required: a non-empty array of strings (argv)")
+        }
+        var environment: [String: String] = [:]
+        if let given = request["Environment"] {
+            guard case .object(let members) = given, members.values.allSatisfy({ $0.stringValue != nil }) else {
+                throw APIError.validation("Environment must be an object of strings")
+            }
+            environment = members.compactMapValues(\.stringValue)
+        }
+        if let directory = request["WorkingDirectory"], directory.stringValue == nil {
+            throw APIError.validation("WorkingDirectory must be a string")
+        }
+        let timeout = request["TimeoutSeconds"]
+        if let timeout, (timeout.intValue ?? 0) <= 0 { throw APIError.validation("TimeoutSeconds must be a positive integer") }
+        return JobDefinition(
+            name: name, command: command.compactMap(\.stringValue), environment: environment,
+            workingDirectory: request["WorkingDirectory"]?.stringValue, timeoutSeconds: timeout?.intValue)
+    }
+
+    private static func json(of definition: JobDefinition) -> JSONValue {
+        var json: [String: JSONValue] = [
+            "Name": .string(definition.name),
+            "Command": .array(definition.command.map { .string($0) }),
+            "Environment": .object(definition.environment.mapValues { .string($0) }),
+        ]
+        if let directory = definition.workingDirectory { json["WorkingDirectory"] = .string(directory) }
+        if let timeout = definition.timeoutSeconds { json["TimeoutSeconds"] = .number(Double(timeout)) }
+        return .object(json)
+    }
+
+    private static func json(of job: JobDescription) -> JSONValue {
+        var json: [String: JSONValue] = [
+            "JobId": .string(job.jobId), "Name": .string(job.jobName), "ExecutionArn": .string(job.executionArn),
+            "Status": .string(job.status.rawValue.uppercased()), "Reported": .bool(job.reported),
+            "CreatedAt": .number(job.createdAt),
+        ]
+        if let pid = job.pid { json["Pid"] = .number(Double(pid)) }
+        if let started = job.startedAt { json["StartedAt"] = .number(started) }
+        if let ended = job.endedAt { json["EndedAt"] = .number(ended) }
+        if let exit = job.exitDescription { json["Exit"] = .string(exit) }
+        return .object(json)
+    }
+
+    // MARK: - Errors
+
+    /// Job errors; WaitForExecution's are Step Functions' own.
+    func apiError(for error: any Error) -> APIError? {
+        Self.apiError(for: error)
+    }
+
+    static func apiError(for error: any Error) -> APIError? {
+        switch error {
+        case let error as StepEngine.JobError: APIError("ResourceNotFoundException", error.description)
+        default: StepFunctionsHandler.apiError(for: error)
+        }
+    }
+}
