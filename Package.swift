@@ -55,11 +55,14 @@ let package = Package(
         .target(name: "StepAPI", dependencies: ["JSON"], swiftSettings: strictSettings),
         // Applying a folder of definitions: shared by `stepctl apply` and stepd's configuration folder.
         .target(name: "StepConfiguration", dependencies: ["JSON", "StepAPI"], swiftSettings: strictSettings),
+        // Linux process calls Swift's Glibc module hides (it is built without _GNU_SOURCE).
+        .target(name: "CLinuxProcess"),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
             name: "StepDaemon",
             dependencies: [
                 "JSON", "StatesLanguage", "EventPatterns", "StepStore", "StepEngine", "StepAPI", "StepConfiguration", "CSystemd",
+                "CLinuxProcess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

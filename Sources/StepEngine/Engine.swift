@@ -32,18 +32,20 @@ public final class Engine: Sendable, CommitObserver {
     /// `commitTrace`: where to note each commit's begin and durable times (benchmarks).
     /// `checkpointer`: copies the log back into the database off the writer's path (else
     /// SQLite's automatic checkpoint does, inside a commit).
+    /// `awakeWriter`, `commitsOnCallingThread`: the writer's speed tricks (``CommitWriter``),
+    /// each of which may be turned off.
     public init(
         database: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }, commitTrace: CommitTrace? = nil,
-        checkpointer: WALCheckpointer? = nil
+        checkpointer: WALCheckpointer? = nil, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true
     ) {
         self.database = database
         self.logger = logger
         self.clock = clock
         writer = CommitWriter(
             database: database, definitions: definitions, rules: rules, clock: clock, logger: logger, trace: commitTrace,
-            checkpointer: checkpointer)
+            checkpointer: checkpointer, commitsOnCallingThread: commitsOnCallingThread)
         alarm = TimerAlarm(clock: clock)
-        writer.start(observer: self)
+        writer.start(observer: self, awakeAfterCommit: awakeWriter ? AwakeAfterCommit() : nil)
     }
 
     deinit {

@@ -8,16 +8,21 @@ public enum StepDatabase {
     /// Opens (creating when missing) the database at `path` and applies every migration.
     ///
     /// Commits use `synchronous=FULL`: a transition the API has acknowledged survives a power cut.
-    public static func open(path: String) throws -> DatabasePool {
+    ///
+    /// `logWriteBuffer`: the writer's commits write their log frames in one write, not two per
+    /// page (Sources/SQLiteLogWriteBuffer). False leaves SQLite's own writes; the VFS is then
+    /// not installed, unless something else in the process installed it.
+    public static func open(path: String, logWriteBuffer: Bool = true) throws -> DatabasePool {
         // Before SQLite's first use in the process (the install below is it, in stepd). Only a
         // speed setting: a process that used SQLite earlier (a test's) keeps the statistics.
         _ = stepd_sqlite_turn_off_memory_statistics()
-        // The writer's commits write their log frames in one write, not two per page (see the header).
-        let installed = stepd_sqlite_log_write_buffer_install()
-        guard installed == ResultCode.SQLITE_OK.rawValue else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: installed),
-                message: "cannot install the log write buffer VFS: SQLite has no default VFS, or one older than version 3 of the VFS interface")
+        if logWriteBuffer {
+            let installed = stepd_sqlite_log_write_buffer_install()
+            guard installed == ResultCode.SQLITE_OK.rawValue else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: installed),
+                    message: "cannot install the log write buffer VFS: SQLite has no default VFS, or one older than version 3 of the VFS interface")
+            }
         }
         var configuration = Configuration()
         // The schema's REFERENCES say how rows depend on each other; SQLite does not enforce
@@ -36,6 +41,7 @@ public enum StepDatabase {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            guard logWriteBuffer else { return }
             // Every commit of this connection syncs the log, as gathering its writes requires.
             let gathering = stepd_sqlite_log_write_buffer_gather(db.sqliteConnection.map { UnsafeMutableRawPointer($0) })
             guard gathering == ResultCode.SQLITE_OK.rawValue else {

@@ -13,7 +13,7 @@ import Synchronization
 /// 1-second timer that never stops. An idle stepd must not wake up at all.
 ///
 /// Built on Swift 6.3's experimental executor SPI (`_createExecutors`); the dispatch executor
-/// comes back when STEPD_DISPATCH_EXECUTOR is set.
+/// comes back when STEPD_NO_QUIET_EXECUTOR (or STEPD_PLAIN) is set: `SpeedSwitches`.
 final class QuietGlobalExecutor: TaskExecutor, SchedulingExecutor, Sendable {
     static let shared = QuietGlobalExecutor(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
 

@@ -9,8 +9,11 @@ import StepDaemon
 /// `main()` moves there before `run()`).
 @main
 enum StepdEntry {
+    /// The one reading of the switches' variables (see `SpeedSwitches`).
+    static let speedSwitches = SpeedSwitches(environment: ProcessInfo.processInfo.environment)
+
     static func main() async {
-        if ProcessInfo.processInfo.environment["STEPD_DISPATCH_EXECUTOR"] == nil {
+        if speedSwitches.quietExecutor {
             _createExecutors(factory: QuietExecutorFactory.self)
         }
         await StepdCommand.main()
@@ -56,6 +59,10 @@ struct StepdCommand: AsyncParsableCommand {
     func run() async throws {
         DaemonLogging.bootstrap(target: LogTarget(rawValue: logTarget) ?? .auto, level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "stepd")
+        let speedSwitches = StepdEntry.speedSwitches
+        if !speedSwitches.turnedOff.isEmpty {
+            logger.info("speed machinery turned off", metadata: ["OFF": "\(speedSwitches.turnedOff.joined(separator: " "))"])
+        }
         let isRoot = getuid() == 0
         let environment = ProcessInfo.processInfo.environment
         // STEPD_SOCKET tells clients where to call; the daemon binds only where --socket or the
@@ -69,7 +76,7 @@ struct StepdCommand: AsyncParsableCommand {
             binDirectory: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path,
             configurationDirectory: absolute(
                 configurationDirectory ?? DaemonPaths.defaultConfigurationDirectory(environment: environment, isRoot: isRoot)),
-            commitTracePath: traceCommits.map(absolute))
+            commitTracePath: traceCommits.map(absolute), speedSwitches: speedSwitches)
         do {
             try await Daemon(options: options, logger: logger).run()
         } catch {

@@ -222,16 +222,19 @@ final class StepdProcess: @unchecked Sendable {
 
     /// Given to every run of stepd, after the state folder and socket.
     let extraArguments: [String]
+    /// Changes to the environment every run of stepd inherits from the tests (nil: removed).
+    let environmentChanges: [String: String?]
 
-    private init(root: String, binaryDirectory: String, extraArguments: [String]) {
+    private init(root: String, binaryDirectory: String, extraArguments: [String], environmentChanges: [String: String?]) {
         self.root = root
         self.binaryDirectory = binaryDirectory
         self.extraArguments = extraArguments
+        self.environmentChanges = environmentChanges
         client = StepClient(socketPath: root + "/s.sock")
     }
 
     /// Creates the temporary folder and starts stepd in it.
-    static func start(extraArguments: [String] = []) async throws -> StepdProcess {
+    static func start(extraArguments: [String] = [], environmentChanges: [String: String?] = [:]) async throws -> StepdProcess {
         let binaryDirectory = try Locations.binaryDirectory()
         var template = Array("/tmp/stepd-it-XXXXXX".utf8CString)
         let root: String = try template.withUnsafeMutableBufferPointer { buffer in
@@ -240,7 +243,8 @@ final class StepdProcess: @unchecked Sendable {
             }
             return String(cString: base)
         }
-        let stepd = StepdProcess(root: root, binaryDirectory: binaryDirectory, extraArguments: extraArguments)
+        let stepd = StepdProcess(
+            root: root, binaryDirectory: binaryDirectory, extraArguments: extraArguments, environmentChanges: environmentChanges)
         do {
             try await stepd.launch()
         } catch {
@@ -261,12 +265,15 @@ final class StepdProcess: @unchecked Sendable {
     }
 
     /// Starts stepd on the state folder and waits (at most 30 s) for its ` ready` line.
+    ///
+    /// stepd inherits the tests' environment: `STEPD_PLAIN=1 swift test` runs it plainly.
     func launch() async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["STEPD_SOCKET"] = nil
         environment["NOTIFY_SOCKET"] = nil
         environment["LISTEN_FDS"] = nil
         environment["LISTEN_PID"] = nil
+        for (name, value) in environmentChanges { environment[name] = value }
         let child = try ChildProcess(
             executable: binaryDirectory + "/stepd",
             // A configuration folder of its own (none): as root the default is /etc/stepd.
@@ -463,8 +470,10 @@ final class StepdProcess: @unchecked Sendable {
 
 /// Starts a private stepd, runs `body` with it, and always stops it and removes its folder.
 /// A thrown error carries stepd's log.
-func withStepd<T>(extraArguments: [String] = [], _ body: (StepdProcess) async throws -> T) async throws -> T {
-    let stepd = try await StepdProcess.start(extraArguments: extraArguments)
+func withStepd<T>(
+    extraArguments: [String] = [], environmentChanges: [String: String?] = [:], _ body: (StepdProcess) async throws -> T
+) async throws -> T {
+    let stepd = try await StepdProcess.start(extraArguments: extraArguments, environmentChanges: environmentChanges)
     do {
         let result = try await body(stepd)
         await stepd.shutdown()

@@ -14,20 +14,21 @@ import Testing
         func commitFailed(executions: [Int64], consecutiveFailures: Int) {}
     }
 
-    /// A writer whose window, once learnt, is `window` (its first quiet spell teaches it).
+    /// A writer whose window, once learnt, is `window` (its first quiet spell teaches it);
+    /// nil: one that never stays awake (the switch turned off).
     final class AwakeWriter: Sendable {
         let scratch: ScratchDatabase
         let database: DatabasePool
         let writer: CommitWriter
         let observer = IgnoringObserver()
 
-        init(window: Duration) throws {
+        init(window: Duration?) throws {
             scratch = try ScratchDatabase()
             database = try StepDatabase.open(path: scratch.path)
             writer = CommitWriter(
                 database: database, definitions: DefinitionCache(), rules: RuleCache(), clock: { Date() },
                 logger: Logger(label: "stepd.tests"), trace: nil, checkpointer: nil)
-            writer.start(observer: observer, awakeAfterCommit: AwakeAfterCommit(longest: window, firstWindow: window))
+            writer.start(observer: observer, awakeAfterCommit: window.map { AwakeAfterCommit(longest: $0, firstWindow: $0) })
         }
 
         deinit {
@@ -76,6 +77,17 @@ import Testing
         // Idle means asleep: waitUntilIdle answers only once the writer has stopped watching.
         try await bounded(seconds: 10, "the writer going back to sleep") { await test.writer.waitUntilIdle() }
         try await test.insert("c")
+        #expect(try test.names() == ["a", "b", "c"])
+    }
+
+    /// Without its awake window the writer sleeps after every commit, where one with a
+    /// window of 30 s would keep `waitUntilIdle` waiting that long; work queued later wakes it.
+    @Test func aWriterWithoutAnAwakeWindowSleepsAfterEveryCommit() async throws {
+        let test = try AwakeWriter(window: nil)
+        for name in ["a", "b", "c"] {
+            try await test.insert(name)
+            try await bounded(seconds: 10, "the writer going to sleep after the insert of \(name)") { await test.writer.waitUntilIdle() }
+        }
         #expect(try test.names() == ["a", "b", "c"])
     }
 }

@@ -22,16 +22,19 @@ public struct Daemon {
         public var configurationDirectory: String?
         /// A file to note each commit's begin and durable times in (benchmarks); nil for none.
         public var commitTracePath: String?
+        /// The speed machinery the store and the engine use (stepd's executor is stepd's own).
+        public var speedSwitches: SpeedSwitches
 
         public init(
             stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil,
-            commitTracePath: String? = nil
+            commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches()
         ) {
             self.stateDirectory = stateDirectory
             self.socketPath = socketPath
             self.binDirectory = binDirectory
             self.configurationDirectory = configurationDirectory
             self.commitTracePath = commitTracePath
+            self.speedSwitches = speedSwitches
         }
     }
 
@@ -56,7 +59,8 @@ public struct Daemon {
         let logDirectory = DaemonPaths.jobLogs(in: options.stateDirectory)
         try fileManager.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
-        let database = try StepDatabase.open(path: DaemonPaths.database(in: options.stateDirectory))
+        let database = try StepDatabase.open(
+            path: DaemonPaths.database(in: options.stateDirectory), logWriteBuffer: options.speedSwitches.logWriteBuffer)
         // Only an optimisation: without it SQLite checkpoints inside commits, as it does by default.
         let checkpointer: WALCheckpointer?
         do {
@@ -71,7 +75,8 @@ public struct Daemon {
         defer { checkpointer?.close() }
         let engine = Engine(
             database: database, logger: logger, commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)),
-            checkpointer: checkpointer)
+            checkpointer: checkpointer, awakeWriter: options.speedSwitches.awakeWriter,
+            commitsOnCallingThread: options.speedSwitches.commitOnSpoolThread)
         let status = StatusReporter(engine: engine, logger: logger)
         if SystemdNotifier.isListening {
             engine.onCommit { [status] in status.figuresMayHaveChanged() }

@@ -1,68 +1,36 @@
+import CLinuxProcess
 import Glibc
 
-/// Thin wrappers over the Linux calls the job runner needs and Swift's `Glibc` module does
-/// not export: it is built without `_GNU_SOURCE`, so `pidfd_open`, `pipe2`, the `_np` spawn
-/// file actions and `POSIX_SPAWN_SETSID` are missing, and the variadic `syscall()` cannot be
-/// called from Swift. They are looked up by name in the C library at run time.
+/// The Linux calls the job runner needs beyond Swift's `Glibc` module, through the C target
+/// CLinuxProcess (its header says why they need one), plus small readers of `/proc`.
 enum LinuxProcess {
     /// `POSIX_SPAWN_SETSID` from glibc's `<spawn.h>` (glibc 2.26+).
-    static let spawnSetSID: Int32 = 0x80
-    /// `P_PIDFD` from `<linux/wait.h>` (Linux 5.4+).
-    static let idTypePidFD = idtype_t(rawValue: 3)
-    /// `__NR_pidfd_open`: the same number on every architecture (Linux 5.3+).
-    static let pidfdOpenSyscall = 434
-
-    private typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
-    private typealias Syscall2 = @convention(c) (Int, Int, Int) -> Int
-    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
-    private typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-
-    private static func symbol<F>(_ name: String, as type: F.Type) -> F? {
-        // A nil handle is RTLD_DEFAULT: the global symbol scope, which includes libc.
-        guard let address = dlsym(nil, name) else { return nil }
-        return unsafeBitCast(address, to: type)
-    }
+    static let spawnSetSID = Int32(STEPD_POSIX_SPAWN_SETSID)
+    /// `P_PIDFD` from `<sys/wait.h>` (Linux 5.4+).
+    static let idTypePidFD = idtype_t(rawValue: UInt32(STEPD_P_PIDFD))
 
     /// A pidfd (always close-on-exec) for `pid`, or `-1` with `errno` set.
     static func pidfdOpen(_ pid: pid_t) -> Int32 {
-        if let function = symbol("pidfd_open", as: PidfdOpen.self) {
-            return function(pid, 0)
-        }
-        // glibc before 2.36: the raw system call. Integer arguments are passed alike to
-        // variadic and fixed-argument functions on x86_64 and arm64 Linux.
-        guard let function = symbol("syscall", as: Syscall2.self) else {
-            errno = ENOSYS
-            return -1
-        }
-        return Int32(truncatingIfNeeded: function(pidfdOpenSyscall, Int(pid), 0))
+        stepd_pidfd_open(pid)
     }
 
     /// A close-on-exec pipe; the read end non-blocking.
     static func makeWakePipe() -> (read: Int32, write: Int32)? {
         var fds: [Int32] = [-1, -1]
-        if let pipe2 = symbol("pipe2", as: Pipe2.self) {
-            guard pipe2(&fds, O_CLOEXEC | O_NONBLOCK) == 0 else { return nil }
-        } else {
-            guard pipe(&fds) == 0 else { return nil }
-            for fd in fds {
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fd, F_SETFL, O_NONBLOCK)
-            }
-        }
+        guard stepd_pipe2(&fds, O_CLOEXEC | O_NONBLOCK) == 0 else { return nil }
         return (fds[0], fds[1])
     }
 
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+); nil when the C library lacks it.
     static func addChdir(_ actions: inout posix_spawn_file_actions_t, _ path: String) -> Int32? {
-        guard let function = symbol("posix_spawn_file_actions_addchdir_np", as: AddChdir.self) else { return nil }
-        return function(&actions, path)
+        let result = stepd_spawn_file_actions_addchdir(&actions, path)
+        return result == ENOSYS ? nil : result
     }
 
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+); nil when the C library lacks it.
     static func addClosefrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) -> Int32? {
-        guard let function = symbol("posix_spawn_file_actions_addclosefrom_np", as: AddClosefrom.self) else { return nil }
-        return function(&actions, lowest)
+        let result = stepd_spawn_file_actions_addclosefrom(&actions, lowest)
+        return result == ENOSYS ? nil : result
     }
 
     /// Field 22 (`starttime`) of `/proc/<pid>/stat`, or nil when the process does not exist.

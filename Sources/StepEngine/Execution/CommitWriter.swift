@@ -23,6 +23,9 @@ protocol CommitObserver: AnyObject, Sendable {
 ///
 /// After a commit the thread may stay awake a little while before it sleeps
 /// (`AwakeAfterCommit`), so that a client's next request does not wait for its CPU to wake.
+///
+/// Both are speed tricks that can be turned off (`commitsOnCallingThread` at init, no
+/// `awakeAfterCommit` at start): every commit is then the thread's, and it sleeps after each.
 final class CommitWriter: Sendable {
     private struct Inbox {
         var writes: [PendingWrite] = []
@@ -56,12 +59,15 @@ final class CommitWriter: Sendable {
     private let logger: Logger
     private let trace: CommitTrace?
     private let checkpointer: WALCheckpointer?
+    private let commitsOnCallingThread: Bool
 
+    /// `commitsOnCallingThread`: false makes `submitCommittingHere` queue like `submit`.
     init(
         database: DatabasePool, definitions: DefinitionCache, rules: RuleCache, clock: @escaping @Sendable () -> Date, logger: Logger,
-        trace: CommitTrace?, checkpointer: WALCheckpointer?
+        trace: CommitTrace?, checkpointer: WALCheckpointer?, commitsOnCallingThread: Bool = true
     ) {
         self.database = database
+        self.commitsOnCallingThread = commitsOnCallingThread
         self.trace = trace
         self.checkpointer = checkpointer
         self.definitions = definitions
@@ -71,7 +77,8 @@ final class CommitWriter: Sendable {
     }
 
     /// Starts the thread. The observer is held weakly: when it goes, the thread ends.
-    func start(observer: any CommitObserver, awakeAfterCommit: AwakeAfterCommit = AwakeAfterCommit()) {
+    /// `awakeAfterCommit` nil: the thread sleeps as soon as it has nothing to do.
+    func start(observer: any CommitObserver, awakeAfterCommit: AwakeAfterCommit? = AwakeAfterCommit()) {
         self.observer.withLock { $0.observer = observer }
         let thread = Thread { [self] in self.writeForever(awakeAfterCommit: awakeAfterCommit) }
         thread.name = "stepd-writer"
@@ -97,6 +104,10 @@ final class CommitWriter: Sendable {
     /// caller must be a thread that may block for a commit (not an event loop). Work queued
     /// meanwhile goes to the writer thread.
     func submitCommittingHere(_ write: PendingWrite) {
+        guard commitsOnCallingThread else {
+            submit(write)
+            return
+        }
         let claimed = inbox.withLock { inbox -> Bool in
             guard !inbox.isAwake, !inbox.hasWork, !inbox.isClosed else { return false }
             // Holding `isAwake` makes this thread the writer: others queue, nobody else commits.
@@ -183,7 +194,7 @@ final class CommitWriter: Sendable {
         case stop
     }
 
-    private func writeForever(awakeAfterCommit initial: AwakeAfterCommit) {
+    private func writeForever(awakeAfterCommit initial: AwakeAfterCommit?) {
         var awakeAfterCommit = initial
         /// When the thread last found nothing to do after a commit; nil while it has work.
         var quietSince: ContinuousClock.Instant?
@@ -193,7 +204,7 @@ final class CommitWriter: Sendable {
                 inbox.commitStartedAt = nil
                 if inbox.isClosed { return .stop }
                 guard inbox.hasWork else {
-                    if !stayedAwake, awakeAfterCommit.window > .zero { return .stayAwake(awakeAfterCommit.window) }
+                    if !stayedAwake, let window = awakeAfterCommit?.window, window > .zero { return .stayAwake(window) }
                     inbox.isAwake = false
                     defer { inbox.idleWaiters.removeAll() }
                     return .sleep(inbox.idleWaiters)
@@ -219,7 +230,7 @@ final class CommitWriter: Sendable {
                 wakeUp.wait()
             case .commit(let writes, let executions):
                 if let since = quietSince {
-                    awakeAfterCommit.learn(quiet: .now - since)
+                    awakeAfterCommit?.learn(quiet: .now - since)
                     quietSince = nil
                 }
                 guard let observer = observer.withLock({ $0.observer }) else { return }

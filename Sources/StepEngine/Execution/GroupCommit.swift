@@ -5,6 +5,13 @@ import StatesLanguage
 import StepStore
 
 /// A change waiting for the next group commit: an API call, an event, a timer.
+///
+/// `body` may run twice. The commit first runs every write and execution without savepoints;
+/// when one throws after changing rows (`SavepointsNeeded`), the whole transaction is rolled
+/// back and run again with them, every body of the group included, those that succeeded too.
+/// And a run of a body may never be committed (it threw, or the commit failed). So a body
+/// changes the database and `effects` only: whatever reaches outside (a log line, a job
+/// launch, a waiter resumed) goes in `effects`, carried out once the commit is durable.
 struct PendingWrite: Sendable {
     let body: @Sendable (Database, Date, inout TransitionEffects) throws -> any Sendable
     let continuation: CheckedContinuation<any Sendable, any Error>
