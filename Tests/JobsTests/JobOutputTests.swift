@@ -174,18 +174,19 @@ private struct CapturingLogHandler: LogHandler {
 
 private struct OutputHarness {
     let runner: JobRunner
-    let exits: AsyncStream<(RunningJob, JobExit)>
+    var exits: AsyncStream<(RunningJob, JobExit)> { runner.exits }
     let directory: String
     let logs = CapturedLogs()
+    /// The runner's `run()`, cancelled at tear-down.
+    private let running: Task<Void, Never>
 
     init(opener: @escaping JournalStreamOpener) throws {
-        let (stream, continuation) = AsyncStream.makeStream(of: (RunningJob, JobExit).self)
-        exits = stream
         let logs = self.logs
-        runner = JobRunner(
+        let runner = JobRunner(
             fallbackSearchDirectory: nil, logger: Logger(label: "JobOutputTests") { _ in CapturingLogHandler(logs: logs) },
-            stopGracePeriod: .seconds(10), openJournalStream: opener
-        ) { job, exit in continuation.yield((job, exit)) }
+            stopGracePeriod: .seconds(10), openJournalStream: opener)
+        self.runner = runner
+        running = Task { await runner.run() }
         directory = NSTemporaryDirectory() + "job-output-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
@@ -211,7 +212,7 @@ private struct OutputHarness {
     }
 
     func tearDown() {
-        runner.shutdown()
+        running.cancel()
         try? FileManager.default.removeItem(atPath: directory)
     }
 }

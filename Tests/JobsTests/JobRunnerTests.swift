@@ -4,20 +4,20 @@ import Logging
 import StepDaemon
 import Testing
 
-/// A runner whose exits arrive on a stream, plus a scratch directory.
+/// A running runner (its `run()` in a task the harness owns), plus a scratch directory.
 private struct Harness {
     let runner: JobRunner
-    let exits: AsyncStream<(RunningJob, JobExit)>
+    var exits: AsyncStream<(RunningJob, JobExit)> { runner.exits }
     let directory: String
+    private let running: Task<Void, Never>
 
     init(fallbackSearchDirectory: String? = nil, stopGracePeriod: Duration = .seconds(10)) throws {
-        let (stream, continuation) = AsyncStream.makeStream(of: (RunningJob, JobExit).self)
-        exits = stream
-        runner = JobRunner(
+        let runner = JobRunner(
             fallbackSearchDirectory: fallbackSearchDirectory,
             logger: Logger(label: "JobsTests"),
-            stopGracePeriod: stopGracePeriod
-        ) { job, exit in continuation.yield((job, exit)) }
+            stopGracePeriod: stopGracePeriod)
+        self.runner = runner
+        running = Task { await runner.run() }
         directory = try makeTemporaryDirectory()
     }
 
@@ -33,8 +33,13 @@ private struct Harness {
         try await firstValue(of: exits, within: bound)
     }
 
+    /// Cancels the task that runs the runner, as a graceful shutdown would stop it.
+    func stopRunning() {
+        running.cancel()
+    }
+
     func tearDown() {
-        runner.shutdown()
+        running.cancel()
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
@@ -66,6 +71,19 @@ struct JobRunnerTests {
         // Reaped: no zombie left behind.
         #expect(!processExists(job.pid))
         #expect(harness.runner.watchedJobIds.isEmpty)
+    }
+
+    @Test("run() ends when its task is cancelled: exits finishes, the job keeps running, start refuses")
+    func runEndsOnCancellation() async throws {
+        let harness = try Harness()
+        defer { harness.tearDown() }
+        let job = try harness.runner.start(harness.launch(["/bin/sleep", "30"], id: "outlives"))
+        defer { kill(job.pid, SIGKILL) }
+        harness.stopRunning()
+        try await finished(harness.exits)
+        #expect(harness.runner.isStopped)
+        #expect(processExists(job.pid))
+        #expect(throws: JobLaunchError.self) { try harness.runner.start(harness.launch(["/bin/true"], id: "late")) }
     }
 
     @Test("the job gets the daemon's environment, STEPD_JOB_ID, STEPD_JOB_NAME and its own variables")
@@ -162,38 +180,38 @@ struct JobRunnerTests {
         #expect(!processExists(job.pid))
     }
 
-    @Test("a command that cannot be found is a JobError naming it")
+    @Test("a command that cannot be found is a JobLaunchError naming it")
     func commandNotFound() throws {
         let harness = try Harness()
         defer { harness.tearDown() }
-        let error = #expect(throws: JobError.self) {
+        let error = #expect(throws: JobLaunchError.self) {
             try harness.runner.start(harness.launch(["no-such-command-stepd"]))
         }
         #expect(error?.message.contains("'no-such-command-stepd' not found") == true)
-        let absolute = #expect(throws: JobError.self) {
+        let absolute = #expect(throws: JobLaunchError.self) {
             try harness.runner.start(harness.launch(["/nonexistent/tool"]))
         }
         #expect(absolute?.message.contains("/nonexistent/tool") == true)
         #expect(harness.runner.watchedJobIds.isEmpty)
     }
 
-    @Test("a file that is not executable is a JobError")
+    @Test("a file that is not executable is a JobLaunchError")
     func notExecutable() throws {
         let harness = try Harness()
         defer { harness.tearDown() }
         let path = harness.directory + "/plain.sh"
         try "echo hi\n".write(toFile: path, atomically: false, encoding: .utf8)
-        let error = #expect(throws: JobError.self) {
+        let error = #expect(throws: JobLaunchError.self) {
             try harness.runner.start(harness.launch([path]))
         }
         #expect(error?.message.contains("not an executable file") == true)
     }
 
-    @Test("a missing working directory is a JobError naming it")
+    @Test("a missing working directory is a JobLaunchError naming it")
     func missingWorkingDirectory() throws {
         let harness = try Harness()
         defer { harness.tearDown() }
-        let error = #expect(throws: JobError.self) {
+        let error = #expect(throws: JobLaunchError.self) {
             try harness.runner.start(harness.launch(["true"], workingDirectory: "/nonexistent/stepd-dir"))
         }
         #expect(error?.message.contains("'/nonexistent/stepd-dir' does not exist") == true)
@@ -217,7 +235,7 @@ struct JobRunnerTests {
         let harness = try Harness()
         defer { harness.tearDown() }
         let job = try harness.runner.start(harness.launch(["sleep", "60"], id: "same"))
-        #expect(throws: JobError.self) { try harness.runner.start(harness.launch(["true"], id: "same")) }
+        #expect(throws: JobLaunchError.self) { try harness.runner.start(harness.launch(["true"], id: "same")) }
         harness.runner.stop(jobId: job.jobId)
         _ = try await harness.nextExit()
     }
@@ -270,7 +288,7 @@ struct JobRunnerTests {
         first.runner.shutdown()
         #expect(processExists(job.pid))
         #expect(first.runner.watchedJobIds.isEmpty)
-        #expect(throws: JobError.self) { try first.runner.start(first.launch(["true"])) }
+        #expect(throws: JobLaunchError.self) { try first.runner.start(first.launch(["true"])) }
 
         let second = try Harness()
         defer { second.tearDown(); first.tearDown() }
@@ -318,6 +336,19 @@ private func firstValue<Element: Sendable>(of stream: AsyncStream<Element>, with
         defer { group.cancelAll() }
         guard let first = try await group.next(), let value = first else { throw TimedOut() }
         return value
+    }
+}
+
+/// Returns once `stream` has finished, or fails after `bound`.
+private func finished<Element: Sendable>(_ stream: AsyncStream<Element>, within bound: Duration = .seconds(20)) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { for await _ in stream {} }
+        group.addTask {
+            try await Task.sleep(for: bound)
+            throw TimedOut()
+        }
+        defer { group.cancelAll() }
+        try await group.next()
     }
 }
 

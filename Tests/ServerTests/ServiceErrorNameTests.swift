@@ -56,9 +56,9 @@ import Testing
     }
 
     @Test func stepdNamesJobErrorsAndExecutionErrorsAsStepFunctionsDoes() throws {
-        #expect(StepdHandler.apiError(for: StepEngine.JobError.jobDoesNotExist(id: "j")) == APIError("ResourceNotFoundException", "Job 'j' does not exist"))
+        #expect(StepdHandler.apiError(for: JobError.jobDoesNotExist(id: "j")) == APIError("ResourceNotFoundException", "Job 'j' does not exist"))
         #expect(
-            StepdHandler.apiError(for: StepEngine.JobError.definitionDoesNotExist(name: "d"))
+            StepdHandler.apiError(for: JobError.definitionDoesNotExist(name: "d"))
                 == APIError("ResourceNotFoundException", "Job definition 'd' does not exist"))
         #expect(StepdHandler.apiError(for: ExecutionError.doesNotExist(arn: Self.execution))?.type == "ExecutionDoesNotExist")
     }

@@ -105,7 +105,7 @@ struct StepdHandler: ServiceHandler {
 
     static func apiError(for error: any Error) -> APIError? {
         switch error {
-        case let error as StepEngine.JobError: APIError("ResourceNotFoundException", error.description)
+        case let error as JobError: APIError("ResourceNotFoundException", error.description)
         default: StepFunctionsHandler.apiError(for: error)
         }
     }

@@ -119,6 +119,8 @@ public struct Daemon {
         }
         if SystemdNotifier.isListening { services.append(.init(service: StatusService(reporter: status))) }
         services.append(.init(service: ReloadService(hangups: hangups, configuration: configuration, status: status, ready: ready, logger: logger)))
+        // Jobs before the spool, so stopped after it: an exit being handled may still drain it.
+        services.append(.init(service: jobs))
         services.append(.init(service: SpoolService(watcher: watcher, ingest: ingest)))
         services += servers.map { .init(service: $0) }
         services.append(.init(service: readiness))

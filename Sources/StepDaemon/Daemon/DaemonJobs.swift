@@ -2,13 +2,17 @@ import Foundation
 import Synchronization
 import JSON
 import Logging
+import ServiceLifecycle
 import StepEngine
 
 /// Connects the engine's job requests to the job runner, and job exits back to the engine.
 /// A job that ends without having reported gets a failure report written for it, so no
 /// workflow waits forever on a dead job. Jobs' output goes where stepd's own log lines go:
 /// to the journal (a stream per job, identifier = the job name) or to a file per job.
-final class DaemonJobs: JobLauncher {
+///
+/// As a service it runs the job runner (its watcher thread) and handles each job's exit in a
+/// child task of its own, until the group shuts down.
+final class DaemonJobs: JobLauncher, Service {
     let engine: Engine
     let spool: SpoolDirectory
     let watcher: SpoolWatcher
@@ -16,15 +20,8 @@ final class DaemonJobs: JobLauncher {
     let logDirectory: String
     let outputDestination: LogDestination
     let logger: Logger
-    let runnerBox = RunnerBox()
+    let runner: JobRunner
     private let isShuttingDown = Mutex(false)
-
-    /// The runner needs its exit callback at construction, and the callback needs us.
-    final class RunnerBox: Sendable {
-        private let storage = Mutex<JobRunner?>(nil)
-        var runner: JobRunner? { storage.withLock { $0 } }
-        func set(_ runner: JobRunner) { storage.withLock { $0 = runner } }
-    }
 
     init(
         engine: Engine, spool: SpoolDirectory, watcher: SpoolWatcher, ingest: SpoolIngest, logDirectory: String, binDirectory: String?,
@@ -37,15 +34,25 @@ final class DaemonJobs: JobLauncher {
         self.logDirectory = logDirectory
         self.outputDestination = outputDestination
         self.logger = logger
-        let runner = JobRunner(fallbackSearchDirectory: binDirectory, logger: logger) { [weak self] job, exit in
-            await self?.jobEnded(job, exit: exit)
+        runner = JobRunner(fallbackSearchDirectory: binDirectory, logger: logger)
+    }
+
+    /// Runs the job runner and handles each exit it reports; returns once the runner has
+    /// stopped (graceful shutdown) and every exit it reported has been handled.
+    func run() async {
+        let runner = self.runner
+        await withDiscardingTaskGroup { group in
+            group.addTask { await runner.run() }
+            // Ends when the runner stops: its watcher thread finishes the stream.
+            for await (job, exit) in runner.exits {
+                group.addTask { await self.jobEnded(job, exit: exit) }
+            }
         }
-        runnerBox.set(runner)
     }
 
     func launch(_ job: PendingJob) async {
         // A job asked for while stepd stops stays pending: the next start launches it.
-        guard let runner = runnerBox.runner, !isShuttingDown.withLock({ $0 }) else { return }
+        guard !isShuttingDown.withLock({ $0 }) else { return }
         var environment = job.environment
         environment["STEPD_EVENTS_DIR"] = spool.root
         let launch = JobLaunch(
@@ -55,8 +62,9 @@ final class DaemonJobs: JobLauncher {
         do {
             let running = try runner.start(launch)
             try await engine.recordJobStarted(jobId: job.jobId, pid: running.pid, pidStartTime: running.startTime)
-        } catch let error as JobError {
-            if isShuttingDown.withLock({ $0 }) { return }
+        } catch let error as JobLaunchError {
+            // Refused because stepd is stopping: the job stays pending for the next start.
+            if isShuttingDown.withLock({ $0 }) || runner.isStopped { return }
             logger.error(
                 "job could not be started",
                 metadata: ["JOB_ID": "\(job.jobId)", "JOB_NAME": "\(job.jobName)", "EXECUTION_ARN": "\(job.executionArn)", "ERROR": "\(error.message)"])
@@ -68,7 +76,6 @@ final class DaemonJobs: JobLauncher {
 
     /// After a restart: watch again the jobs that were running; those gone meanwhile ended unseen.
     func adopt(_ jobs: [RunningJobRow]) async {
-        guard let runner = runnerBox.runner else { return }
         for job in jobs {
             let adopted = runner.adopt(
                 RunningJob(jobId: job.jobId, pid: job.pid, startTime: job.pidStartTime), jobName: job.jobName, timeoutDeadline: job.deadline)
@@ -82,7 +89,7 @@ final class DaemonJobs: JobLauncher {
 
     func shutdown() {
         isShuttingDown.withLock { $0 = true }
-        runnerBox.runner?.shutdown()
+        runner.shutdown()
     }
 
     private func jobEnded(_ job: RunningJob, exit: JobExit) async {

@@ -65,7 +65,7 @@ public enum JobExit: Sendable, Equatable, Hashable {
 }
 
 /// Why a job could not be started, in words for the operator.
-public struct JobError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct JobLaunchError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     public var description: String { message }
     public init(_ message: String) { self.message = message }

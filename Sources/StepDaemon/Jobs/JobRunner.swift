@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Starts jobs as child processes and reports how each one ends, without polling.
@@ -9,15 +10,18 @@ import Synchronization
 /// all pidfds plus a wake-up pipe, with a timeout equal to the time until the nearest
 /// deadline (time limit, or SIGKILL after a `stop`'s grace period), infinite when there is
 /// none. When a pidfd becomes readable the thread reaps the child with
-/// `waitid(P_PIDFD, fd, WEXITED)`, closes the pidfd and hands the exit to `onExit` in a task.
+/// `waitid(P_PIDFD, fd, WEXITED)`, closes the pidfd and yields the exit on `exits`.
+///
+/// The thread is `run()`'s: the runner is a service, and its thread runs while `run()` does.
+/// Jobs may be started (and adopted) before `run()` begins; they are watched from then on.
 ///
 /// Jobs outlive the daemon: `shutdown()` stops watching but kills nothing, and after a
 /// restart `adopt(_:timeoutDeadline:)` re-attaches to each job by pid and start time.
 ///
 /// ```swift
-/// let runner = JobRunner(fallbackSearchDirectory: "/usr/libexec/stepd", logger: logger) { job, exit in
-///     await engine.jobEnded(job, exit)
-/// }
+/// let runner = JobRunner(fallbackSearchDirectory: "/usr/libexec/stepd", logger: logger)
+/// // in a ServiceGroup, or a task group: try await runner.run()
+/// // and elsewhere: for await (job, exit) in runner.exits { ... }
 /// let job = try runner.start(JobLaunch(jobId: id, jobName: "example-flow",
 ///                                      command: ["stepd-example-flow", "--input", "in", "--output", "out"],
 ///                                      logFile: "/var/log/stepd/\(id).log"))
@@ -25,8 +29,7 @@ import Synchronization
 /// if !runner.adopt(job, timeoutDeadline: deadline) { /* treat as ended with .unknown */ }
 /// ```
 ///
-/// - warning: call `shutdown()` when done: the watcher thread keeps the runner alive until then.
-public final class JobRunner: Sendable {
+public final class JobRunner: Service, Sendable {
     private struct Watched: Sendable {
         var job: RunningJob
         /// For the log; nil for an adopted job whose name was not given.
@@ -44,6 +47,8 @@ public final class JobRunner: Sendable {
     private struct State: Sendable {
         var watched: [String: Watched] = [:]
         var isShutDown = false
+        /// `shutdown()` was called (not only: no job can be watched).
+        var wasStopped = false
         /// Watched at shutdown; their pidfds are closed by the watcher thread as it ends.
         var abandoned: [Watched] = []
     }
@@ -51,7 +56,9 @@ public final class JobRunner: Sendable {
     private let fallbackSearchDirectory: String?
     private let stopGracePeriod: Duration
     private let logger: Logger
-    private let onExit: @Sendable (RunningJob, JobExit) async -> Void
+    /// Every job that ends while watched, once; finished when the runner stops.
+    public let exits: AsyncStream<(RunningJob, JobExit)>
+    private let exitContinuation: AsyncStream<(RunningJob, JobExit)>.Continuation
     private let openJournalStream: JournalStreamOpener
     private let state = Mutex(State())
     /// Written to wake the watcher thread; nil when the pipe could not be made (nothing can be
@@ -62,16 +69,10 @@ public final class JobRunner: Sendable {
     ///   - fallbackSearchDirectory: searched for a command after `PATH` (e.g. where stepd's
     ///     own job programs are installed).
     ///   - stopGracePeriod: time between SIGTERM and SIGKILL in `stop(jobId:)`.
-    ///   - onExit: called once per job that ends while watched, from a new task.
-    public convenience init(
-        fallbackSearchDirectory: String?,
-        logger: Logger,
-        stopGracePeriod: Duration = .seconds(10),
-        onExit: @escaping @Sendable (RunningJob, JobExit) async -> Void
-    ) {
+    public convenience init(fallbackSearchDirectory: String?, logger: Logger, stopGracePeriod: Duration = .seconds(10)) {
         self.init(
             fallbackSearchDirectory: fallbackSearchDirectory, logger: logger, stopGracePeriod: stopGracePeriod,
-            openJournalStream: JournalStream.open, onExit: onExit)
+            openJournalStream: JournalStream.open)
     }
 
     /// - Parameter openJournalStream: opens the streams of `JobOutput.journal` (tests give
@@ -80,23 +81,39 @@ public final class JobRunner: Sendable {
         fallbackSearchDirectory: String?,
         logger: Logger,
         stopGracePeriod: Duration,
-        openJournalStream: @escaping JournalStreamOpener,
-        onExit: @escaping @Sendable (RunningJob, JobExit) async -> Void
+        openJournalStream: @escaping JournalStreamOpener
     ) {
         self.fallbackSearchDirectory = fallbackSearchDirectory
         self.stopGracePeriod = stopGracePeriod
         self.logger = logger
-        self.onExit = onExit
         self.openJournalStream = openJournalStream
+        (exits, exitContinuation) = AsyncStream.makeStream(of: (RunningJob, JobExit).self)
         self.wakePipe = LinuxProcess.makeWakePipe()
         if wakePipe == nil {
             logger.error("jobs: cannot create the wake-up pipe; no job can be watched", metadata: ["ERRNO": "\(errno)"])
             state.withLock { $0.isShutDown = true }
-            return
+            exitContinuation.finish()
         }
-        let thread = Thread { [self] in self.watch() }
-        thread.name = "stepd-jobs"
-        thread.start()
+    }
+
+    /// Watches the jobs on a thread of its own until cancelled or shut down (a graceful
+    /// shutdown of its service group, or `shutdown()`); returns once that thread has ended
+    /// and `exits` has finished.
+    public func run() async {
+        guard wakePipe != nil else { return }
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
+                let thread = Thread { [self] in
+                    self.watch()
+                    exitContinuation.finish()
+                    ended.resume()
+                }
+                thread.name = "stepd-jobs"
+                thread.start()
+            }
+        } onCancelOrGracefulShutdown: { [self] in
+            self.shutdown()
+        }
     }
 
     /// Field 22 of `/proc/<pid>/stat` for a live (or zombie) process, nil when there is none.
@@ -113,15 +130,15 @@ public final class JobRunner: Sendable {
     /// `STEPD_JOB_ID`, `STEPD_JOB_NAME`, `JOURNAL_STREAM` when its stderr is a journal
     /// stream, and `launch.environment`. The daemon keeps none of the output descriptors.
     ///
-    /// - Throws: `JobError` naming the problem when the command is not found or not
+    /// - Throws: `JobLaunchError` naming the problem when the command is not found or not
     ///   executable, the working directory is missing, the log file cannot be opened, the
     ///   job id is already running, or the runner is shut down.
-    public func start(_ launch: JobLaunch) throws(JobError) -> RunningJob {
+    public func start(_ launch: JobLaunch) throws(JobLaunchError) -> RunningJob {
         let describe = "job '\(launch.jobName)' (\(launch.jobId))"
         let (isShutDown, isRunning) = state.withLock { ($0.isShutDown, $0.watched[launch.jobId] != nil) }
-        guard !isShutDown else { throw JobError("\(describe): the job runner is shut down") }
-        guard !isRunning else { throw JobError("\(describe): a job with this id is already running") }
-        guard let name = launch.command.first else { throw JobError("\(describe): the command is empty") }
+        guard !isShutDown else { throw JobLaunchError("\(describe): the job runner is shut down") }
+        guard !isRunning else { throw JobLaunchError("\(describe): a job with this id is already running") }
+        guard let name = launch.command.first else { throw JobLaunchError("\(describe): the command is empty") }
 
         if let directory = launch.workingDirectory {
             try JobSpawner.checkWorkingDirectory(directory, describe: describe)
@@ -151,7 +168,7 @@ public final class JobRunner: Sendable {
             kill(-pid, SIGKILL)
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            throw JobError("\(describe): cannot watch the process (pidfd_open: \(reason)); it was killed")
+            throw JobLaunchError("\(describe): cannot watch the process (pidfd_open: \(reason)); it was killed")
         }
         // The child is not reaped before it is registered, so /proc/<pid> exists.
         let job = RunningJob(jobId: launch.jobId, pid: pid, startTime: LinuxProcess.startTime(of: pid) ?? 0)
@@ -181,9 +198,9 @@ public final class JobRunner: Sendable {
 
     /// Re-attaches to a job after a daemon restart.
     ///
-    /// - Returns: false, without calling `onExit`, when the pid is gone or belongs to another
+    /// - Returns: false, with nothing on `exits`, when the pid is gone or belongs to another
     ///   process now (its start time differs); the caller then treats the job as ended with
-    ///   `.unknown`. When true, `onExit` is called when it ends: with `.unknown` (it is not a
+    ///   `.unknown`. When true, its end comes on `exits`: with `.unknown` (it is not a
     ///   child of this daemon, so its status cannot be read), or `.timedOut` when
     ///   `timeoutDeadline` passed first and the runner killed it. Its output goes on where it
     ///   went: the process holds its own descriptors.
@@ -235,17 +252,24 @@ public final class JobRunner: Sendable {
     }
 
     /// Stops watching (daemon exit). Jobs are not killed: they keep running and are adopted
-    /// on the next start. `onExit` is not called for them.
+    /// on the next start; `exits` has nothing for them.
     public func shutdown() {
         let wasRunning = state.withLock { state in
             defer {
                 state.isShutDown = true
+                state.wasStopped = true
                 state.abandoned += state.watched.values
                 state.watched.removeAll()
             }
             return !state.isShutDown
         }
         if wasRunning { wake() }
+    }
+
+    /// Whether `shutdown()` was called (directly, or by a graceful shutdown of `run()`):
+    /// `start` refuses jobs from then on.
+    public var isStopped: Bool {
+        state.withLock { $0.wasStopped }
     }
 
     /// Ids of the jobs being watched.
@@ -385,8 +409,7 @@ public final class JobRunner: Sendable {
         guard let (job, exit) = ended else { return }
         // The daemon logs the end at info, with what the engine knows of the job.
         logger.debug("job process ended", metadata: ["JOB_ID": "\(job.jobId)", "JOB_PID": "\(job.pid)", "JOB_EXIT": "\(exit)"])
-        let onExit = self.onExit
-        Task { await onExit(job, exit) }
+        exitContinuation.yield((job, exit))
     }
 
     private static func exit(from info: siginfo_t) -> JobExit {

@@ -36,14 +36,14 @@ enum JobSpawner {
     /// The absolute path of the program to run.
     static func resolveExecutable(
         _ name: String, path: String?, fallbackDirectory: String?, workingDirectory: String?, describe: String
-    ) throws(JobError) -> String {
-        guard !name.isEmpty else { throw JobError("\(describe): the command is empty") }
+    ) throws(JobLaunchError) -> String {
+        guard !name.isEmpty else { throw JobLaunchError("\(describe): the command is empty") }
         if name.contains("/") {
             let absolute = name.hasPrefix("/") ? name : ((workingDirectory ?? FileManager.default.currentDirectoryPath) + "/" + name)
             switch check(absolute) {
             case .executable: return absolute
-            case .missing: throw JobError("\(describe): command '\(name)' not found (no file \(absolute))")
-            case .notExecutable: throw JobError("\(describe): command '\(name)' is not an executable file (\(absolute))")
+            case .missing: throw JobLaunchError("\(describe): command '\(name)' not found (no file \(absolute))")
+            case .notExecutable: throw JobLaunchError("\(describe): command '\(name)' is not an executable file (\(absolute))")
             }
         }
         let searchPath = path ?? defaultPath
@@ -60,10 +60,10 @@ enum JobSpawner {
             }
         }
         if let notExecutable {
-            throw JobError("\(describe): command '\(name)' found at \(notExecutable) but it is not an executable file")
+            throw JobLaunchError("\(describe): command '\(name)' found at \(notExecutable) but it is not an executable file")
         }
         let fallbackText = fallbackDirectory.map { " or in \($0)" } ?? ""
-        throw JobError("\(describe): command '\(name)' not found in PATH (\(searchPath))\(fallbackText)")
+        throw JobLaunchError("\(describe): command '\(name)' not found in PATH (\(searchPath))\(fallbackText)")
     }
 
     private enum FileCheck { case executable, notExecutable, missing }
@@ -75,13 +75,13 @@ enum JobSpawner {
         return .executable
     }
 
-    static func checkWorkingDirectory(_ directory: String, describe: String) throws(JobError) {
+    static func checkWorkingDirectory(_ directory: String, describe: String) throws(JobLaunchError) {
         var info = stat()
         guard stat(directory, &info) == 0 else {
-            throw JobError("\(describe): working directory '\(directory)' does not exist (\(LinuxProcess.errorText(errno)))")
+            throw JobLaunchError("\(describe): working directory '\(directory)' does not exist (\(LinuxProcess.errorText(errno)))")
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
-            throw JobError("\(describe): working directory '\(directory)' is not a directory")
+            throw JobLaunchError("\(describe): working directory '\(directory)' is not a directory")
         }
     }
 
@@ -106,7 +106,7 @@ enum JobSpawner {
     /// warning), or the log file for both, also when a stream cannot be opened.
     static func openOutput(
         _ output: JobOutput, openJournalStream: JournalStreamOpener, describe: String
-    ) throws(JobError) -> OpenedOutput {
+    ) throws(JobLaunchError) -> OpenedOutput {
         guard case .journal(let identifier, let fallbackFile) = output else {
             let fd = try openLog(output.file, describe: describe)
             return OpenedOutput(stdout: fd, stderr: fd, isJournal: false, journalStream: nil, fallbackReason: nil)
@@ -131,10 +131,10 @@ enum JobSpawner {
     }
 
     /// Opens the log for appending, in the parent, close-on-exec; the child gets it by dup2.
-    static func openLog(_ path: String, describe: String) throws(JobError) -> Int32 {
+    static func openLog(_ path: String, describe: String) throws(JobLaunchError) -> Int32 {
         var fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
-            throw JobError("\(describe): cannot open log file '\(path)': \(LinuxProcess.errorText(errno))")
+            throw JobLaunchError("\(describe): cannot open log file '\(path)': \(LinuxProcess.errorText(errno))")
         }
         if fd < 3 {
             // A daemon started with stdio closed: keep the log clear of descriptors 0-2, which
@@ -142,7 +142,7 @@ enum JobSpawner {
             let moved = fcntl(fd, F_DUPFD_CLOEXEC, 3)
             close(fd)
             guard moved >= 0 else {
-                throw JobError("\(describe): cannot open log file '\(path)': \(LinuxProcess.errorText(errno))")
+                throw JobLaunchError("\(describe): cannot open log file '\(path)': \(LinuxProcess.errorText(errno))")
             }
             fd = moved
         }
@@ -153,7 +153,7 @@ enum JobSpawner {
     static func spawn(
         executable: String, arguments: [String], environment: [String: String],
         workingDirectory: String?, output: OpenedOutput, describe: String
-    ) throws(JobError) -> pid_t {
+    ) throws(JobLaunchError) -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -175,10 +175,10 @@ enum JobSpawner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         if let workingDirectory {
             guard let result = LinuxProcess.addChdir(&actions, workingDirectory) else {
-                throw JobError("\(describe): this C library cannot set a working directory for a spawned process")
+                throw JobLaunchError("\(describe): this C library cannot set a working directory for a spawned process")
             }
             guard result == 0 else {
-                throw JobError("\(describe): working directory '\(workingDirectory)': \(LinuxProcess.errorText(result))")
+                throw JobLaunchError("\(describe): working directory '\(workingDirectory)': \(LinuxProcess.errorText(result))")
             }
         }
         // Descriptors the daemon opened without close-on-exec stay out of the job.
@@ -196,7 +196,7 @@ enum JobSpawner {
         let envpTerminated = envp + [nil]
         let result = posix_spawn(&pid, executable, &actions, &attributes, argvTerminated, envpTerminated)
         guard result == 0 else {
-            throw JobError("\(describe): cannot run '\(executable)': \(LinuxProcess.errorText(result))")
+            throw JobLaunchError("\(describe): cannot run '\(executable)': \(LinuxProcess.errorText(result))")
         }
         return pid
     }
