@@ -112,16 +112,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        // What the test targets share (bounded waits, a manual clock); it depends on nothing
+        // of stepd's, so that any test target can use it.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "StatesLanguageTests", dependencies: ["JSON", "StatesLanguage"], swiftSettings: strictSettings),
         .testTarget(name: "EventPatternsTests", dependencies: ["JSON", "EventPatterns"], swiftSettings: strictSettings),
         .testTarget(
             name: "StepEngineTests",
             dependencies: [
-                "JSON", "StatesLanguage", "StepStore", "StepEngine", "StepAPI", "EventPatterns",
+                "JSON", "StatesLanguage", "StepStore", "StepEngine", "StepAPI", "EventPatterns", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "StepStoreTests",
+            dependencies: ["StepStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "SpoolTests",

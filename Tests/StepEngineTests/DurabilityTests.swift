@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import JSON
 import StepEngine
+import TestSupport
 import Testing
 
 /// A restarted daemon (a new Engine on the same file) picks up suspended executions.
