@@ -30,21 +30,24 @@ public final class Engine: Sendable, CommitObserver {
     /// Told after each commit, once the figures include it.
     let commitListener = Mutex<(@Sendable () -> Void)?>(nil)
 
+    /// `clock`: the time every commit is stamped with, and what timers and commit retries
+    /// sleep on (tests move a manual one).
     /// `commitTrace`: where to note each commit's begin and durable times (benchmarks).
     /// `checkpointer`: copies the log back into the database off the writer's path (else
     /// SQLite's automatic checkpoint does, inside a commit).
     public init(
-        database: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }, commitTrace: CommitTrace? = nil,
+        database: DatabasePool, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
         checkpointer: WALCheckpointer? = nil
     ) {
         self.database = database
         self.logger = logger
-        self.clock = clock
+        self.clock = { clock.now() }
         writer = CommitWriter(
-            database: database, definitions: definitions, rules: rules, clock: clock, logger: logger, trace: commitTrace,
+            database: database, definitions: definitions, rules: rules, clock: self.clock, logger: logger, trace: commitTrace,
             checkpointer: checkpointer)
         alarm = TimerAlarm(clock: clock)
         writer.start(observer: self)
+        alarm.start { [weak self] firing in await self?.handle(firing) }
     }
 
     deinit {
@@ -101,9 +104,7 @@ public final class Engine: Sendable, CommitObserver {
         runningFigures.withLock { figures in figures?.apply(effects) }
         for line in effects.executionLogLines { line.write() }
         commitListener.withLock { $0 }?()
-        if let nextDue = nextTimerDue {
-            alarm.arm(nextDue: nextDue) { [weak self] in await self?.fireDueTimers() }
-        }
+        if let nextDue = nextTimerDue { alarm.arm(nextDue: nextDue) }
         waiters.executionsEnded(effects.endedExecutions)
         if !effects.jobsToStart.isEmpty { launchJobs(effects.jobsToStart) }
     }
@@ -112,13 +113,7 @@ public final class Engine: Sendable, CommitObserver {
     /// and the timers again. Only a failing disk makes the engine wake up on its own.
     func commitFailed(executions: [Int64], consecutiveFailures: Int) {
         let delay = min(30, 0.5 * pow(2, Double(min(consecutiveFailures - 1, 6))))
-        Task { [weak self] in
-            try? await Task.sleep(for: .seconds(delay))
-            guard let self else { return }
-            self.writer.schedule(executions)
-            self.alarm.forget()
-            await self.rearmTimer()
-        }
+        alarm.retry(executions, at: clock().addingTimeInterval(delay))
     }
 
     /// Returns once no execution is ready to run and no write is pending.
@@ -188,6 +183,29 @@ public final class Engine: Sendable, CommitObserver {
             try await transact { _, _, effects in effects.timersChanged = true }
         } catch {
             logger.error("cannot read the timer table", metadata: ["ERROR": "\(error)"])
+        }
+    }
+
+    /// Returns once nothing is due at the clock's now: every timer and commit retry due by
+    /// then has been handled, and what that made ready has run. A test that moves a manual
+    /// clock waits for this before it looks.
+    public func waitUntilNothingIsDue() async {
+        repeat {
+            await alarm.waitUntilSettled()
+            await writer.waitUntilIdle()
+            // What just ran may have set a timer that is due already (a Wait of 0 s).
+        } while !alarm.isSettled
+    }
+
+    private func handle(_ firing: TimerAlarm.Firing) async {
+        switch firing {
+        case .timersDue:
+            await fireDueTimers()
+        case .retry(let executions):
+            writer.schedule(executions)
+            // The failed commit may have taken the armed timer's firing with it.
+            alarm.forget()
+            await rearmTimer()
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import JSON
 import Logging
 import StepAPI
@@ -7,22 +8,41 @@ import StepStore
 import TestSupport
 import Testing
 
+// Its methods are the protocol's: the test target, which knows both, says so.
+extension ManualClock: EngineClock {}
+
 /// An engine on a fresh SQLite file in its own temporary directory.
 struct TestEngine {
     let engine: Engine
+    /// The engine's database: a connection of its own for reads, the engine's for writes.
+    let database: DatabasePool
     let directory: String
+    let clock: any EngineClock
     var path: String { directory + "/db.sqlite" }
 
-    init(clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    init(clock: any EngineClock = SystemClock()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-engine-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        engine = try Self.open(path: directory + "/db.sqlite", clock: clock)
+        self.clock = clock
+        (engine, database) = try Self.openWithDatabase(path: directory + "/db.sqlite", clock: clock)
     }
 
     /// Another engine on an existing database file (a restarted daemon).
-    static func open(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws -> Engine {
+    static func open(path: String, clock: any EngineClock = SystemClock()) throws -> Engine {
+        try openWithDatabase(path: path, clock: clock).engine
+    }
+
+    /// `open`, with the engine's database (whose writer connection is the engine's).
+    static func openWithDatabase(path: String, clock: any EngineClock = SystemClock()) throws -> (engine: Engine, database: DatabasePool) {
         let pool = try StepDatabase.open(path: path)
-        return Engine(database: pool, logger: Logger(label: "stepd.tests"), clock: clock)
+        return (Engine(database: pool, logger: Logger(label: "stepd.tests"), clock: clock), pool)
+    }
+
+    /// Moves the engine's manual clock on by `seconds` and returns once the engine has done
+    /// what fell due: see `ManualClock.advance(by:settling:)`.
+    func advance(by seconds: Double, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let manual = try #require(clock as? ManualClock, "advance(by:) needs an engine on a ManualClock", sourceLocation: sourceLocation)
+        try await manual.advance(by: seconds, settling: engine)
     }
 
     @discardableResult
@@ -68,6 +88,17 @@ struct TestEngine {
     func itemString(_ table: String, id: String, attribute: String) async throws -> String? {
         let got = try await engine.tableAction("GetItem", ["TableName": .string(table), "Key": ["Id": ["S": .string(id)]]])
         return got["Item"]?[attribute]?["S"]?.stringValue
+    }
+}
+
+extension ManualClock {
+    /// Once `engine` has done all it can at the current time (so that what it is to do later
+    /// is set on the clock), moves on by `seconds`, and returns once the engine has done what
+    /// fell due: the timers fired and the executions they woke ran as far as they could.
+    func advance(by seconds: Double, settling engine: Engine) async throws {
+        try await bounded(seconds: 10, "the engine settling before the clock moves") { await engine.waitUntilNothingIsDue() }
+        advance(by: seconds)
+        try await bounded(seconds: 10, "what fell due in \(seconds) s") { await engine.waitUntilNothingIsDue() }
     }
 }
 
