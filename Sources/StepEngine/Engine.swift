@@ -24,6 +24,7 @@ public final class Engine: Sendable, CommitObserver {
     private let waiters = ExecutionWaiters()
     private let alarm: TimerAlarm
     private let jobLauncher = Mutex<(any JobLauncher)?>(nil)
+    private let jobLaunches = JobLaunchQueue()
     /// Running executions and those waiting on task tokens, counted once by `recover()` and
     /// kept by every commit since; nil before.
     let runningFigures = Mutex<RunningFigures?>(nil)
@@ -48,11 +49,13 @@ public final class Engine: Sendable, CommitObserver {
         alarm = TimerAlarm(clock: clock)
         writer.start(observer: self)
         alarm.start { [weak self] firing in await self?.handle(firing) }
+        jobLaunches.start { [weak self] jobIds in await self?.launchNow(jobIds) }
     }
 
     deinit {
         writer.close()
         alarm.stop()
+        jobLaunches.stop()
     }
 
     public func setJobLauncher(_ launcher: any JobLauncher) {
@@ -223,16 +226,19 @@ public final class Engine: Sendable, CommitObserver {
 
     // MARK: - Jobs
 
+    /// Hands the jobs to the launch queue: the committing thread must not wait for a launch.
     private func launchJobs(_ jobIds: [String]) {
+        jobLaunches.enqueue(jobIds)
+    }
+
+    private func launchNow(_ jobIds: [String]) async {
         guard let launcher = jobLauncher.withLock({ $0 }) else {
             logger.warning("jobs were requested but no job launcher is set", metadata: ["JOB_IDS": "\(jobIds)"])
             return
         }
-        Task {
-            for jobId in jobIds {
-                guard let job = try? await self.pendingJob(id: jobId) else { continue }
-                await launcher.launch(job)
-            }
+        for jobId in jobIds {
+            guard let job = try? await pendingJob(id: jobId) else { continue }
+            await launcher.launch(job)
         }
     }
 

@@ -9,7 +9,8 @@ import Synchronization
 /// all pidfds plus a wake-up pipe, with a timeout equal to the time until the nearest
 /// deadline (time limit, or SIGKILL after a `stop`'s grace period), infinite when there is
 /// none. When a pidfd becomes readable the thread reaps the child with
-/// `waitid(P_PIDFD, fd, WEXITED)`, closes the pidfd and hands the exit to `onExit` in a task.
+/// `waitid(P_PIDFD, fd, WEXITED)`, closes the pidfd and hands the exit on to the runner's
+/// consumer task, which calls `onExit` for each exit beside the others.
 ///
 /// Jobs outlive the daemon: `shutdown()` stops watching but kills nothing, and after a
 /// restart `adopt(_:timeoutDeadline:)` re-attaches to each job by pid and start time.
@@ -51,7 +52,8 @@ public final class JobRunner: Sendable {
     private let fallbackSearchDirectory: String?
     private let stopGracePeriod: Duration
     private let logger: Logger
-    private let onExit: @Sendable (RunningJob, JobExit) async -> Void
+    /// Exits, from the watcher thread to the consumer; finished when the thread ends.
+    private let exits: AsyncStream<(RunningJob, JobExit)>.Continuation
     private let openJournalStream: JournalStreamOpener
     private let state = Mutex(State())
     /// Written to wake the watcher thread; nil when the pipe could not be made (nothing can be
@@ -62,7 +64,7 @@ public final class JobRunner: Sendable {
     ///   - fallbackSearchDirectory: searched for a command after `PATH` (e.g. where stepd's
     ///     own job programs are installed).
     ///   - stopGracePeriod: time between SIGTERM and SIGKILL in `stop(jobId:)`.
-    ///   - onExit: called once per job that ends while watched, from a new task.
+    ///   - onExit: called once per job that ends while watched, each in a task of its own.
     public convenience init(
         fallbackSearchDirectory: String?,
         logger: Logger,
@@ -86,10 +88,22 @@ public final class JobRunner: Sendable {
         self.fallbackSearchDirectory = fallbackSearchDirectory
         self.stopGracePeriod = stopGracePeriod
         self.logger = logger
-        self.onExit = onExit
         self.openJournalStream = openJournalStream
+        let (exitStream, exits) = AsyncStream.makeStream(of: (RunningJob, JobExit).self)
+        self.exits = exits
+        // Owned by the runner's watcher thread, the stream's only producer: it ends once that
+        // thread finishes the stream as it stops (after `shutdown()`), every exit handed on.
+        Task {
+            await withDiscardingTaskGroup { group in
+                for await (job, exit) in exitStream {
+                    // Owned by the consumer, whose group it is a child of.
+                    group.addTask { await onExit(job, exit) }
+                }
+            }
+        }
         self.wakePipe = LinuxProcess.makeWakePipe()
         if wakePipe == nil {
+            exits.finish()
             logger.error("jobs: cannot create the wake-up pipe; no job can be watched", metadata: ["ERRNO": "\(errno)"])
             state.withLock { $0.isShutDown = true }
             return
@@ -317,6 +331,7 @@ public final class JobRunner: Sendable {
             return Array(state.watched.values) + state.abandoned
         }
         for watched in remaining { close(watched.pidfd) }
+        exits.finish()
         logger.debug("jobs: watcher stopped", metadata: ["UNWATCHED_JOBS": "\(remaining.count)"])
     }
 
@@ -385,8 +400,7 @@ public final class JobRunner: Sendable {
         guard let (job, exit) = ended else { return }
         // The daemon logs the end at info, with what the engine knows of the job.
         logger.debug("job process ended", metadata: ["JOB_ID": "\(job.jobId)", "JOB_PID": "\(job.pid)", "JOB_EXIT": "\(exit)"])
-        let onExit = self.onExit
-        Task { await onExit(job, exit) }
+        exits.yield((job, exit))
     }
 
     private static func exit(from info: siginfo_t) -> JobExit {
