@@ -133,11 +133,11 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "SpoolTests",
-            dependencies: ["StepDaemon", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StepDaemon", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "JobsTests",
-            dependencies: ["StepDaemon", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StepDaemon", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "JournalTests",
@@ -156,10 +156,10 @@ let package = Package(
         .testTarget(
             name: "StepConfigurationTests", dependencies: ["JSON", "StepAPI", "StepConfiguration"],
             swiftSettings: strictSettings),
-        .testTarget(name: "ExampleFlowTests", dependencies: ["JSON"], swiftSettings: strictSettings),
+        .testTarget(name: "ExampleFlowTests", dependencies: ["JSON", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["JSON", "StepAPI", "StepClient"],
+            dependencies: ["JSON", "StepAPI", "StepClient", "TestSupport"],
             swiftSettings: strictSettings),
     ]
 )
