@@ -14,7 +14,10 @@ public final class ManualClock: Sendable {
     }
 
     private struct State {
-        var now: Date
+        /// Nanoseconds since 1970, so that moves add up as decimals do (0.4 s and 0.1 s make
+        /// the 0.5 s the engine adds at once), where Dates would differ in the last bit.
+        var nanoseconds: Int64
+        var now: Date { ManualClock.date(nanoseconds) }
         var sleepers: [UInt64: Sleeper] = [:]
         /// Sleeps cancelled before they were registered.
         var cancelled: Set<UInt64> = []
@@ -33,7 +36,7 @@ public final class ManualClock: Sendable {
 
     /// A whole second, so that timestamps built from it have no fraction to round.
     public init(now: Date = Date(timeIntervalSince1970: 1_700_000_000)) {
-        state = Mutex(State(now: now))
+        state = Mutex(State(nanoseconds: Self.nanoseconds(now)))
     }
 
     public func now() -> Date {
@@ -59,16 +62,26 @@ public final class ManualClock: Sendable {
 
     public func advance(by seconds: TimeInterval) {
         precondition(seconds >= 0, "a manual clock does not go back")
-        move { $0.addingTimeInterval(seconds) }
+        move { $0 + Int64((seconds * 1e9).rounded()) }
     }
 
     public func advance(to date: Date) {
-        move { max($0, date) }
+        move { max($0, Self.nanoseconds(date)) }
     }
 
-    private func move(_ change: (Date) -> Date) {
+    private static func nanoseconds(_ date: Date) -> Int64 {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        return Int64(seconds) * 1_000_000_000 + Int64(((date.timeIntervalSince1970 - seconds) * 1e9).rounded())
+    }
+
+    private static func date(_ nanoseconds: Int64) -> Date {
+        let (seconds, fraction) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(fraction) / 1e9)
+    }
+
+    private func move(_ change: (Int64) -> Int64) {
         let woken = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
-            state.now = change(state.now)
+            state.nanoseconds = change(state.nanoseconds)
             let now = state.now
             let due = state.sleepers.filter { $0.value.deadline <= now }
             for id in due.keys { state.sleepers[id] = nil }

@@ -64,6 +64,15 @@ import Testing
         #expect(clock.sleeperCount == 0)
     }
 
+    /// The engine adds 0.5 s at once; a test gets there in two moves.
+    @Test func movesAddUpAsDecimalsDo() {
+        let clock = ManualClock(now: start)
+        for step in [0.4, 0.1] { clock.advance(by: step) }
+        #expect(clock.now() == start.addingTimeInterval(0.5))
+        for _ in 0..<10 { clock.advance(by: 0.1) }
+        #expect(clock.now() == start.addingTimeInterval(1.5))
+    }
+
     @Test func theClockDoesNotGoBack() {
         let clock = ManualClock(now: start)
         clock.advance(to: start.addingTimeInterval(-5))
