@@ -115,24 +115,32 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        // What the test targets share (bounded waits, a manual clock); it depends on nothing
+        // of stepd's, so that any test target can use it.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "StatesLanguageTests", dependencies: ["JSON", "StatesLanguage"], swiftSettings: strictSettings),
         .testTarget(name: "EventPatternsTests", dependencies: ["JSON", "EventPatterns"], swiftSettings: strictSettings),
         .testTarget(
             name: "StepEngineTests",
             dependencies: [
-                "JSON", "StatesLanguage", "StepStore", "StepEngine", "StepAPI", "EventPatterns",
+                "JSON", "StatesLanguage", "StepStore", "StepEngine", "EventPatterns", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "StepStoreTests",
+            dependencies: ["StepStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "SpoolTests",
-            dependencies: ["StepDaemon", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StepDaemon", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "JobsTests",
-            dependencies: ["StepDaemon", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["StepDaemon", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "JournalTests",
@@ -151,10 +159,10 @@ let package = Package(
         .testTarget(
             name: "StepConfigurationTests", dependencies: ["JSON", "StepAPI", "StepConfiguration"],
             swiftSettings: strictSettings),
-        .testTarget(name: "ExampleFlowTests", dependencies: ["JSON"], swiftSettings: strictSettings),
+        .testTarget(name: "ExampleFlowTests", dependencies: ["JSON", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["JSON", "StepAPI", "StepClient"],
+            dependencies: ["JSON", "StepAPI", "StepClient", "TestSupport"],
             swiftSettings: strictSettings),
     ]
 )

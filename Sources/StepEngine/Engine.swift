@@ -23,34 +23,40 @@ public final class Engine: Sendable, CommitObserver {
     private let waiters = ExecutionWaiters()
     private let alarm: TimerAlarm
     private let jobLauncher = Mutex<(any JobLauncher)?>(nil)
+    private let jobLaunches = JobLaunchQueue()
     /// Running executions and those waiting on task tokens, counted once by `recover()` and
     /// kept by every commit since; nil before.
     let runningFigures = Mutex<RunningFigures?>(nil)
     /// Told after each commit, once the figures include it.
     let commitListener = Mutex<(@Sendable () -> Void)?>(nil)
 
+    /// `clock`: the time every commit is stamped with, and what timers and commit retries
+    /// sleep on (tests move a manual one).
     /// `commitTrace`: where to note each commit's begin and durable times (benchmarks).
     /// `checkpointer`: copies the log back into the database off the writer's path (else
     /// SQLite's automatic checkpoint does, inside a commit).
     /// `awakeWriter`, `commitsOnCallingThread`: the writer's speed tricks (``CommitWriter``),
     /// each of which may be turned off.
     public init(
-        database: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }, commitTrace: CommitTrace? = nil,
+        database: DatabasePool, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
         checkpointer: WALCheckpointer? = nil, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true
     ) {
         self.database = database
         self.logger = logger
-        self.clock = clock
+        self.clock = { clock.now() }
         writer = CommitWriter(
-            database: database, definitions: definitions, rules: rules, clock: clock, logger: logger, trace: commitTrace,
+            database: database, definitions: definitions, rules: rules, clock: self.clock, logger: logger, trace: commitTrace,
             checkpointer: checkpointer, commitsOnCallingThread: commitsOnCallingThread)
         alarm = TimerAlarm(clock: clock)
         writer.start(observer: self, awakeAfterCommit: awakeWriter ? AwakeAfterCommit() : nil)
+        alarm.start { [weak self] firing in await self?.handle(firing) }
+        jobLaunches.start { [weak self] jobIds in await self?.launchNow(jobIds) }
     }
 
     deinit {
         writer.close()
         alarm.stop()
+        jobLaunches.stop()
     }
 
     public func setJobLauncher(_ launcher: any JobLauncher) {
@@ -102,9 +108,7 @@ public final class Engine: Sendable, CommitObserver {
         runningFigures.withLock { figures in figures?.apply(effects) }
         for line in effects.executionLogLines { line.write() }
         commitListener.withLock { $0 }?()
-        if let nextDue = nextTimerDue {
-            alarm.arm(nextDue: nextDue) { [weak self] in await self?.fireDueTimers() }
-        }
+        if let nextDue = nextTimerDue { alarm.arm(nextDue: nextDue) }
         waiters.executionsEnded(effects.endedExecutions)
         if !effects.jobsToStart.isEmpty { launchJobs(effects.jobsToStart) }
     }
@@ -113,13 +117,7 @@ public final class Engine: Sendable, CommitObserver {
     /// and the timers again. Only a failing disk makes the engine wake up on its own.
     func commitFailed(executions: [Int64], consecutiveFailures: Int) {
         let delay = min(30, 0.5 * pow(2, Double(min(consecutiveFailures - 1, 6))))
-        Task { [weak self] in
-            try? await Task.sleep(for: .seconds(delay))
-            guard let self else { return }
-            self.writer.schedule(executions)
-            self.alarm.forget()
-            await self.rearmTimer()
-        }
+        alarm.retry(executions, at: clock().addingTimeInterval(delay))
     }
 
     /// Returns once no execution is ready to run and no write is pending.
@@ -189,6 +187,29 @@ public final class Engine: Sendable, CommitObserver {
         }
     }
 
+    /// Returns once nothing is due at the clock's now: every timer and commit retry due by
+    /// then has been handled, and what that made ready has run. A test that moves a manual
+    /// clock waits for this before it looks.
+    public func waitUntilNothingIsDue() async {
+        repeat {
+            await alarm.waitUntilSettled()
+            await writer.waitUntilIdle()
+            // What just ran may have set a timer that is due already (a Wait of 0 s).
+        } while !alarm.isSettled
+    }
+
+    private func handle(_ firing: TimerAlarm.Firing) async {
+        switch firing {
+        case .timersDue:
+            await fireDueTimers()
+        case .retry(let executions):
+            writer.schedule(executions)
+            // The failed commit may have taken the armed timer's firing with it.
+            alarm.forget()
+            await rearmTimer()
+        }
+    }
+
     private func fireDueTimers() async {
         do {
             let definitions = self.definitions
@@ -203,16 +224,19 @@ public final class Engine: Sendable, CommitObserver {
 
     // MARK: - Jobs
 
+    /// Hands the jobs to the launch queue: the committing thread must not wait for a launch.
     private func launchJobs(_ jobIds: [String]) {
+        jobLaunches.enqueue(jobIds)
+    }
+
+    private func launchNow(_ jobIds: [String]) async {
         guard let launcher = jobLauncher.withLock({ $0 }) else {
             logger.warning("jobs were requested but no job launcher is set", metadata: ["JOB_IDS": "\(jobIds)"])
             return
         }
-        Task {
-            for jobId in jobIds {
-                guard let job = try? await self.pendingJob(id: jobId) else { continue }
-                await launcher.launch(job)
-            }
+        for jobId in jobIds {
+            guard let job = try? await pendingJob(id: jobId) else { continue }
+            await launcher.launch(job)
         }
     }
 

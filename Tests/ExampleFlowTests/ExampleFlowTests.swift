@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// Runs the built `stepd-example-flow` binary, as stepd runs it: arguments, environment, exit
@@ -87,21 +88,17 @@ private func runFlow(_ arguments: [String], environment: [String: String], in sc
     let (ended, continuation) = AsyncStream.makeStream(of: Int32.self)
     process.terminationHandler = { continuation.yield($0.terminationStatus) }
     try process.run()
-    let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
-        group.addTask {
+    let status: Int32
+    do {
+        let first = try await bounded(seconds: 30, "stepd-example-flow's end") { () async -> Int32? in
             for await status in ended { return status }
             return nil
         }
-        group.addTask {
-            try await Task.sleep(for: .seconds(30))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let status = first else {
-            process.terminate()
-            throw FlowDidNotEnd()
-        }
-        return status
+        guard let first else { throw FlowDidNotEnd() }
+        status = first
+    } catch {
+        process.terminate()
+        throw error
     }
     return Run(
         status: status,

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import StepClient
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -105,7 +106,7 @@ extension StepClient {
     /// The error text of a call expected to fail (bounded).
     func callFailing(_ target: String, _ body: JSONValue) async throws -> String {
         let client = self
-        return try await withTimeout(60, target) {
+        return try await bounded(seconds: 60, target) {
             do {
                 let answer = try await client.call(target, body)
                 throw HarnessError("\(target) succeeded (\(answer.serialized())) where an error was expected")

@@ -54,7 +54,7 @@ struct CrashDurabilityTests {
                 }
             }
         }
-        let enough = await answered.wait(timeout: .seconds(30)) { $0.count >= 300 }
+        let enough = await answered.wait(seconds: 30) { $0.count >= 300 }
         try await stepd.kill9()
         await burst.value
         #expect(enough, "round \(round): only \(answered.value.count) executions started within 30 s")

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import StepClient
 import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -82,18 +83,9 @@ final class Observed<Value: Sendable>: Sendable {
         for continuation in ready { continuation.resume(returning: true) }
     }
 
-    /// Waits until `predicate` holds, at most `timeout`; tells whether it held.
-    func wait(timeout: Duration, until predicate: @escaping @Sendable (Value) -> Bool) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.waitUnbounded(predicate) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+    /// Waits until `predicate` holds, at most `seconds`; tells whether it held.
+    func wait(seconds: Double, until predicate: @escaping @Sendable (Value) -> Bool) async -> Bool {
+        (try? await bounded(seconds: seconds, "a condition") { await self.waitUnbounded(predicate) }) ?? false
     }
 
     private func waitUnbounded(_ predicate: @escaping @Sendable (Value) -> Bool) async -> Bool {
@@ -119,24 +111,6 @@ final class Observed<Value: Sendable>: Sendable {
             }
             waiter?.continuation.resume(returning: false)
         }
-    }
-}
-
-/// Runs `body`, giving up (by cancelling it) after `seconds`.
-func withTimeout<T: Sendable>(
-    _ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw HarnessError("gave up after \(seconds) s waiting for \(what)")
-        }
-        return value
     }
 }
 
@@ -195,7 +169,7 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Waits for the exit, at most `seconds`; tells whether it came.
     func waitForExit(seconds: Double) async -> Bool {
-        await observed.wait(timeout: .seconds(seconds)) { $0.exited }
+        await observed.wait(seconds: seconds) { $0.exited }
     }
 }
 
@@ -283,7 +257,7 @@ final class StepdProcess: @unchecked Sendable {
             if let previous = runs.current { runs.earlierLogs.append(previous.output) }
             runs.current = child
         }
-        let settled = await child.observed.wait(timeout: .seconds(30)) { $0.output.contains(" ready") || $0.exited }
+        let settled = await child.observed.wait(seconds: 30) { $0.output.contains(" ready") || $0.exited }
         let observation = child.observed.value
         guard settled, observation.output.contains(" ready") else {
             let why = observation.exited ? "stepd exited (status \(observation.exitStatus ?? -1))" : "stepd was not ready within 30 s"
@@ -295,7 +269,7 @@ final class StepdProcess: @unchecked Sendable {
     /// of `parts`.
     func waitForLogLine(containing parts: [String], seconds: Double = 30) async throws {
         guard let child = runs.withLock({ $0.current }) else { throw HarnessError("stepd is not running") }
-        let found = await child.observed.wait(timeout: .seconds(seconds)) { observation in
+        let found = await child.observed.wait(seconds: seconds) { observation in
             observation.output.split(separator: "\n").contains { line in parts.allSatisfy { line.contains($0) } }
         }
         guard found else { throw HarnessError("stepd logged no line with \(parts) within \(seconds) s; its log:\n\(log)") }
@@ -343,13 +317,13 @@ final class StepdProcess: @unchecked Sendable {
     /// One API call, bounded (60 s).
     func call(_ target: String, _ body: JSONValue, seconds: Double = 60) async throws -> JSONValue {
         let client = self.client
-        return try await withTimeout(seconds, target) { try await client.call(target, body) }
+        return try await bounded(seconds: seconds, target) { try await client.call(target, body) }
     }
 
     /// One API call expected to fail with an API error; returns it.
     func callFailing(_ target: String, _ body: JSONValue) async throws -> StepClientError {
         let client = self.client
-        return try await withTimeout(60, target) {
+        return try await bounded(seconds: 60, target) {
             do {
                 let answer = try await client.call(target, body)
                 throw HarnessError("\(target) succeeded (\(answer.serialized())) where an error was expected")
@@ -389,7 +363,7 @@ final class StepdProcess: @unchecked Sendable {
             exit.update { $0 = status }
         }
         try process.run()
-        guard await exit.wait(timeout: .seconds(60), until: { $0 != nil }), let status = exit.value else {
+        guard await exit.wait(seconds: 60, until: { $0 != nil }), let status = exit.value else {
             process.terminate()
             throw HarnessError("stepctl \(arguments) did not end within 60 s")
         }

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import StepClient
 import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -63,12 +64,12 @@ final class NotifyListener: Sendable {
 
     func stop() async {
         stopRequested.store(true, ordering: .relaxed)
-        _ = await stopped.wait(timeout: .seconds(5)) { $0 }
+        _ = await stopped.wait(seconds: 5) { $0 }
     }
 
     /// Waits (bounded) until the messages received satisfy `predicate`; throws with what came.
     func wait(seconds: Double = 30, for what: String, until predicate: @escaping @Sendable ([String]) -> Bool) async throws {
-        guard await messages.wait(timeout: .seconds(seconds), until: predicate) else {
+        guard await messages.wait(seconds: seconds, until: predicate) else {
             throw HarnessError("no \(what) within \(seconds) s; the notify socket got: \(Self.summary(messages.value))")
         }
     }
@@ -144,7 +145,7 @@ struct LaunchedStepd: Sendable {
     /// One API call, bounded.
     func call(_ target: String, _ body: JSONValue, seconds: Double = 60) async throws -> JSONValue {
         let client = self.client
-        return try await withTimeout(seconds, target) { try await client.call(target, body) }
+        return try await bounded(seconds: seconds, target) { try await client.call(target, body) }
     }
 
     /// SIGTERM and wait for the exit (bounded); SIGKILL if it does not come. Returns the status.

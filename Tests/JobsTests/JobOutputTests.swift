@@ -195,20 +195,8 @@ private struct OutputHarness {
         JobLaunch(jobId: id, jobName: "example-flow", command: command, environment: environment, output: output)
     }
 
-    func nextExit(within bound: Duration = .seconds(20)) async throws -> (RunningJob, JobExit) {
-        try await withThrowingTaskGroup(of: (RunningJob, JobExit)?.self) { group in
-            group.addTask {
-                for await value in exits { return value }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: bound)
-                throw OutputTimedOut()
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw OutputTimedOut() }
-            return value
-        }
+    func nextExit(seconds: Double = 20) async throws -> (RunningJob, JobExit) {
+        try await firstValue(of: exits, seconds: seconds)
     }
 
     func tearDown() {

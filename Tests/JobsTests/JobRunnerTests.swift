@@ -28,9 +28,9 @@ private struct Harness {
                   output: .file(path: directory + "/job.log"))
     }
 
-    /// The next reported exit, or a failure after `bound`.
-    func nextExit(within bound: Duration = .seconds(20)) async throws -> (RunningJob, JobExit) {
-        try await firstValue(of: exits, within: bound)
+    /// The next reported exit, or a failure after `seconds`.
+    func nextExit(seconds: Double = 20) async throws -> (RunningJob, JobExit) {
+        try await firstValue(of: exits, seconds: seconds)
     }
 
     /// Cancels the task that runs the runner, as a graceful shutdown would stop it.
@@ -321,35 +321,6 @@ private func startOrphanSleep() throws -> Int32 {
     #expect(status == 0)
     let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     return try #require(Int32(text))
-}
-
-private func firstValue<Element: Sendable>(of stream: AsyncStream<Element>, within bound: Duration = .seconds(20)) async throws -> Element {
-    try await withThrowingTaskGroup(of: Element?.self) { group in
-        group.addTask {
-            for await value in stream { return value }
-            return nil
-        }
-        group.addTask {
-            try await Task.sleep(for: bound)
-            throw TimedOut()
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw TimedOut() }
-        return value
-    }
-}
-
-/// Returns once `stream` has finished, or fails after `bound`.
-private func finished<Element: Sendable>(_ stream: AsyncStream<Element>, within bound: Duration = .seconds(20)) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { for await _ in stream {} }
-        group.addTask {
-            try await Task.sleep(for: bound)
-            throw TimedOut()
-        }
-        defer { group.cancelAll() }
-        try await group.next()
-    }
 }
 
 /// Writes a script through a close-on-exec descriptor: a process spawned meanwhile by another

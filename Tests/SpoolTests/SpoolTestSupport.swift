@@ -2,11 +2,12 @@ import Foundation
 import Glibc
 import Logging
 import StepDaemon
+import TestSupport
 import Testing
 
-struct TimedOut: Error, CustomStringConvertible {
+struct StreamEnded: Error, CustomStringConvertible {
     let what: String
-    var description: String { "timed out waiting for \(what)" }
+    var description: String { "\(what) cannot come: the stream ended" }
 }
 
 /// A fresh spool under the temporary directory, removed afterwards.
@@ -35,24 +36,15 @@ final class RecordingHandler: Sendable {
         }
     }
 
-    /// The next handler call, waiting at most `limit`.
-    func next(within limit: Duration = .seconds(10)) async throws -> SpoolFile {
+    /// The next handler call, waiting at most `seconds`.
+    func next(seconds: Double = 10) async throws -> SpoolFile {
         let calls = self.calls
-        return try await withThrowingTaskGroup(of: SpoolFile?.self) { group in
-            group.addTask {
-                var iterator = calls.makeAsyncIterator()
-                return await iterator.next()
-            }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw TimedOut(what: "a spool handler call")
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let file = first else {
-                throw TimedOut(what: "a spool handler call (stream ended)")
-            }
-            return file
+        let file = try await bounded(seconds: seconds, "a spool handler call") {
+            var iterator = calls.makeAsyncIterator()
+            return await iterator.next()
         }
+        guard let file else { throw StreamEnded(what: "a spool handler call") }
+        return file
     }
 }
 

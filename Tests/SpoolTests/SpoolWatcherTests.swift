@@ -79,7 +79,7 @@ struct SpoolWatcherTests {
                 await watcher.drain()
                 // Whoever got there first (inotify or drain), it is done when drain returns.
                 #expect(!fileExists(spool.new + "/job-report"))
-                #expect(try await recorder.next(within: .seconds(1)).name == "job-report")
+                #expect(try await recorder.next(seconds: 1).name == "job-report")
             }
         }
     }

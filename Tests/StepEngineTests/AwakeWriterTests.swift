@@ -3,6 +3,7 @@ import GRDB
 import Logging
 @testable import StepEngine
 import StepStore
+import TestSupport
 import Testing
 
 /// After a commit the writer stays awake for its window instead of sleeping: work queued

@@ -4,6 +4,7 @@ import JSON
 import Logging
 @testable import StepEngine
 import StepStore
+import TestSupport
 import Testing
 
 /// Spool events commit on the caller's thread when the writer sleeps, and queue behind it
@@ -71,10 +72,12 @@ extension TestEngine {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-engine-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/db.sqlite"
-        engine = plain
-            ? Engine(
-                database: try StepDatabase.open(path: path, logWriteBuffer: false), logger: Logger(label: "stepd.tests"), awakeWriter: false,
-                commitsOnCallingThread: false)
-            : try Self.open(path: path)
+        clock = SystemClock()
+        if plain {
+            database = try StepDatabase.open(path: path, logWriteBuffer: false)
+            engine = Engine(database: database, logger: Logger(label: "stepd.tests"), awakeWriter: false, commitsOnCallingThread: false)
+        } else {
+            (engine, database) = try Self.openWithDatabase(path: path)
+        }
     }
 }

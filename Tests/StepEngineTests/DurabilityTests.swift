@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import JSON
 import StepEngine
+import TestSupport
 import Testing
 
 /// A restarted daemon (a new Engine on the same file) picks up suspended executions.
@@ -22,22 +23,25 @@ import Testing
         #expect(parsed(description.output) == ["id": "job-1", "answer": ["after": "restart"]])
     }
 
-    /// The first engine's clock runs a day behind, so its own timer would not fire during the
-    /// test: only the restarted engine's re-armed timer can end the Wait.
+    /// The first engine's clock never moves, so its own timer does not fire: only the
+    /// restarted engine's re-armed timer can end the Wait.
     @Test func waitTimerFiresAfterRestart() async throws {
-        let first = try TestEngine(clock: { Date().addingTimeInterval(-86_400) })
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        let first = try TestEngine(clock: ManualClock(now: start))
         let definition: JSONValue = [
             "StartAt": "Pause",
             "States": ["Pause": ["Type": "Wait", "TimestampPath": "$.until", "Next": "Done"], "Done": ["Type": "Succeed"]],
         ]
         try await first.machine("wait", definition.text)
-        let until = Date().addingTimeInterval(2).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+        let until = start.addingTimeInterval(2).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
         let arn = try await first.start("wait", input: ["until": .string(until)])
         await first.engine.waitUntilIdle()
         #expect(try await first.history(arn).types == ["ExecutionStarted", "WaitStateEntered"])
 
-        let restarted = try TestEngine.open(path: first.path)
+        let clock = ManualClock(now: start)
+        let restarted = try TestEngine.open(path: first.path, clock: clock)
         _ = try await restarted.recover()
+        try await clock.advance(by: 2, settling: restarted)
         let description = try await restarted.waitForExecution(arn: arn)
         #expect(description.status.rawValue == "SUCCEEDED")
         let events = try await restarted.getExecutionHistory(arn: arn, maxResults: nil, reverseOrder: false, nextToken: nil)
@@ -46,18 +50,18 @@ import Testing
         ])
     }
 
-    /// A retry waiting on its interval survives a restart too. The first engine's clock is
-    /// frozen a day back, so its own timer never finds the retry due.
+    /// A retry waiting on its interval survives a restart too. The first engine's clock never
+    /// moves, so its own timer never finds the retry due.
     @Test func retryIntervalAfterRestart() async throws {
-        let frozen = Date().addingTimeInterval(-86_400)
-        let first = try TestEngine(clock: { frozen })
+        let frozen = Date(timeIntervalSince1970: 1_700_000_000)
+        let first = try TestEngine(clock: ManualClock(now: frozen))
         try await first.machine("retry", TaskFlowTests.retrying(maxAttempts: 1).text)
         let arn = try await first.start("retry", input: ["a": 1])
         await first.engine.waitUntilIdle()
         #expect(try await first.engine.describeExecution(arn: arn).status.rawValue == "RUNNING")
 
-        // The restarted engine's clock is right: the retry timer (due a day ago + 1 s) is overdue.
-        let restarted = try TestEngine.open(path: first.path)
+        // The restarted engine starts a day later: the retry timer (due a day before + 1 s) is overdue.
+        let restarted = try TestEngine.open(path: first.path, clock: ManualClock(now: frozen.addingTimeInterval(86_400)))
         _ = try await restarted.recover()
         let description = try await restarted.waitForExecution(arn: arn)
         #expect(description.status.rawValue == "SUCCEEDED")

@@ -1,27 +1,47 @@
 import Foundation
+import GRDB
 import JSON
 import Logging
 import StepEngine
 import StepStore
-import Synchronization
+import TestSupport
 import Testing
+
+// Its methods are the protocol's: the test target, which knows both, says so.
+extension ManualClock: EngineClock {}
 
 /// An engine on a fresh SQLite file in its own temporary directory.
 struct TestEngine {
     let engine: Engine
+    /// The engine's database: a connection of its own for reads, the engine's for writes.
+    let database: DatabasePool
     let directory: String
+    let clock: any EngineClock
     var path: String { directory + "/db.sqlite" }
 
-    init(clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    init(clock: any EngineClock = SystemClock()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-engine-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        engine = try Self.open(path: directory + "/db.sqlite", clock: clock)
+        self.clock = clock
+        (engine, database) = try Self.openWithDatabase(path: directory + "/db.sqlite", clock: clock)
     }
 
     /// Another engine on an existing database file (a restarted daemon).
-    static func open(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws -> Engine {
+    static func open(path: String, clock: any EngineClock = SystemClock()) throws -> Engine {
+        try openWithDatabase(path: path, clock: clock).engine
+    }
+
+    /// `open`, with the engine's database (whose writer connection is the engine's).
+    static func openWithDatabase(path: String, clock: any EngineClock = SystemClock()) throws -> (engine: Engine, database: DatabasePool) {
         let pool = try StepDatabase.open(path: path)
-        return Engine(database: pool, logger: Logger(label: "stepd.tests"), clock: clock)
+        return (Engine(database: pool, logger: Logger(label: "stepd.tests"), clock: clock), pool)
+    }
+
+    /// Moves the engine's manual clock on by `seconds` and returns once the engine has done
+    /// what fell due: see `ManualClock.advance(by:settling:)`.
+    func advance(by seconds: Double, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let manual = try #require(clock as? ManualClock, "advance(by:) needs an engine on a ManualClock", sourceLocation: sourceLocation)
+        try await manual.advance(by: seconds, settling: engine)
     }
 
     @discardableResult
@@ -68,6 +88,17 @@ struct TestEngine {
     }
 }
 
+extension ManualClock {
+    /// Once `engine` has done all it can at the current time (so that what it is to do later
+    /// is set on the clock), moves on by `seconds`, and returns once the engine has done what
+    /// fell due: the timers fired and the executions they woke ran as far as they could.
+    func advance(by seconds: Double, settling engine: Engine) async throws {
+        try await bounded(seconds: 10, "the engine settling before the clock moves") { await engine.waitUntilNothingIsDue() }
+        advance(by: seconds)
+        try await bounded(seconds: 10, "what fell due in \(seconds) s") { await engine.waitUntilNothingIsDue() }
+    }
+}
+
 /// A finished execution's description, with its parts parsed.
 struct Execution {
     let arn: String
@@ -88,67 +119,6 @@ extension HistoryEvent {
         members["timestamp"] = .number(timestamp)
         members["type"] = .string(type)
         return .object(members)
-    }
-}
-
-struct BoundExceeded: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// What `body` returns, or `BoundExceeded` when it takes longer than `seconds`. The body is
-/// then cancelled, and not waited for: a wait that ignores cancellation (a checked
-/// continuation no one resumes) fails the test instead of hanging it.
-func bounded<T: Sendable>(seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    let race = FirstToFinish<T>()
-    return try await withCheckedThrowingContinuation { continuation in
-        race.waiting(continuation)
-        let work = Task {
-            do { race.finish(with: .success(try await body())) } catch { race.finish(with: .failure(error)) }
-        }
-        let timer = Task {
-            try await Task.sleep(for: .seconds(seconds))
-            race.finish(with: .failure(BoundExceeded(description: "\(what) took longer than \(seconds) s")))
-            work.cancel()
-        }
-        race.whenFinished { timer.cancel() }
-    }
-}
-
-/// Resumes a continuation with whichever result comes first and drops the others.
-private final class FirstToFinish<T: Sendable>: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<T, any Error>?
-        var onFinish: (@Sendable () -> Void)?
-        var isFinished = false
-    }
-
-    private let state = Mutex(State())
-
-    func waiting(_ continuation: CheckedContinuation<T, any Error>) {
-        state.withLock { $0.continuation = continuation }
-    }
-
-    func finish(with result: Result<T, any Error>) {
-        let won = state.withLock { state -> (CheckedContinuation<T, any Error>, (@Sendable () -> Void)?)? in
-            guard !state.isFinished, let continuation = state.continuation else { return nil }
-            state.isFinished = true
-            state.continuation = nil
-            defer { state.onFinish = nil }
-            return (continuation, state.onFinish)
-        }
-        guard let (continuation, onFinish) = won else { return }
-        continuation.resume(with: result)
-        onFinish?()
-    }
-
-    /// Runs `action` once a result has come (at once if it has).
-    func whenFinished(_ action: @escaping @Sendable () -> Void) {
-        let finished = state.withLock { state -> Bool in
-            if state.isFinished { return true }
-            state.onFinish = action
-            return false
-        }
-        if finished { action() }
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import StatesLanguage
 import StepEngine
+import TestSupport
 import Testing
 
 /// Executions compared with what the AWS Step Functions docs say about states, data flow and
@@ -185,7 +186,7 @@ import Testing
 
     @Test(arguments: [0, 1])
     func waitSeconds(seconds: Int) async throws {
-        let test = try TestEngine()
+        let test = try TestEngine(clock: ManualClock())
         let definition: JSONValue = [
             "StartAt": "Pause",
             "States": [
@@ -194,7 +195,9 @@ import Testing
             ],
         ]
         try await test.machine("wait", definition.text)
-        let execution = try await test.run("wait", input: ["keep": true])
+        let arn = try await test.start("wait", input: ["keep": true])
+        try await test.advance(by: Double(seconds))
+        let execution = try await test.finish(arn)
         #expect(execution.status == "SUCCEEDED")
         #expect(execution.output == ["keep": true])
         #expect((execution.duration ?? -1) >= Double(seconds) - 0.01)
@@ -205,15 +208,37 @@ import Testing
     }
 
     @Test func waitSecondsPathFromTheInput() async throws {
-        let test = try TestEngine()
+        let test = try TestEngine(clock: ManualClock())
         let definition: JSONValue = [
             "StartAt": "Pause",
             "States": ["Pause": ["Type": "Wait", "SecondsPath": "$.delay", "End": true]],
         ]
         try await test.machine("wait-path", definition.text)
-        let execution = try await test.run("wait-path", input: ["delay": 1])
+        let arn = try await test.start("wait-path", input: ["delay": 1])
+        try await test.advance(by: 1)
+        let execution = try await test.finish(arn)
         #expect(execution.status == "SUCCEEDED")
         #expect((execution.duration ?? -1) >= 0.99)
+    }
+
+    /// A Wait until a Timestamp ends when the clock reaches it, not before.
+    @Test func waitTimestampEndsWhenTheClockReachesIt() async throws {
+        let clock = ManualClock()
+        let test = try TestEngine(clock: clock)
+        let until = clock.now().addingTimeInterval(5).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+        let definition: JSONValue = [
+            "StartAt": "Pause",
+            "States": ["Pause": ["Type": "Wait", "Timestamp": .string(until), "End": true]],
+        ]
+        try await test.machine("wait-until", definition.text)
+        let arn = try await test.start("wait-until", input: ["keep": true])
+        try await test.advance(by: 4.9)
+        #expect(try await test.engine.describeExecution(arn: arn).status.rawValue == "RUNNING")
+        try await test.advance(by: 0.1)
+        let execution = try await test.finish(arn)
+        #expect(execution.status == "SUCCEEDED")
+        #expect(execution.output == ["keep": true])
+        #expect(execution.duration == 5)
     }
 
     @Test func stateOutputOverThePayloadLimitFailsWithDataLimitExceeded() async throws {

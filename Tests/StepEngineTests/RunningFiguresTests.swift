@@ -3,6 +3,7 @@ import GRDB
 import JSON
 import StepEngine
 import StepStore
+import TestSupport
 import Testing
 
 /// The figures systemd's STATUS= shows are kept by the commits after one count at recovery;
@@ -53,7 +54,7 @@ import Testing
     /// The timer paths: a task's TimeoutSeconds (the token wait closes, the execution fails) and
     /// a state machine's TimeoutSeconds ending an execution parked on a token.
     @Test func keptFiguresFollowTimeouts() async throws {
-        let test = try await TaskTokenTests.parkingEngine(timeoutSeconds: 1)
+        let test = try await TaskTokenTests.parkingEngine(timeoutSeconds: 1, clock: ManualClock())
         _ = try await test.engine.recover()
         guard case .object(var parked) = TaskTokenTests.parking() else { Issue.record("not an object"); return }
         parked["TimeoutSeconds"] = 1
@@ -63,6 +64,7 @@ import Testing
         let (executionTimesOut, _) = try await TaskTokenTests.park(test, machine: "park-then-time-out", id: "b")
         try expectKept(test, running: 2, waiting: 2, events: 0, "two parked")
 
+        try await test.advance(by: 1)
         #expect(try await test.finish(taskTimesOut).status == "FAILED")
         #expect(try await test.finish(executionTimesOut).status == "TIMED_OUT")
         await test.engine.waitUntilIdle()

@@ -1,8 +1,8 @@
 import Foundation
 import JSON
 import StatesLanguage
-import StepAPI
 import StepEngine
+import TestSupport
 import Testing
 
 /// Task states over the local service integrations: data flow, errors, Retry/Catch.
@@ -136,9 +136,12 @@ import Testing
     /// hands {"Error", "Cause"} to the next state inside the original input.
     @Test(arguments: [0, 2])
     func retryThenCatch(maxAttempts: Int) async throws {
-        let test = try TestEngine()
+        let test = try TestEngine(clock: ManualClock())
         try await test.machine("retry", Self.retrying(maxAttempts: maxAttempts).text)
-        let execution = try await test.run("retry", input: ["a": 1])
+        let arn = try await test.start("retry", input: ["a": 1])
+        // One IntervalSeconds (1 s, BackoffRate 1) before each retry.
+        for _ in 0..<maxAttempts { try await test.advance(by: 1) }
+        let execution = try await test.finish(arn)
         #expect(execution.status == "SUCCEEDED", "\(execution.description)")
         let output = try #require(execution.output)
         #expect(output["a"] == 1)
@@ -156,6 +159,36 @@ import Testing
         #expect(failed?["error"] == "DynamoDB.ResourceNotFoundException")
         #expect(failed?["resourceType"] == "dynamodb")
         #expect(failed?["resource"] == "getItem")
+    }
+
+    /// Each retry waits IntervalSeconds × BackoffRate^(retries before it): 1, 2 and 4 s here,
+    /// and not a moment less.
+    @Test func retryIntervalsGrowByTheBackoffRate() async throws {
+        let test = try TestEngine(clock: ManualClock())
+        let definition: JSONValue = [
+            "StartAt": "Get",
+            "States": [
+                "Get": [
+                    "Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+                    "Parameters": ["TableName": "Missing", "Key": ["Id": ["S": "x"]]],
+                    "Retry": [["ErrorEquals": ["DynamoDB.ResourceNotFoundException"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2]],
+                    "End": true,
+                ],
+            ],
+        ]
+        try await test.machine("backoff", definition.text)
+        let arn = try await test.start("backoff")
+        // (seconds to move the clock on, attempts made by then)
+        for (seconds, attempts) in [(0.0, 1), (0.9, 1), (0.1, 2), (1.9, 2), (0.1, 3), (3.9, 3), (0.1, 4)] {
+            try await test.advance(by: seconds)
+            #expect(try await test.history(arn).events("TaskScheduled").count == attempts, "after \(seconds) s more")
+        }
+        let execution = try await test.finish(arn)
+        #expect(execution.status == "FAILED")
+        #expect(execution.error == "DynamoDB.ResourceNotFoundException")
+        let started = execution.description.startDate
+        let attempts = try await test.history(arn).events("TaskScheduled").compactMap { $0["timestamp"]?.numberValue }
+        #expect(attempts.map { $0 - started } == [0, 1, 3, 7])
     }
 
     @Test func uncaughtTaskErrorFailsTheExecution() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import StatesLanguage
 import StepEngine
+import TestSupport
 import Testing
 
 /// `.waitForTaskToken`, SendTaskSuccess/Failure/Heartbeat, task timeouts, StopExecution.
@@ -27,8 +28,8 @@ import Testing
         return (arn, token)
     }
 
-    static func parkingEngine(timeoutSeconds: Int? = nil) async throws -> TestEngine {
-        let test = try TestEngine()
+    static func parkingEngine(timeoutSeconds: Int? = nil, clock: any EngineClock = SystemClock()) async throws -> TestEngine {
+        let test = try TestEngine(clock: clock)
         try await test.createTable("Tokens")
         try await test.machine("park", parking(timeoutSeconds: timeoutSeconds).text)
         return test
@@ -108,8 +109,9 @@ import Testing
     }
 
     @Test func timeoutSecondsWithoutAnAnswerFailsWithStatesTimeout() async throws {
-        let test = try await Self.parkingEngine(timeoutSeconds: 1)
+        let test = try await Self.parkingEngine(timeoutSeconds: 1, clock: ManualClock())
         let (arn, token) = try await Self.park(test)
+        try await test.advance(by: 1)
         let execution = try await test.finish(arn)
         #expect(execution.status == "FAILED")
         #expect(execution.error == "States.Timeout")
@@ -124,7 +126,7 @@ import Testing
     }
 
     @Test func timeoutIsCaughtLikeAnyError() async throws {
-        let test = try TestEngine()
+        let test = try TestEngine(clock: ManualClock())
         try await test.createTable("Tokens")
         var definition = Self.parking(timeoutSeconds: 1).objectValue ?? [:]
         var states = definition["States"]?.objectValue ?? [:]
@@ -134,6 +136,7 @@ import Testing
         definition["States"] = .object(states)
         try await test.machine("park", JSONValue.object(definition).text)
         let (arn, _) = try await Self.park(test)
+        try await test.advance(by: 1)
         let execution = try await test.finish(arn)
         #expect(execution.status == "SUCCEEDED")
         #expect(execution.output?["timedOut"]?["Error"] == "States.Timeout")

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import StatesLanguage
 import StepEngine
+import TestSupport
 import Testing
 
 /// Limits in time and size that AWS enforces on a running execution.
@@ -9,13 +10,15 @@ import Testing
     /// AWS: a state machine's top-level TimeoutSeconds ends an execution that runs longer with
     /// status TIMED_OUT, an ExecutionTimedOut event and the error States.Timeout.
     @Test func stateMachineTimeoutSecondsTimesTheExecutionOut() async throws {
-        let test = try TestEngine()
+        let test = try TestEngine(clock: ManualClock())
         let definition: JSONValue = [
             "StartAt": "Pause", "TimeoutSeconds": 1,
             "States": ["Pause": ["Type": "Wait", "Seconds": 2, "End": true]],
         ]
         try await test.machine("slow", definition.text)
-        let execution = try await test.run("slow")
+        let arn = try await test.start("slow")
+        try await test.advance(by: 1)
+        let execution = try await test.finish(arn)
         #expect(execution.status == "TIMED_OUT")
         #expect(execution.error == "States.Timeout")
         let events = try await test.history(execution.arn)
@@ -25,7 +28,7 @@ import Testing
     /// AWS: a task that gets no heartbeat (SendTaskHeartbeat) within HeartbeatSeconds fails with
     /// States.HeartbeatTimeout, even when its TimeoutSeconds is longer.
     @Test func heartbeatSecondsWithoutHeartbeatFailsWithHeartbeatTimeout() async throws {
-        let test = try TestEngine()
+        let test = try TestEngine(clock: ManualClock())
         try await test.createTable("Tokens")
         var definition = TaskTokenTests.parking(timeoutSeconds: 3).objectValue ?? [:]
         var states = definition["States"]?.objectValue ?? [:]
@@ -35,6 +38,7 @@ import Testing
         definition["States"] = .object(states)
         try await test.machine("park", JSONValue.object(definition).text)
         let (arn, _) = try await TaskTokenTests.park(test)
+        try await test.advance(by: 1)
         let execution = try await test.finish(arn)
         #expect(execution.status == "FAILED")
         // TimeoutSeconds (3 s) would end it with States.Timeout: the heartbeat clock (1 s) came first.

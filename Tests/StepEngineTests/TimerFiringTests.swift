@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import JSON
 import StepEngine
+import TestSupport
 import Testing
 
 @Suite struct TimerFiringTests {
@@ -9,7 +10,7 @@ import Testing
     /// limit, so TaskTimedOut cannot be written) fails its own execution with States.Runtime;
     /// the other timers due with it still fire.
     @Test(.timeLimit(.minutes(1))) func aTimerThatCannotFireFailsOnlyItsExecution() async throws {
-        let test = try await TaskTokenTests.parkingEngine(timeoutSeconds: 1)
+        let test = try await TaskTokenTests.parkingEngine(timeoutSeconds: 1, clock: ManualClock())
         let (broken, _) = try await TaskTokenTests.park(test, id: "a")
         let (healthy, _) = try await TaskTokenTests.park(test, id: "b")
         var configuration = Configuration()
@@ -18,6 +19,7 @@ import Testing
         try await corrupting.write { db in
             try db.execute(sql: "UPDATE execution SET lastEventId = 24999 WHERE arn = ?", arguments: [broken])
         }
+        try await test.advance(by: 1)
 
         let failed = try await test.finish(broken)
         #expect(failed.status == "FAILED")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StepStore
+import TestSupport
 import Testing
 
 @Suite struct StepDatabaseTests {
@@ -174,20 +175,5 @@ import Testing
             #expect(!schema.contains("AUTOINCREMENT"))
             #expect(schema.contains("WITHOUT ROWID"))
         }
-    }
-}
-
-/// A database path in a folder of its own; `remove()` deletes the folder.
-struct ScratchDatabase {
-    let folder: URL
-    var path: String { folder.appendingPathComponent("db.sqlite").path }
-
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: folder)
     }
 }

@@ -1,5 +1,6 @@
 import GRDB
 import StepStore
+import TestSupport
 import Testing
 
 @Suite struct WriteTransactionTests {

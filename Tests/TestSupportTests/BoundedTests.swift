@@ -1,7 +1,8 @@
 import Synchronization
+import TestSupport
 import Testing
 
-/// `bounded`, which the engine's tests wait with, ends a wait that ignores cancellation.
+/// `bounded`, which every test target waits with, ends a wait that ignores cancellation.
 @Suite struct BoundedTests {
     /// Holds the continuation of a wait that only the test ends.
     final class Parked: Sendable {

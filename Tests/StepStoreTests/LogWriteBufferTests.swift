@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StepStore
+import TestSupport
 import Testing
 
 /// The VFS that gathers SQLite's log writes (Sources/SQLiteLogWriteBuffer) must leave a commit
