@@ -20,6 +20,8 @@ public final class Engine: Sendable, CommitObserver {
     let clock: @Sendable () -> Date
 
     let writer: CommitWriter
+    /// The background checkpointer the engine opened for itself, closed by `shutdown()`.
+    private let ownCheckpointer: WALCheckpointer?
     private let waiters = ExecutionWaiters()
     private let alarm: TimerAlarm
     private let jobLauncher = Mutex<(any JobLauncher)?>(nil)
@@ -37,11 +39,15 @@ public final class Engine: Sendable, CommitObserver {
     /// SQLite's automatic checkpoint does, inside a commit).
     /// `awakeWriter`, `commitsOnCallingThread`: the writer's speed tricks (``CommitWriter``),
     /// each of which may be turned off.
-    public init(
+    ///
+    /// On a pool the caller opened: tests, which read the database beside the engine.
+    package init(
         database: DatabasePool, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
-        checkpointer: WALCheckpointer? = nil, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true
+        checkpointer: WALCheckpointer? = nil, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true,
+        ownsCheckpointer: Bool = false
     ) {
         self.database = database
+        ownCheckpointer = ownsCheckpointer ? checkpointer : nil
         self.logger = logger
         self.clock = { clock.now() }
         writer = CommitWriter(
@@ -51,6 +57,32 @@ public final class Engine: Sendable, CommitObserver {
         writer.start(observer: self, awakeAfterCommit: awakeWriter ? AwakeAfterCommit() : nil)
         alarm.start { [weak self] firing in await self?.handle(firing) }
         jobLaunches.start { [weak self] jobIds in await self?.launchNow(jobIds) }
+    }
+
+    /// Opens (creating and migrating it when needed) the database at `databasePath` and the
+    /// engine on it, with its writer thread running, and its background checkpointer when
+    /// `backgroundCheckpoints` (without one SQLite checkpoints inside commits, as it does by
+    /// default; a checkpointer that cannot open is logged and done without).
+    /// `logWriteBuffer`, `awakeWriter`, `commitsOnCallingThread`: the speed tricks, each of
+    /// which may be turned off (`StepDatabase.open`, ``CommitWriter``).
+    public convenience init(
+        databasePath: String, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
+        backgroundCheckpoints: Bool = true, logWriteBuffer: Bool = true, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true
+    ) throws {
+        let database = try StepDatabase.open(path: databasePath, logWriteBuffer: logWriteBuffer)
+        var checkpointer: WALCheckpointer?
+        if backgroundCheckpoints {
+            do {
+                checkpointer = try WALCheckpointer(database: database) { [logger] error in
+                    logger.warning("a background WAL checkpoint failed; SQLite's own checkpoint remains", metadata: ["ERROR": "\(error)"])
+                }
+            } catch {
+                logger.warning("no background WAL checkpoints; SQLite checkpoints inside commits", metadata: ["ERROR": "\(error)"])
+            }
+        }
+        self.init(
+            database: database, logger: logger, clock: clock, commitTrace: commitTrace, checkpointer: checkpointer, awakeWriter: awakeWriter,
+            commitsOnCallingThread: commitsOnCallingThread, ownsCheckpointer: true)
     }
 
     deinit {
@@ -174,6 +206,18 @@ public final class Engine: Sendable, CommitObserver {
     public func beginShutdown() {
         waiters.close()
         alarm.stop()
+    }
+
+    /// Stops the engine's threads and tasks: what `beginShutdown` stops, the job launches, the
+    /// writer (after the commit in progress; writes still queued fail with
+    /// `EngineUnavailable.stopping`) and the checkpointer it opened. Returns once the writer's
+    /// thread has ended. What was ready stays ready in the database for the next start.
+    public func shutdown() async {
+        beginShutdown()
+        jobLaunches.stop()
+        await writer.closeAndWait()
+        // The writer has ended: nothing counts commits or finishes checkpoints any more.
+        ownCheckpointer?.close()
     }
 
     // MARK: - Timers

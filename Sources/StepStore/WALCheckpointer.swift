@@ -52,6 +52,7 @@ public final class WALCheckpointer: Sendable {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.backstopPages)")
         }
         let thread = Thread { [self] in self.checkpointUntilClosed() }
+        thread.name = "stepd-checkpointer"
         thread.start()
     }
 

@@ -6,7 +6,6 @@ import NIOCore
 import ServiceLifecycle
 import StepAPI
 import StepEngine
-import StepStore
 import UnixSignals
 
 /// The stepd process: opens the store, recovers, applies the configuration folder, then
@@ -59,24 +58,12 @@ public struct Daemon {
         let logDirectory = DaemonPaths.jobLogs(in: options.stateDirectory)
         try fileManager.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
-        let database = try StepDatabase.open(
-            path: DaemonPaths.database(in: options.stateDirectory), logWriteBuffer: options.speedSwitches.logWriteBuffer)
-        // Only an optimisation: without it SQLite checkpoints inside commits, as it does by default.
-        let checkpointer: WALCheckpointer?
-        do {
-            checkpointer = try WALCheckpointer(database: database) { [logger] error in
-                logger.warning("a background WAL checkpoint failed; SQLite's own checkpoint remains", metadata: ["ERROR": "\(error)"])
-            }
-        } catch {
-            logger.warning("no background WAL checkpoints; SQLite checkpoints inside commits", metadata: ["ERROR": "\(error)"])
-            checkpointer = nil
-        }
-        // The writer may still be committing: committed() on a closed checkpointer only counts.
-        defer { checkpointer?.close() }
-        let engine = Engine(
-            database: database, logger: logger, commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)),
-            checkpointer: checkpointer, awakeWriter: options.speedSwitches.awakeWriter,
-            commitsOnCallingThread: options.speedSwitches.commitOnSpoolThread)
+        // Its writer thread runs from here: recovery and the configuration commit before the
+        // services start. `EngineService` stops it, after every service that may write.
+        let engine = try Engine(
+            databasePath: DaemonPaths.database(in: options.stateDirectory), logger: logger,
+            commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)), logWriteBuffer: options.speedSwitches.logWriteBuffer,
+            awakeWriter: options.speedSwitches.awakeWriter, commitsOnCallingThread: options.speedSwitches.commitOnSpoolThread)
         let status = StatusReporter(engine: engine, logger: logger)
         if SystemdNotifier.isListening {
             engine.onCommit { [status] in status.figuresMayHaveChanged() }
@@ -112,11 +99,13 @@ public struct Daemon {
             servers: servers, engine: engine, status: status, ready: ready, logger: logger, recovery: recovery,
             listeners: inheritedSockets.isEmpty ? [options.socketPath] : inheritedSockets.map(\.description))
         // Started in this order and stopped in the reverse: the readiness reporter first says
-        // STOPPING=1 and releases held waits, the servers drain, and the watchdog pings until last.
+        // STOPPING=1 and releases held waits, the servers drain, the engine's writer makes its
+        // last commit, and the watchdog pings until last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let watchdogInterval {
             services.append(.init(service: WatchdogService(interval: watchdogInterval, servers: servers, engine: engine, logger: logger)))
         }
+        services.append(.init(service: EngineService(engine: engine)))
         if SystemdNotifier.isListening { services.append(.init(service: StatusService(reporter: status))) }
         services.append(.init(service: ReloadService(hangups: hangups, configuration: configuration, status: status, ready: ready, logger: logger)))
         // Jobs before the spool, so stopped after it: an exit being handled may still drain it.
@@ -143,6 +132,18 @@ public struct Daemon {
         return inherited.map {
             APIServer(listeningDescriptor: $0.descriptor, handler: dispatcher, logger: logger, maximumBodySize: maximumBodySize)
         }
+    }
+}
+
+/// Stops the engine's writer and checkpointer when the group shuts down (they run from the
+/// start, before the group: recovery commits).
+struct EngineService: Service {
+    let engine: Engine
+
+    func run() async {
+        // Cancelled (a service failed) or shut down gracefully: the engine stops either way.
+        try? await gracefulShutdown()
+        await engine.shutdown()
     }
 }
 

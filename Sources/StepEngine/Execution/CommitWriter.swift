@@ -36,6 +36,9 @@ final class CommitWriter: Sendable {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var consecutiveFailures = 0
         var isClosed = false
+        /// The thread has returned (or never started and was closed); nothing commits any more.
+        var hasEnded = false
+        var endWaiters: [CheckedContinuation<Void, Never>] = []
         /// When the commit in progress began; nil between commits.
         var commitStartedAt: ContinuousClock.Instant?
 
@@ -80,14 +83,19 @@ final class CommitWriter: Sendable {
     /// `awakeAfterCommit` nil: the thread sleeps as soon as it has nothing to do.
     func start(observer: any CommitObserver, awakeAfterCommit: AwakeAfterCommit? = AwakeAfterCommit()) {
         self.observer.withLock { $0.observer = observer }
-        let thread = Thread { [self] in self.writeForever(awakeAfterCommit: awakeAfterCommit) }
+        let thread = Thread { [self] in
+            self.writeForever(awakeAfterCommit: awakeAfterCommit)
+            self.ended()
+        }
         thread.name = "stepd-writer"
         // Evaluating deeply nested JSON recurses; give it the stack a main thread would have.
         thread.stackSize = 8 << 20
         thread.start()
     }
 
-    /// Ends the thread once the commit in progress is done.
+    /// Ends the thread once the commit in progress is done. Writes queued then, and any
+    /// submitted later, fail with `EngineUnavailable.stopping`; their callers were told nothing
+    /// happened, and ready executions stay ready in the database for the next start.
     func close() {
         let mustWake = inbox.withLock { inbox in
             inbox.isClosed = true
@@ -95,6 +103,35 @@ final class CommitWriter: Sendable {
         }
         arrivals.add(1, ordering: .releasing)
         if mustWake { wakeUp.signal() }
+    }
+
+    /// Closes the writer and returns once its thread has ended (at once if it never started).
+    func closeAndWait() async {
+        close()
+        await withCheckedContinuation { continuation in
+            let hasEnded = inbox.withLock { inbox in
+                if inbox.hasEnded { return true }
+                inbox.endWaiters.append(continuation)
+                return false
+            }
+            if hasEnded { continuation.resume() }
+        }
+    }
+
+    /// The thread's last act: answers what is still queued and whoever waits for the end.
+    private func ended() {
+        let (writes, waiters) = inbox.withLock { inbox in
+            inbox.hasEnded = true
+            inbox.isAwake = false
+            defer {
+                inbox.writes.removeAll()
+                inbox.idleWaiters.removeAll()
+                inbox.endWaiters.removeAll()
+            }
+            return (inbox.writes, inbox.idleWaiters + inbox.endWaiters)
+        }
+        for write in writes { write.continuation.resume(throwing: EngineUnavailable.stopping) }
+        for waiter in waiters { waiter.resume() }
     }
 
     // MARK: - Queueing work
@@ -137,13 +174,18 @@ final class CommitWriter: Sendable {
     }
 
     func submit(_ write: PendingWrite) {
-        let mustWake = inbox.withLock { inbox in
+        let mustWake = inbox.withLock { inbox -> Bool? in
+            if inbox.isClosed { return nil }
             if write.runsFirst {
                 inbox.writes.insert(write, at: inbox.writes.firstIndex { !$0.runsFirst } ?? inbox.writes.endIndex)
             } else {
                 inbox.writes.append(write)
             }
             return Self.markAwake(&inbox)
+        }
+        guard let mustWake else {
+            write.continuation.resume(throwing: EngineUnavailable.stopping)
+            return
         }
         arrivals.add(1, ordering: .releasing)
         if mustWake { wakeUp.signal() }
@@ -159,11 +201,12 @@ final class CommitWriter: Sendable {
         if mustWake { wakeUp.signal() }
     }
 
-    /// Returns once no execution is ready to run, no write is pending and no commit is running.
+    /// Returns once no execution is ready to run, no write is pending and no commit is running,
+    /// or once the writer has ended.
     func waitUntilIdle() async {
         await withCheckedContinuation { continuation in
             let isIdle = inbox.withLock { inbox in
-                if !inbox.isAwake, !inbox.hasWork { return true }
+                if inbox.hasEnded || (!inbox.isAwake && !inbox.hasWork) { return true }
                 inbox.idleWaiters.append(continuation)
                 return false
             }
