@@ -26,7 +26,7 @@ public struct APIDispatcher: APIHandler {
         do {
             return .success(try await service.handle(String(request.action), request.body, peer: request.peer))
         } catch {
-            if let answer = APIError.common(error) ?? service.apiError(for: error) {
+            if let answer = APIError.common(error) ?? type(of: service).apiError(for: error) {
                 if case EngineUnavailable.diskFull = error {
                     logger.error("database full", metadata: ["API_ACTION": "\(request.target)"])
                 }

@@ -46,10 +46,6 @@ struct DynamoDBHandler: ServiceHandler {
 
     // MARK: - Errors
 
-    func apiError(for error: any Error) -> APIError? {
-        Self.apiError(for: error)
-    }
-
     static func apiError(for error: any Error) -> APIError? {
         switch error {
         case let error as LocalTableError:

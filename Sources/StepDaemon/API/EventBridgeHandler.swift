@@ -82,10 +82,6 @@ struct EventBridgeHandler: ServiceHandler {
 
     // MARK: - Errors
 
-    func apiError(for error: any Error) -> APIError? {
-        Self.apiError(for: error)
-    }
-
     static func apiError(for error: any Error) -> APIError? {
         switch error {
         case let error as RuleError:

@@ -14,7 +14,7 @@ protocol ServiceHandler: Sendable {
 
     /// The error the caller gets for `error`, an engine error of this service's resources;
     /// nil for one it does not know (an internal failure).
-    func apiError(for error: any Error) -> APIError?
+    static func apiError(for error: any Error) -> APIError?
 }
 
 extension ServiceHandler {

@@ -147,10 +147,6 @@ struct StepFunctionsHandler: ServiceHandler {
 
     // MARK: - Errors
 
-    func apiError(for error: any Error) -> APIError? {
-        Self.apiError(for: error)
-    }
-
     static func apiError(for error: any Error) -> APIError? {
         switch error {
         case let error as StateMachineError:

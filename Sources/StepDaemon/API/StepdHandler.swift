@@ -99,10 +99,6 @@ struct StepdHandler: ServiceHandler {
     // MARK: - Errors
 
     /// Job errors; WaitForExecution's are Step Functions' own.
-    func apiError(for error: any Error) -> APIError? {
-        Self.apiError(for: error)
-    }
-
     static func apiError(for error: any Error) -> APIError? {
         switch error {
         case let error as JobError: APIError("ResourceNotFoundException", error.description)
