@@ -101,6 +101,10 @@ public final class Engine: Sendable, CommitObserver {
     /// only its own changes) and returns its value
     /// once the commit is durable; its effects are carried out then.
     ///
+    /// - Important: `body` may run twice, and a run may be rolled back (see `PendingWrite`).
+    ///   It changes the database and `effects` only; a log line, a launch or anything else
+    ///   that reaches outside goes in `effects`.
+    ///
     /// `commitsHere`: the calling thread may block for the commit, and does it itself when the
     /// writer thread sleeps (see `CommitWriter.submitCommittingHere`).
     func transact<T: Sendable>(
