@@ -21,17 +21,15 @@ extension Engine {
     public func figures() throws -> EngineFigures {
         let kept = runningFigures.withLock { $0 }
         return try database.read { db in
-            // jobByStatus covers this one.
-            let jobs = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE status = 'running'") ?? 0
+            let jobs = try JobRecord.runningCount(in: db)
             if let kept {
                 return EngineFigures(
                     executionsRunning: kept.running, executionsWaitingOnTokens: kept.waitingOnTokens, jobsRunning: jobs,
                     eventsStored: kept.eventsStored)
             }
-            let executions = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*), COALESCE(SUM(phase = 'awaitingToken'), 0) FROM execution WHERE status = 'RUNNING'")
+            let executions = try ExecutionRecord.runningCounts(in: db)
             return EngineFigures(
-                executionsRunning: executions?[0] ?? 0, executionsWaitingOnTokens: executions?[1] ?? 0, jobsRunning: jobs,
+                executionsRunning: executions.running, executionsWaitingOnTokens: executions.waitingOnTokens, jobsRunning: jobs,
                 eventsStored: 0)
         }
     }

@@ -167,7 +167,7 @@ public final class Engine: Sendable, CommitObserver {
     public func waitForExecution(arn reference: String) async throws -> ExecutionDescription {
         let arn = try LocalARN.normalizedExecution(reference)
         let id = try readOneStatement { db -> Int64 in
-            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM execution WHERE arn = ?"), arguments: [arn]) else {
+            guard let id = try ExecutionRecord.id(arn: arn, in: db) else {
                 throw ExecutionError.doesNotExist(arn: arn)
             }
             return id
@@ -183,15 +183,13 @@ public final class Engine: Sendable, CommitObserver {
                 }
                 // Registered before the check: an end committed before it is seen by the
                 // check, one committed after finds the waiter.
-                var status: String?
+                var status: ExecutionRecord.Status?
                 do {
-                    status = try readOneStatement { db in
-                        try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id])
-                    }
+                    status = try readOneStatement { db in try ExecutionRecord.status(id: id, in: db) }
                 } catch {
                     statusReadError = error
                 }
-                if status != ExecutionRecord.Status.running.rawValue || Task.isCancelled {
+                if status != .running || Task.isCancelled {
                     waiters.release(executionId: id, waiter: waiter)
                 }
             }
@@ -294,18 +292,17 @@ public final class Engine: Sendable, CommitObserver {
     /// what the daemon must do about jobs (launch the pending, re-adopt the running).
     public func recover() async throws -> Recovery {
         let (ready, pending, running) = try await read { db in
-            let ready = try Int64.fetchAll(db, sql: "SELECT id FROM execution WHERE phase IN ('enter', 'resume') ORDER BY id")
-            let pending = try String.fetchAll(db, sql: "SELECT id FROM job WHERE status = 'pending'")
-            let running = try JobRecord.filter(Column("status") == JobRecord.Status.running.rawValue).fetchAll(db)
+            let ready = try ExecutionRecord.readyIds(in: db)
+            let pending = try JobRecord.pendingIds(in: db)
+            let running = try JobRecord.running(in: db)
                 .map { job -> (JobRecord, Int?) in (job, try JobDefinitionRecord.find(db, key: job.jobName)?.timeoutSeconds) }
             return (ready, pending, running)
         }
         // One pass over the executions, first in its commit; every commit keeps the figures
         // from then on, this one included.
         let waitingOnTokens = try await transact(runsFirst: true) { [self] db, _, _ -> Int in
-            let executions = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*), COALESCE(SUM(phase = 'awaitingToken'), 0) FROM execution WHERE status = 'RUNNING'")
-            let counted = RunningFigures(running: executions?[0] ?? 0, waitingOnTokens: executions?[1] ?? 0)
+            let executions = try ExecutionRecord.runningCounts(in: db)
+            let counted = RunningFigures(running: executions.running, waitingOnTokens: executions.waitingOnTokens)
             self.runningFigures.withLock { $0 = counted }
             return counted.waitingOnTokens
         }

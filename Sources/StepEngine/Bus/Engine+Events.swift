@@ -155,13 +155,13 @@ extension Engine {
         try await transact { db, _, _ in
             rules.invalidate()
             guard try RuleRecord.exists(db, key: rule) else { throw RuleError.doesNotExist(name: rule) }
-            for id in ids { _ = try RuleTargetRecord.deleteOne(db, key: ["ruleName": rule, "id": id]) }
+            for id in ids { try RuleTargetRecord.delete(rule: rule, id: id, in: db) }
         }
     }
 
     public func listRules(namePrefix: String?) async throws -> [RuleDescription] {
         try await read { db in
-            let records = try RuleRecord.order(Column("name")).fetchAll(db).filter { namePrefix == nil || $0.name.hasPrefix(namePrefix ?? "") }
+            let records = try RuleRecord.allByName(in: db).filter { namePrefix == nil || $0.name.hasPrefix(namePrefix ?? "") }
             return records.map(Self.description(of:))
         }
     }
@@ -176,7 +176,7 @@ extension Engine {
     public func listTargetsByRule(rule: String) async throws -> [RuleTarget] {
         try await read { db in
             guard try RuleRecord.exists(db, key: rule) else { throw RuleError.doesNotExist(name: rule) }
-            let targets = try RuleTargetRecord.filter(Column("ruleName") == rule).order(Column("id")).fetchAll(db)
+            let targets = try RuleTargetRecord.targets(rule: rule, in: db)
             return targets.map { RuleTarget(id: $0.id, arn: $0.arn, input: $0.input, inputPath: $0.inputPath) }
         }
     }
@@ -186,9 +186,9 @@ extension Engine {
         let rules = self.rules
         try await transact { db, _, _ in
             rules.invalidate()
-            let targets = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ruleTarget WHERE ruleName = ?", arguments: [name]) ?? 0
+            let targets = try RuleTargetRecord.count(rule: name, in: db)
             if targets > 0, !force { throw RuleError.hasTargets }
-            try db.execute(sql: "DELETE FROM ruleTarget WHERE ruleName = ?", arguments: [name])
+            try RuleTargetRecord.deleteAll(rule: name, in: db)
             _ = try RuleRecord.deleteOne(db, key: name)
         }
     }

@@ -63,7 +63,7 @@ enum EventIngest {
                 "RULES": "\(matched.joined(separator: " "))", "STARTED_EXECUTIONS": "\(started.joined(separator: " "))",
             ])
         if let jobId = envelope.detail["execution-id"]?.stringValue {
-            try db.cachedStatement(sql: "UPDATE job SET reported = 1 WHERE id = ?").run([jobId.databaseValue])
+            try JobRecord.markReported(id: jobId, in: db)
         }
         return Outcome(eventId: envelope.id, duplicate: false, matchedRules: matched, startedExecutions: started)
     }

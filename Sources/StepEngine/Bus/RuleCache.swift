@@ -17,8 +17,8 @@ final class RuleCache: Sendable {
 
     func enabledRules(in db: Database) throws -> [CompiledRule] {
         if let cached = rules.withLock({ $0 }) { return cached }
-        let records = try RuleRecord.filter(Column("state") == "ENABLED").order(Column("name")).fetchAll(db)
-        let targets = Dictionary(grouping: try RuleTargetRecord.fetchAll(db), by: \.ruleName)
+        let records = try RuleRecord.enabled(in: db)
+        let targets = try RuleTargetRecord.byRule(in: db)
         let compiled = records.compactMap { record -> CompiledRule? in
             // Patterns were validated by PutRule; one that no longer compiles matches nothing.
             guard let pattern = try? EventPattern(text: record.eventPattern) else { return nil }

@@ -14,7 +14,7 @@ struct ExecutionStepper {
     let definitions: DefinitionCache
     var effects: TransitionEffects
     /// Events appended and not yet written: `save` writes them with the execution row.
-    private var unwrittenEvents: [HistoryWriter.Event] = []
+    private var unwrittenEvents: [HistoryEventRecord] = []
     /// The last state output this stepper serialized, with its text: the next state's input,
     /// which need not be parsed back.
     private var lastOutput: (text: String, value: JSONValue)?
@@ -315,7 +315,7 @@ struct ExecutionStepper {
         }
         if let id = execution.id {
             try TaskWait.resolveToken(executionId: id, db: db, now: now, effects: &effects)
-            try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ?").run([id.databaseValue])
+            try TimerRecord.deleteAll(executionId: id, in: db)
             effects.endedExecutions.append(id)
         }
     }
@@ -349,7 +349,7 @@ struct ExecutionStepper {
     /// execution through a stepper ends with this.
     mutating func save(_ execution: inout ExecutionRecord) throws {
         if !unwrittenEvents.isEmpty {
-            try HistoryWriter.insert(unwrittenEvents, in: db)
+            try HistoryEventRecord.insert(unwrittenEvents, in: db)
             unwrittenEvents.removeAll(keepingCapacity: true)
         }
         try execution.updateChanges(db)

@@ -90,7 +90,7 @@ struct GroupCommit {
         outcome.stillReady += toDrive + extra
         if outcome.effects.timersChanged {
             // Read in the committing transaction, so the engine arms exactly what is durable.
-            outcome.nextTimerDue = .some(try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(dueAt) FROM timer")))
+            outcome.nextTimerDue = .some(try TimerRecord.earliestDue(in: db))
         }
         return outcome
     }

@@ -7,18 +7,11 @@ import StepStore
 /// Appends history events to an execution: ids count from 1, each event points at the one
 /// before it, and the execution row remembers the last id.
 struct HistoryWriter {
-    /// One event, numbered and serialized, ready to be written.
-    struct Event {
-        let executionId: Int64
-        let id: Int64
-        let type: HistoryEventType
-        let timestamp: Double
-        let previousEventId: Int64
-        let details: String?
-    }
-
-    /// Numbers the next event of `execution` (counting it in `lastEventId`) without writing it.
-    static func next(_ type: HistoryEventType, details: JSONValue?, for execution: inout ExecutionRecord, at now: Date) throws -> Event? {
+    /// Numbers the next event of `execution` (counting it in `lastEventId`) and serializes it,
+    /// without writing it.
+    static func next(
+        _ type: HistoryEventType, details: JSONValue?, for execution: inout ExecutionRecord, at now: Date
+    ) throws -> HistoryEventRecord? {
         guard let executionId = execution.id else { return nil }
         // The last id is kept for the event that ends the execution.
         if !type.endsExecution, execution.lastEventId + 1 >= Int64(Limits.maximumHistoryEvents) {
@@ -35,9 +28,9 @@ struct HistoryWriter {
     /// ids in order.
     static func event(
         _ type: HistoryEventType, details: JSONValue?, executionId: Int64, id: Int64, previousEventId: Int64, at now: Date
-    ) -> Event {
-        Event(
-            executionId: executionId, id: id, type: type, timestamp: now.timeIntervalSince1970, previousEventId: previousEventId,
+    ) -> HistoryEventRecord {
+        HistoryEventRecord(
+            executionId: executionId, id: id, type: type.rawValue, timestamp: now.timeIntervalSince1970, previousEventId: previousEventId,
             details: details.map { $0.serialized(asMemberOf: type.detailsMember) })
     }
 
@@ -45,38 +38,7 @@ struct HistoryWriter {
     static func append(
         _ type: HistoryEventType, details: JSONValue?, to execution: inout ExecutionRecord, at now: Date, in db: Database
     ) throws {
-        if let event = try next(type, details: details, for: &execution, at: now) { try insert([event], in: db) }
-    }
-
-    /// Writes `events`, up to `rowsPerStatement` with each statement: a transition's events go
-    /// together, and one statement for several rows costs little more than one for one row.
-    static func insert(_ events: [Event], in db: Database) throws {
-        var rest = events[...]
-        while !rest.isEmpty {
-            let chunk = rest.prefix(rowsPerStatement)
-            rest = rest.dropFirst(chunk.count)
-            // Cached: one statement per chunk size.
-            let statement = try db.cachedStatement(sql: insertSQL[chunk.count])
-            var values: [DatabaseValue] = []
-            values.reserveCapacity(6 * chunk.count)
-            for event in chunk {
-                values.append(event.executionId.databaseValue)
-                values.append(event.id.databaseValue)
-                values.append(event.type.rawValue.databaseValue)
-                values.append(event.timestamp.databaseValue)
-                values.append(event.previousEventId.databaseValue)
-                values.append(event.details.databaseValue)
-            }
-            try statement.run(values)
-        }
-    }
-
-    static let rowsPerStatement = 16
-
-    /// The INSERT for 1 to `rowsPerStatement` rows, at the index of its row count.
-    private static let insertSQL = (0...rowsPerStatement).map { rows in
-        "INSERT INTO historyEvent (executionId, id, type, timestamp, previousEventId, details) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        if let event = try next(type, details: details, for: &execution, at: now) { try HistoryEventRecord.insert([event], in: db) }
     }
 
     /// `{"input": "...", "inputDetails": {"truncated": false}}`-style payload members, with

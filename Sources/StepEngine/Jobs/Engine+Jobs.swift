@@ -19,9 +19,7 @@ extension Engine {
 
     public func recordJobStarted(jobId: String, pid: Int32, pidStartTime: UInt64) async throws {
         try await transact { db, now, _ in
-            try db.execute(
-                sql: "UPDATE job SET status = 'running', pid = ?, pidStartTime = ?, startedAt = ? WHERE id = ?",
-                arguments: [pid, Int64(pidStartTime), now.timeIntervalSince1970, jobId])
+            try JobRecord.markStarted(id: jobId, pid: pid, pidStartTime: Int64(pidStartTime), at: now.timeIntervalSince1970, in: db)
         }
     }
 
@@ -73,7 +71,7 @@ extension Engine {
     }
 
     public func listJobDefinitions() async throws -> [JobDefinition] {
-        try await read { db in try JobDefinitionRecord.order(Column("name")).fetchAll(db).map(Self.definition(of:)) }
+        try await read { db in try JobDefinitionRecord.allByName(in: db).map(Self.definition(of:)) }
     }
 
     public func deleteJobDefinition(name: String) async throws {

@@ -27,13 +27,13 @@ public enum LocalTables {
     static func deleteTable(named name: String, in db: Database) throws -> LocalTableDescription {
         let record = try table(named: name, in: db)
         let description = try describe(record, in: db)
-        try db.execute(sql: "DELETE FROM localItem WHERE tableName = ?", arguments: [record.name])
+        try LocalItemRecord.deleteAll(table: record.name, in: db)
         try record.delete(db)
         return description
     }
 
     static func tableNames(in db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT name FROM localTable ORDER BY name")
+        try LocalTableRecord.names(in: db)
     }
 
     // MARK: - Items
@@ -88,7 +88,7 @@ public enum LocalTables {
     }
 
     private static func describe(_ record: LocalTableRecord, in db: Database) throws -> LocalTableDescription {
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM localItem WHERE tableName = ?", arguments: [record.name]) ?? 0
+        let count = try LocalItemRecord.count(table: record.name, in: db)
         return LocalTableDescription(
             name: record.name, arn: LocalARN.table(record.name),
             keySchema: (try? JSONValue(parsing: record.keySchema))?.arrayValue ?? [],

@@ -41,12 +41,10 @@ extension Engine {
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
             guard try StateMachineRecord.find(db, key: name) != nil
-                || (try Bool.fetchOne(db, sql: "SELECT 1 FROM execution WHERE stateMachineName = ? LIMIT 1", arguments: [name]) ?? false)
+                || (try ExecutionRecord.exists(stateMachine: name, in: db))
             else { throw Self.noSuchStateMachine(name) }
-            var request = ExecutionRecord.filter(Column("stateMachineName") == name)
-            if let statusFilter { request = request.filter(Column("status") == statusFilter) }
-            if let after = try page.afterId() { request = request.filter(Column("id") < after) }
-            let records = try request.order(Column("id").desc).limit(page.limit + 1).fetchAll(db)
+            let records = try ExecutionRecord.page(
+                stateMachine: name, status: statusFilter, before: try page.afterId(), limit: page.limit + 1, in: db)
             let last = records.count > page.limit ? records[page.limit - 1].id : nil
             return Page(items: records.prefix(page.limit).map(ExecutionDescription.init), nextToken: last.map { Pagination.token(after: String($0)) })
         }
@@ -58,12 +56,11 @@ extension Engine {
         let arn = try LocalARN.normalizedExecution(reference)
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
-            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM execution WHERE arn = ?"), arguments: [arn]) else {
+            guard let id = try ExecutionRecord.id(arn: arn, in: db) else {
                 throw ExecutionError.doesNotExist(arn: arn)
             }
-            var request = HistoryEventRecord.filter(Column("executionId") == id)
-            if let after = try page.afterId() { request = request.filter(reverseOrder ? Column("id") < after : Column("id") > after) }
-            let records = try request.order(reverseOrder ? Column("id").desc : Column("id").asc).limit(page.limit + 1).fetchAll(db)
+            let records = try HistoryEventRecord.page(
+                executionId: id, after: try page.afterId(), reverse: reverseOrder, limit: page.limit + 1, in: db)
             return Page(
                 items: records.prefix(page.limit).map(HistoryWriter.event(of:)),
                 nextToken: records.count > page.limit ? Pagination.token(after: String(records[page.limit - 1].id)) : nil)

@@ -78,9 +78,7 @@ extension Engine {
     public func listStateMachines(maxResults: Int?, nextToken: String?) async throws -> Page<StateMachineSummary> {
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
-            var request = StateMachineRecord.order(Column("name"))
-            if let after = page.after { request = request.filter(Column("name") > after) }
-            let records = try request.limit(page.limit + 1).fetchAll(db)
+            let records = try StateMachineRecord.page(after: page.after, limit: page.limit + 1, in: db)
             return Page(
                 items: records.prefix(page.limit).map { record in
                     StateMachineSummary(arn: record.arn, name: record.name, type: record.type, creationDate: record.creationDate)

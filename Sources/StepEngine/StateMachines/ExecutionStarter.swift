@@ -56,7 +56,7 @@ enum ExecutionStarter {
         started["roleArn"] = .string(stateMachine.roleArn)
         if let id = execution.id {
             let event = HistoryWriter.event(.executionStarted, details: .object(started), executionId: id, id: 1, previousEventId: 0, at: now)
-            try HistoryWriter.insert([event], in: db)
+            try HistoryEventRecord.insert([event], in: db)
         }
         if let line = ExecutionLogLine.about(execution, level: .debug, "execution started") { effects.executionLogLines.append(line) }
         if let id = execution.id {

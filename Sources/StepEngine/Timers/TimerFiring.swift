@@ -10,7 +10,7 @@ enum TimerFiring {
     static func fireDue(
         db: Database, now: Date, definitions: DefinitionCache, logger: Logger, effects: inout TransitionEffects
     ) throws {
-        let due = try TimerRecord.filter(Column("dueAt") <= now.timeIntervalSince1970).fetchAll(db)
+        let due = try TimerRecord.due(at: now.timeIntervalSince1970, in: db)
         for timer in due {
             // Each timer alone: one that cannot fire fails its own execution, not every timer.
             var timerEffects = TransitionEffects()
@@ -50,8 +50,7 @@ enum TimerFiring {
             return
         case .taskTimeout, .heartbeatTimeout:
             guard execution.phase == .awaitingToken,
-                let token = try TaskTokenRecord
-                    .filter(Column("executionId") == timer.executionId && Column("resolvedAt") == nil).fetchOne(db)
+                let token = try TaskTokenRecord.unresolved(executionId: timer.executionId, in: db)
             else { return }
             let error = timer.kind == .taskTimeout ? StatesError.timeout : StatesError.heartbeatTimeout
             let cause = timer.kind == .taskTimeout

@@ -1,0 +1,41 @@
+import GRDB
+
+extension ExecutionRecord {
+    /// The id of the execution `arn` names, read from the arn's index alone.
+    public static func id(arn: String, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM execution WHERE arn = ?"), arguments: [arn])
+    }
+
+    /// The status of execution `id`; nil when there is no such execution.
+    public static func status(id: Int64, in db: Database) throws -> Status? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id])
+            .flatMap(Status.init(rawValue:))
+    }
+
+    /// The executions ready to run (to enter or resume their state), oldest first.
+    public static func readyIds(in db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM execution WHERE phase IN ('enter', 'resume') ORDER BY id")
+    }
+
+    /// How many executions are RUNNING (suspended ones included), and how many of those wait
+    /// on a task token; one pass over the table.
+    public static func runningCounts(in db: Database) throws -> (running: Int, waitingOnTokens: Int) {
+        let row = try Row.fetchOne(
+            db, sql: "SELECT COUNT(*), COALESCE(SUM(phase = 'awaitingToken'), 0) FROM execution WHERE status = 'RUNNING'")
+        return (row?[0] ?? 0, row?[1] ?? 0)
+    }
+
+    /// Whether any execution ran state machine `name`: one deleted since still lists them.
+    public static func exists(stateMachine name: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM execution WHERE stateMachineName = ? LIMIT 1", arguments: [name]) ?? false
+    }
+
+    /// Up to `limit` executions of `stateMachine`, newest first: those with `status` (AWS's
+    /// name, which may match none) when given, those older than execution `before` when given.
+    public static func page(stateMachine: String, status: String?, before: Int64?, limit: Int, in db: Database) throws -> [ExecutionRecord] {
+        var request = ExecutionRecord.filter(Column("stateMachineName") == stateMachine)
+        if let status { request = request.filter(Column("status") == status) }
+        if let before { request = request.filter(Column("id") < before) }
+        return try request.order(Column("id").desc).limit(limit).fetchAll(db)
+    }
+}
