@@ -115,9 +115,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
-        // What the test targets share (bounded waits, a manual clock); it depends on nothing
-        // of stepd's, so that any test target can use it.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        // What the test targets share (bounded waits, a manual clock, captured logs); it
+        // depends on nothing of stepd's, so that any test target can use it.
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport",
+            swiftSettings: strictSettings),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "StatesLanguageTests", dependencies: ["JSON", "StatesLanguage"], swiftSettings: strictSettings),

@@ -142,7 +142,7 @@ public final class Engine: Sendable, CommitObserver {
 
     func committed(effects: TransitionEffects, nextTimerDue: Double??) {
         runningFigures.withLock { figures in figures?.apply(effects) }
-        for line in effects.executionLogLines { line.write() }
+        for line in effects.logLines { line.write() }
         commitListener.withLock { $0 }?()
         if let nextDue = nextTimerDue { alarm.arm(nextDue: nextDue) }
         waiters.executionsEnded(effects.endedExecutions)

@@ -4,6 +4,7 @@ import Logging
 @testable import StepDaemon
 import Synchronization
 import Testing
+import TestSupport
 
 @Suite("JobOutput")
 struct JobOutputTests {
@@ -134,41 +135,6 @@ private final class FakeJournal: Sendable {
             streams.withLock { $0[priority] = Stream(identifier: identifier, reader: pair[1], identity: identity) }
             return .success(pair[0])
         }
-    }
-}
-
-private struct CapturedEntry: Sendable {
-    let level: Logger.Level
-    let message: String
-    let metadata: Logger.Metadata
-}
-
-private final class CapturedLogs: Sendable {
-    private let storage = Mutex<[CapturedEntry]>([])
-
-    func append(_ entry: CapturedEntry) {
-        storage.withLock { $0.append(entry) }
-    }
-
-    func entries(at level: Logger.Level) -> [CapturedEntry] {
-        storage.withLock { $0.filter { $0.level == level } }
-    }
-}
-
-private struct CapturingLogHandler: LogHandler {
-    let logs: CapturedLogs
-    var logLevel: Logger.Level = .trace
-    var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        logs.append(CapturedEntry(
-            level: event.level, message: event.message.description,
-            metadata: metadata.merging(event.metadata ?? [:]) { _, new in new }))
     }
 }
 

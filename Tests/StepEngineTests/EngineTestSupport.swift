@@ -19,11 +19,13 @@ struct TestEngine {
     let clock: any EngineClock
     var path: String { directory + "/db.sqlite" }
 
-    init(clock: any EngineClock = SystemClock()) throws {
+    static let logger = Logger(label: "stepd.tests")
+
+    init(clock: any EngineClock = SystemClock(), logger: Logger = Self.logger) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-engine-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.clock = clock
-        (engine, database) = try Self.openWithDatabase(path: directory + "/db.sqlite", clock: clock)
+        (engine, database) = try Self.openWithDatabase(path: directory + "/db.sqlite", clock: clock, logger: logger)
     }
 
     /// Another engine on an existing database file (a restarted daemon).
@@ -32,9 +34,11 @@ struct TestEngine {
     }
 
     /// `open`, with the engine's database (whose writer connection is the engine's).
-    static func openWithDatabase(path: String, clock: any EngineClock = SystemClock()) throws -> (engine: Engine, database: DatabasePool) {
+    static func openWithDatabase(
+        path: String, clock: any EngineClock = SystemClock(), logger: Logger = Self.logger
+    ) throws -> (engine: Engine, database: DatabasePool) {
         let pool = try StepDatabase.open(path: path)
-        return (Engine(database: pool, logger: Logger(label: "stepd.tests"), clock: clock), pool)
+        return (Engine(database: pool, logger: logger, clock: clock), pool)
     }
 
     /// Moves the engine's manual clock on by `seconds` and returns once the engine has done

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Logging
 import StatesLanguage
 import StepEngine
 import TestSupport
@@ -28,8 +29,10 @@ import Testing
         return (arn, token)
     }
 
-    static func parkingEngine(timeoutSeconds: Int? = nil, clock: any EngineClock = SystemClock()) async throws -> TestEngine {
-        let test = try TestEngine(clock: clock)
+    static func parkingEngine(
+        timeoutSeconds: Int? = nil, clock: any EngineClock = SystemClock(), logger: Logger = TestEngine.logger
+    ) async throws -> TestEngine {
+        let test = try TestEngine(clock: clock, logger: logger)
         try await test.createTable("Tokens")
         try await test.machine("park", parking(timeoutSeconds: timeoutSeconds).text)
         return test

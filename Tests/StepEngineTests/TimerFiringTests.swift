@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JSON
+import Logging
 import StepEngine
 import TestSupport
 import Testing
@@ -10,7 +11,8 @@ import Testing
     /// limit, so TaskTimedOut cannot be written) fails its own execution with States.Runtime;
     /// the other timers due with it still fire.
     @Test(.timeLimit(.minutes(1))) func aTimerThatCannotFireFailsOnlyItsExecution() async throws {
-        let test = try await TaskTokenTests.parkingEngine(timeoutSeconds: 1, clock: ManualClock())
+        let logs = CapturedLogs()
+        let test = try await TaskTokenTests.parkingEngine(timeoutSeconds: 1, clock: ManualClock(), logger: logs.logger(label: "stepd.tests"))
         let (broken, _) = try await TaskTokenTests.park(test, id: "a")
         let (healthy, _) = try await TaskTokenTests.park(test, id: "b")
         var configuration = Configuration()
@@ -27,5 +29,8 @@ import Testing
         let timedOut = try await test.finish(healthy)
         #expect(timedOut.status == "FAILED")
         #expect(timedOut.error == "States.Timeout", "\(timedOut.description)")
+        // The failing part made its commit run again with savepoints; its line is written
+        // once, after the commit that kept it.
+        #expect(logs.entries(withMessage: "execution failed on an internal error").count == 1)
     }
 }

@@ -26,7 +26,7 @@ enum EventIngest {
         let stored = ReceivedEventRecord(
             id: envelope.id, receivedAt: now.timeIntervalSince1970, envelope: event.serialized(), matchedRules: matchingRules.count)
         guard try stored.insertIfNew(db) else {
-            logger.debug("duplicate event ignored", metadata: ["EVENT_ID": "\(envelope.id)"])
+            effects.log(.on(logger, level: .debug, "duplicate event ignored", metadata: ["EVENT_ID": "\(envelope.id)"]))
             return Outcome(eventId: envelope.id, duplicate: true, matchedRules: [], startedExecutions: [])
         }
         effects.eventsStored += 1
@@ -50,18 +50,20 @@ enum EventIngest {
                     throw error
                 } catch {
                     // EventBridge does not fail the event for a target that cannot be invoked.
-                    logger.error(
-                        "rule target could not be started",
-                        metadata: ["RULE": "\(rule.name)", "TARGET": "\(target.id)", "EVENT_ID": "\(envelope.id)", "ERROR": "\(error)"])
+                    effects.log(
+                        .on(
+                            logger, level: .error, "rule target could not be started",
+                            metadata: ["RULE": "\(rule.name)", "TARGET": "\(target.id)", "EVENT_ID": "\(envelope.id)", "ERROR": "\(error)"]))
                 }
             }
         }
-        logger.debug(
-            matched.isEmpty ? "event matched no rule" : "event routed",
-            metadata: [
-                "EVENT_ID": "\(envelope.id)", "EVENT_SOURCE": "\(envelope.source)", "EVENT_DETAIL_TYPE": "\(envelope.detailType)",
-                "RULES": "\(matched.joined(separator: " "))", "STARTED_EXECUTIONS": "\(started.joined(separator: " "))",
-            ])
+        effects.log(
+            .on(
+                logger, level: .debug, matched.isEmpty ? "event matched no rule" : "event routed",
+                metadata: [
+                    "EVENT_ID": "\(envelope.id)", "EVENT_SOURCE": "\(envelope.source)", "EVENT_DETAIL_TYPE": "\(envelope.detailType)",
+                    "RULES": "\(matched.joined(separator: " "))", "STARTED_EXECUTIONS": "\(started.joined(separator: " "))",
+                ]))
         if let jobId = envelope.detail["execution-id"]?.stringValue {
             try JobRecord.markReported(id: jobId, in: db)
         }

@@ -9,20 +9,30 @@ import StepStore
 /// durable: a rolled-back savepoint or a failed commit logs nothing.
 let executionLogger = Logger(label: "stepd")
 
-/// One line about an execution, held until its commit is durable.
-struct ExecutionLogLine: Sendable {
+/// One log line written in a transaction, held until its commit is durable: a write body
+/// may run twice or be rolled back, and its lines must say what happened, once.
+struct DeferredLogLine: Sendable {
+    let logger: Logger
     let level: Logger.Level
     let message: Logger.Message
     let metadata: Logger.Metadata
 
     /// A line for `execution`, or nil when the logger would drop it (the metadata is not built then).
-    static func about(_ execution: ExecutionRecord, level: Logger.Level, _ message: Logger.Message) -> ExecutionLogLine? {
+    static func about(_ execution: ExecutionRecord, level: Logger.Level, _ message: Logger.Message) -> DeferredLogLine? {
         guard executionLogger.logLevel <= level else { return nil }
-        return ExecutionLogLine(level: level, message: message, metadata: execution.logMetadata())
+        return DeferredLogLine(logger: executionLogger, level: level, message: message, metadata: execution.logMetadata())
+    }
+
+    /// A line for `logger`, or nil when it would drop it (`metadata` is not built then).
+    static func on(
+        _ logger: Logger, level: Logger.Level, _ message: Logger.Message, metadata: @autoclosure () -> Logger.Metadata
+    ) -> DeferredLogLine? {
+        guard logger.logLevel <= level else { return nil }
+        return DeferredLogLine(logger: logger, level: level, message: message, metadata: metadata())
     }
 
     func write() {
-        executionLogger.log(level: level, message, metadata: metadata)
+        logger.log(level: level, message, metadata: metadata)
     }
 }
 

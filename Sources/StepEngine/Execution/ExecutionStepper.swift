@@ -269,7 +269,7 @@ struct ExecutionStepper {
         executionId id: Int64, error: any Error, db: Database, now: Date, definitions: DefinitionCache, logger: Logger,
         effects: inout TransitionEffects
     ) throws {
-        logger.error("execution failed on an internal error", metadata: ["EXECUTION_ID": "\(id)", "ERROR": "\(error)"])
+        effects.log(.on(logger, level: .error, "execution failed on an internal error", metadata: ["EXECUTION_ID": "\(id)", "ERROR": "\(error)"]))
         var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
         guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running else { return }
         try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
@@ -310,9 +310,7 @@ struct ExecutionStepper {
         execution.stopDate = now.timeIntervalSince1970
         execution.phase = .done
         execution.resumeValue = nil
-        if let line = ExecutionLogLine.about(execution, level: status.endLogLevel, status.endLogMessage) {
-            effects.executionLogLines.append(line)
-        }
+        effects.log(.about(execution, level: status.endLogLevel, status.endLogMessage))
         if let id = execution.id {
             try TaskWait.resolveToken(executionId: id, db: db, now: now, effects: &effects)
             try TimerRecord.deleteAll(executionId: id, in: db)

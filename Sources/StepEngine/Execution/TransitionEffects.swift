@@ -12,8 +12,13 @@ struct TransitionEffects: Sendable {
     var tokenWaitsClosed = 0
     /// Events stored (a duplicate stores nothing).
     var eventsStored = 0
-    /// Execution starts and ends, written once the commit is durable.
-    var executionLogLines: [ExecutionLogLine] = []
+    /// Log lines (execution starts and ends, events routed), written once the commit is durable.
+    var logLines: [DeferredLogLine] = []
+
+    /// Holds `line` for after the commit (nothing when its logger would drop it).
+    mutating func log(_ line: DeferredLogLine?) {
+        if let line { logLines.append(line) }
+    }
 
     mutating func merge(_ other: TransitionEffects) {
         readyExecutions += other.readyExecutions
@@ -24,6 +29,6 @@ struct TransitionEffects: Sendable {
         tokenWaitsOpened += other.tokenWaitsOpened
         tokenWaitsClosed += other.tokenWaitsClosed
         eventsStored += other.eventsStored
-        executionLogLines += other.executionLogLines
+        logLines += other.logLines
     }
 }

@@ -58,7 +58,7 @@ enum ExecutionStarter {
             let event = HistoryWriter.event(.executionStarted, details: .object(started), executionId: id, id: 1, previousEventId: 0, at: now)
             try HistoryEventRecord.insert([event], in: db)
         }
-        if let line = ExecutionLogLine.about(execution, level: .debug, "execution started") { effects.executionLogLines.append(line) }
+        effects.log(.about(execution, level: .debug, "execution started"))
         if let id = execution.id {
             effects.readyExecutions.append(id)
             if let timeout = definition.timeoutSeconds {
