@@ -73,20 +73,66 @@ public struct ExecutionRecord: Sendable, FetchableRecord, MutablePersistableReco
     public var isReady: Bool { phase == .enter || phase == .resume }
 }
 
-extension ExecutionRecord {
-    /// Writes every mutable column with one cached statement: the engine updates an execution
+extension ExecutionRecord: PositionalRecord {
+    public static let columns: [RecordColumn<Self>] = [
+        .key("id", \.id),
+        .column("arn", \.arn),
+        .column("name", \.name),
+        .column("stateMachineName", \.stateMachineName),
+        .column("versionId", \.versionId),
+        .updated("status", \.status),
+        .column("input", \.input),
+        .updated("output", \.output),
+        .updated("error", \.error),
+        .updated("cause", \.cause),
+        .column("startDate", \.startDate),
+        .updated("stopDate", \.stopDate),
+        .column("startedByUid", \.startedByUid),
+        .column("parentExecutionArn", \.parentExecutionArn),
+        .updated("currentState", \.currentState),
+        .updated("stateInput", \.stateInput),
+        .updated("stateEnteredDate", \.stateEnteredDate),
+        .updated("phase", \.phase),
+        .updated("resumeValue", \.resumeValue),
+        .updated("retryCounts", \.retryCounts),
+        .updated("lastEventId", \.lastEventId),
+    ]
+    public static let insertSQL = insertStatement()
+    private static let update = RecordUpdate<Self>()
+
+    public init(columns: some PositionalColumns) throws {
+        id = try columns.decode(0)
+        arn = try columns.decode(1)
+        name = try columns.decode(2)
+        stateMachineName = try columns.decode(3)
+        versionId = try columns.decode(4)
+        status = try columns.decode(5)
+        input = try columns.decode(6)
+        output = try columns.decode(7)
+        error = try columns.decode(8)
+        cause = try columns.decode(9)
+        startDate = try columns.decode(10)
+        stopDate = try columns.decode(11)
+        startedByUid = try columns.decode(12)
+        parentExecutionArn = try columns.decode(13)
+        currentState = try columns.decode(14)
+        stateInput = try columns.decode(15)
+        stateEnteredDate = try columns.decode(16)
+        phase = try columns.decode(17)
+        resumeValue = try columns.decode(18)
+        retryCounts = try columns.decode(19)
+        lastEventId = try columns.decode(20)
+    }
+
+    /// Inserts a new execution (its `id` nil) and takes the id SQLite gave it.
+    public mutating func insertAssigningId(_ db: Database) throws {
+        try db.cachedStatement(sql: Self.insertSQL).run(columnValues)
+        id = db.lastInsertedRowID
+    }
+
+    /// Writes the `updated` columns with one cached statement: the engine updates an execution
     /// at each transition, and the generic Codable path costs more than the SQL itself.
     public func updateChanges(_ db: Database) throws {
-        guard let id else { return }
-        let statement = try db.cachedStatement(sql: """
-            UPDATE execution SET status = ?, output = ?, error = ?, cause = ?, stopDate = ?, currentState = ?,
-              stateInput = ?, stateEnteredDate = ?, phase = ?, resumeValue = ?, retryCounts = ?, lastEventId = ?
-            WHERE id = ?
-            """)
-        try statement.run([
-            status.rawValue.databaseValue, output.databaseValue, error.databaseValue, cause.databaseValue, stopDate.databaseValue,
-            currentState.databaseValue, stateInput.databaseValue, stateEnteredDate.databaseValue, phase.rawValue.databaseValue,
-            resumeValue.databaseValue, retryCounts.databaseValue, lastEventId.databaseValue, id.databaseValue,
-        ])
+        try Self.update.run(self, in: db)
     }
 }

@@ -1,35 +1,147 @@
 import GRDB
 
-extension ExecutionRecord.Status: DatabaseValueConvertible {}
-extension ExecutionRecord.Phase: DatabaseValueConvertible {}
-extension TimerRecord.Kind: DatabaseValueConvertible {}
+extension ExecutionRecord.Status: DatabaseValueConvertible, ColumnValue {}
+extension ExecutionRecord.Phase: DatabaseValueConvertible, ColumnValue {}
+extension TimerRecord.Kind: DatabaseValueConvertible, ColumnValue {}
 
 /// A record read by column position and inserted through one cached statement.
 ///
 /// The records a transition touches are read and written this way: GRDB's generic paths find
 /// each column by a lowercased name and build each INSERT anew, which cost more than the SQL
-/// itself. `SELECT *` yields a table's columns in the order the migrations created them;
-/// `columnNames` lists that order, and a test holds it to the schema. `find` reads one row
-/// straight from the statement.
+/// itself. `SELECT *` yields a table's columns in the order the migrations created them.
+///
+/// `columns` declares them once, in that order: each column's name, the property it holds
+/// and its part in the row's life. The INSERT, the UPDATE, the upserts, their arguments and
+/// GRDB's own writes are derived from it. `init(columns:)` reads the same positions by hand:
+/// a decode derived from the declaration (a key path written per column) cost more than the
+/// reading itself. A test holds the declaration to the schema, the record's stored properties
+/// to the declaration, and the decode to the declaration.
 public protocol PositionalRecord: FetchableRecord, TableRecord {
-    static var columnNames: [String] { get }
-    /// `INSERT INTO <table> (<columnNames>) VALUES (?, ...)`, built once (`insertStatement()`).
+    /// The table's columns in the schema's order.
+    static var columns: [RecordColumn<Self>] { get }
+    /// `INSERT INTO <table> (<columns>) VALUES (?, ...)`, built once (`insertStatement()`).
     static var insertSQL: String { get }
     init(columns: some PositionalColumns) throws
-    /// The values of `columnNames`, in order, for an INSERT.
-    var columnValues: [(any DatabaseValueConvertible)?] { get }
+    /// The values of `columns`, in order: an INSERT's arguments. A requirement, so that each
+    /// record's conformance gets the default specialized for it.
+    var columnValues: [DatabaseValue] { get }
+}
+
+/// One column of a positional record: its name, the property it holds, and what writes it.
+public struct RecordColumn<Record>: Sendable {
+    public enum Role: Sendable {
+        /// Part of the primary key: finds the row an UPDATE or an upsert changes.
+        case key
+        /// Changed after the INSERT, by an UPDATE or an upsert.
+        case updated
+        /// Written by the INSERT alone.
+        case fixed
+    }
+
+    public let name: String
+    public let role: Role
+    /// The schema's declared type for the property's Swift type (`TEXT`, `INTEGER`, `REAL`).
+    public let declaredType: String
+    /// Whether the property can hold NULL (an optional).
+    public let isNullable: Bool
+    /// Reads the column's value from the record at the pointer. By pointer: a record passed
+    /// to a function stored in a generic type goes by address, and each call copied the whole
+    /// record to a new one; callers take the record's address once for all its columns.
+    let read: @Sendable (UnsafePointer<Record>) -> DatabaseValue
+
+    public init<Value: ColumnValue>(_ name: String, _ property: @escaping @Sendable (Record) -> Value, role: Role) {
+        self.name = name
+        self.role = role
+        declaredType = Value.declaredType
+        isNullable = Value.isNullable
+        read = { property($0.pointee).columnValue }
+    }
+
+    /// The column's value in `record`.
+    public func value(in record: Record) -> DatabaseValue {
+        withUnsafePointer(to: record) { read($0) }
+    }
+
+    public static func key<Value: ColumnValue>(_ name: String, _ property: @escaping @Sendable (Record) -> Value) -> Self {
+        Self(name, property, role: .key)
+    }
+
+    public static func updated<Value: ColumnValue>(_ name: String, _ property: @escaping @Sendable (Record) -> Value) -> Self {
+        Self(name, property, role: .updated)
+    }
+
+    public static func column<Value: ColumnValue>(_ name: String, _ property: @escaping @Sendable (Record) -> Value) -> Self {
+        Self(name, property, role: .fixed)
+    }
+}
+
+/// A Swift type a positional record's column holds, with the column type that stores it.
+public protocol ColumnValue: DatabaseValueConvertible, Sendable {
+    /// The declared type of the column in the schema: `TEXT`, `INTEGER` or `REAL`.
+    static var declaredType: String { get }
+    static var isNullable: Bool { get }
+    /// `databaseValue`, specialized here: GRDB's conversion of an optional is generic code
+    /// that copies the value through its type's metadata.
+    var columnValue: DatabaseValue { get }
+}
+
+extension ColumnValue {
+    public static var isNullable: Bool { false }
+    public var columnValue: DatabaseValue { databaseValue }
+}
+
+extension ColumnValue where Self: RawRepresentable, RawValue == String {
+    public static var declaredType: String { "TEXT" }
+    public var columnValue: DatabaseValue { rawValue.databaseValue }
+}
+
+extension String: ColumnValue { public static var declaredType: String { "TEXT" } }
+extension Int64: ColumnValue { public static var declaredType: String { "INTEGER" } }
+extension Int: ColumnValue { public static var declaredType: String { "INTEGER" } }
+extension Int32: ColumnValue { public static var declaredType: String { "INTEGER" } }
+extension Bool: ColumnValue { public static var declaredType: String { "INTEGER" } }
+extension Double: ColumnValue { public static var declaredType: String { "REAL" } }
+
+extension Optional: ColumnValue where Wrapped: ColumnValue {
+    public static var declaredType: String { Wrapped.declaredType }
+    public static var isNullable: Bool { true }
+    public var columnValue: DatabaseValue {
+        switch self {
+        case .none: .null
+        case .some(let value): value.columnValue
+        }
+    }
 }
 
 extension PositionalRecord {
+    public static var columnNames: [String] { columns.map(\.name) }
+
     static func insertStatement() -> String {
-        "INSERT INTO \(databaseTableName) (\(columnNames.joined(separator: ", "))) VALUES (\(columnNames.map { _ in "?" }.joined(separator: ", ")))"
+        "INSERT INTO \(databaseTableName) (\(columnNames.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    }
+
+    /// The INSERT that, when a row with the same key is there, sets its `updated` columns instead.
+    static func upsertStatement() -> String {
+        let updated = columns.filter { $0.role == .updated }.map { "\($0.name) = excluded.\($0.name)" }
+        return insertStatement() + " ON CONFLICT (\(keyNames.joined(separator: ", "))) DO UPDATE SET \(updated.joined(separator: ", "))"
+    }
+
+    /// The INSERT that leaves a row with the same key as it is and inserts nothing.
+    static func insertIfNewStatement() -> String {
+        insertStatement() + " ON CONFLICT (\(keyNames.joined(separator: ", "))) DO NOTHING"
+    }
+
+    private static var keyNames: [String] { columns.filter { $0.role == .key }.map(\.name) }
+
+    public var columnValues: [DatabaseValue] {
+        withUnsafePointer(to: self) { record in Self.columns.map { $0.read(record) } }
     }
 
     public init(row: Row) throws { try self.init(columns: row) }
 
     /// GRDB's own writes (save, update, delete) see the same columns.
     public func encode(to container: inout PersistenceContainer) throws {
-        for (name, value) in zip(Self.columnNames, columnValues) { container[name] = value }
+        for column in Self.columns { container[column.name] = column.value(in: self) }
     }
 
     /// The row whose `column` equals `value`, read with a statement prepared once per connection.
@@ -41,167 +153,39 @@ extension PositionalRecord {
 
     /// Inserts the row with a statement prepared once per connection.
     public func insertRow(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).run(insertValues)
-    }
-
-    /// `columnValues` as the arguments of an INSERT of `columnNames`.
-    var insertValues: [DatabaseValue] { columnValues.map { $0?.databaseValue ?? .null } }
-}
-
-extension ExecutionRecord: PositionalRecord {
-    public static let insertSQL = insertStatement()
-    public static let columnNames = [
-        "id", "arn", "name", "stateMachineName", "versionId", "status", "input", "output", "error", "cause", "startDate", "stopDate",
-        "startedByUid", "parentExecutionArn", "currentState", "stateInput", "stateEnteredDate", "phase", "resumeValue", "retryCounts",
-        "lastEventId",
-    ]
-
-    public var columnValues: [(any DatabaseValueConvertible)?] {
-        [
-            id, arn, name, stateMachineName, versionId, status.rawValue, input, output, error, cause, startDate, stopDate, startedByUid,
-            parentExecutionArn, currentState, stateInput, stateEnteredDate, phase.rawValue, resumeValue, retryCounts, lastEventId,
-        ]
-    }
-
-    public init(columns: some PositionalColumns) throws {
-        id = try columns.decode(0)
-        arn = try columns.decode(1)
-        name = try columns.decode(2)
-        stateMachineName = try columns.decode(3)
-        versionId = try columns.decode(4)
-        status = try columns.decode(5)
-        input = try columns.decode(6)
-        output = try columns.decode(7)
-        error = try columns.decode(8)
-        cause = try columns.decode(9)
-        startDate = try columns.decode(10)
-        stopDate = try columns.decode(11)
-        startedByUid = try columns.decode(12)
-        parentExecutionArn = try columns.decode(13)
-        currentState = try columns.decode(14)
-        stateInput = try columns.decode(15)
-        stateEnteredDate = try columns.decode(16)
-        phase = try columns.decode(17)
-        resumeValue = try columns.decode(18)
-        retryCounts = try columns.decode(19)
-        lastEventId = try columns.decode(20)
-    }
-
-
-    /// Inserts a new execution (its `id` nil) and takes the id SQLite gave it.
-    public mutating func insertAssigningId(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).run(insertValues)
-        id = db.lastInsertedRowID
+        try db.cachedStatement(sql: Self.insertSQL).run(columnValues)
     }
 }
 
-extension StateMachineRecord: PositionalRecord {
-    public static let insertSQL = insertStatement()
-    public static let columnNames = ["name", "arn", "type", "roleArn", "currentVersionId", "creationDate", "updateDate"]
+/// The UPDATE of a record's `updated` columns in the row its `key` columns find, derived
+/// from the declaration once.
+struct RecordUpdate<Record: PositionalRecord>: Sendable {
+    let sql: String
+    /// The readers of the `updated` columns, then of the `key` columns: the statement's
+    /// arguments in order.
+    private let arguments: [@Sendable (UnsafePointer<Record>) -> DatabaseValue]
+    private let keyCount: Int
 
-    public var columnValues: [(any DatabaseValueConvertible)?] { [name, arn, type, roleArn, currentVersionId, creationDate, updateDate] }
-
-    public init(columns: some PositionalColumns) throws {
-        name = try columns.decode(0)
-        arn = try columns.decode(1)
-        type = try columns.decode(2)
-        roleArn = try columns.decode(3)
-        currentVersionId = try columns.decode(4)
-        creationDate = try columns.decode(5)
-        updateDate = try columns.decode(6)
+    init() {
+        let updated = Record.columns.filter { $0.role == .updated }
+        let key = Record.columns.filter { $0.role == .key }
+        sql = "UPDATE \(Record.databaseTableName) SET \(updated.map { "\($0.name) = ?" }.joined(separator: ", ")) WHERE "
+            + key.map { "\($0.name) = ?" }.joined(separator: " AND ")
+        arguments = (updated + key).map(\.read)
+        keyCount = key.count
     }
 
-}
-
-extension TaskTokenRecord: PositionalRecord {
-    public static let insertSQL = insertStatement()
-    public static let columnNames = [
-        "token", "executionId", "stateName", "resourceType", "resource", "createdAt", "resolvedAt", "heartbeatSeconds",
-    ]
-
-    public var columnValues: [(any DatabaseValueConvertible)?] {
-        [token, executionId, stateName, resourceType, resource, createdAt, resolvedAt, heartbeatSeconds]
+    /// Writes `record`'s updated columns with a statement prepared once per connection; a
+    /// record whose key is not known yet (never inserted) changes nothing.
+    func run(_ record: Record, in db: Database) throws {
+        guard let values = values(of: record) else { return }
+        try db.cachedStatement(sql: sql).run(values)
     }
 
-    public init(columns: some PositionalColumns) throws {
-        token = try columns.decode(0)
-        executionId = try columns.decode(1)
-        stateName = try columns.decode(2)
-        resourceType = try columns.decode(3)
-        resource = try columns.decode(4)
-        createdAt = try columns.decode(5)
-        resolvedAt = try columns.decode(6)
-        heartbeatSeconds = try columns.decode(7)
-    }
-
-}
-
-extension ReceivedEventRecord: PositionalRecord {
-    public static let insertSQL = insertStatement()
-    public static let columnNames = ["id", "receivedAt", "envelope", "matchedRules"]
-
-    public var columnValues: [(any DatabaseValueConvertible)?] { [id, receivedAt, envelope, matchedRules] }
-
-    public init(columns: some PositionalColumns) throws {
-        id = try columns.decode(0)
-        receivedAt = try columns.decode(1)
-        envelope = try columns.decode(2)
-        matchedRules = try columns.decode(3)
-    }
-
-}
-
-extension LocalTableRecord: PositionalRecord {
-    public static let insertSQL = insertStatement()
-    public static let columnNames = ["name", "keySchema", "attributeDefinitions", "createdAt"]
-
-    public var columnValues: [(any DatabaseValueConvertible)?] { [name, keySchema, attributeDefinitions, createdAt] }
-
-    public init(columns: some PositionalColumns) throws {
-        name = try columns.decode(0)
-        keySchema = try columns.decode(1)
-        attributeDefinitions = try columns.decode(2)
-        createdAt = try columns.decode(3)
-    }
-
-}
-
-extension LocalItemRecord: PositionalRecord {
-    public static let insertSQL = insertStatement()
-    public static let columnNames = ["tableName", "key", "item"]
-
-    public var columnValues: [(any DatabaseValueConvertible)?] { [tableName, key, item] }
-
-    public init(columns: some PositionalColumns) throws {
-        tableName = try columns.decode(0)
-        key = try columns.decode(1)
-        item = try columns.decode(2)
-    }
-
-
-    /// Puts the item in place of any item with the same key, as PutItem does.
-    public func upsert(_ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO localItem (tableName, key, item) VALUES (?, ?, ?) ON CONFLICT (tableName, key) DO UPDATE SET item = excluded.item")
-            .execute(arguments: [tableName, key, item])
-    }
-}
-
-extension TimerRecord: PositionalRecord {
-    public static let insertSQL = insertStatement()
-    public static let columnNames = ["executionId", "kind", "dueAt"]
-
-    public var columnValues: [(any DatabaseValueConvertible)?] { [executionId, kind.rawValue, dueAt] }
-
-    public init(columns: some PositionalColumns) throws {
-        executionId = try columns.decode(0)
-        kind = try columns.decode(1)
-        dueAt = try columns.decode(2)
-    }
-
-
-    /// Sets the timer, replacing the execution's timer of the same kind.
-    public func set(_ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO timer (executionId, kind, dueAt) VALUES (?, ?, ?) ON CONFLICT (executionId, kind) DO UPDATE SET dueAt = excluded.dueAt")
-            .execute(arguments: [executionId, kind.rawValue, dueAt])
+    /// The statement's arguments for `record`; nil when its key is not known.
+    private func values(of record: Record) -> [DatabaseValue]? {
+        let values = withUnsafePointer(to: record) { record in arguments.map { $0(record) } }
+        for index in values.count - keyCount..<values.count where values[index].isNull { return nil }
+        return values
     }
 }

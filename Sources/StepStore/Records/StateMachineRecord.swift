@@ -38,3 +38,26 @@ public struct StateMachineVersionRecord: Codable, Sendable, FetchableRecord, Mut
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+extension StateMachineRecord: PositionalRecord {
+    public static let columns: [RecordColumn<Self>] = [
+        .key("name", \.name),
+        .column("arn", \.arn),
+        .column("type", \.type),
+        .column("roleArn", \.roleArn),
+        .column("currentVersionId", \.currentVersionId),
+        .column("creationDate", \.creationDate),
+        .column("updateDate", \.updateDate),
+    ]
+    public static let insertSQL = insertStatement()
+
+    public init(columns: some PositionalColumns) throws {
+        name = try columns.decode(0)
+        arn = try columns.decode(1)
+        type = try columns.decode(2)
+        roleArn = try columns.decode(3)
+        currentVersionId = try columns.decode(4)
+        creationDate = try columns.decode(5)
+        updateDate = try columns.decode(6)
+    }
+}

@@ -27,3 +27,28 @@ public struct TaskTokenRecord: Sendable, FetchableRecord, PersistableRecord {
         self.heartbeatSeconds = heartbeatSeconds
     }
 }
+
+extension TaskTokenRecord: PositionalRecord {
+    public static let columns: [RecordColumn<Self>] = [
+        .key("token", \.token),
+        .column("executionId", \.executionId),
+        .column("stateName", \.stateName),
+        .column("resourceType", \.resourceType),
+        .column("resource", \.resource),
+        .column("createdAt", \.createdAt),
+        .updated("resolvedAt", \.resolvedAt),
+        .column("heartbeatSeconds", \.heartbeatSeconds),
+    ]
+    public static let insertSQL = insertStatement()
+
+    public init(columns: some PositionalColumns) throws {
+        token = try columns.decode(0)
+        executionId = try columns.decode(1)
+        stateName = try columns.decode(2)
+        resourceType = try columns.decode(3)
+        resource = try columns.decode(4)
+        createdAt = try columns.decode(5)
+        resolvedAt = try columns.decode(6)
+        heartbeatSeconds = try columns.decode(7)
+    }
+}

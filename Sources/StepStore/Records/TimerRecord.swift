@@ -25,3 +25,24 @@ public struct TimerRecord: Sendable, FetchableRecord, PersistableRecord {
         self.dueAt = dueAt
     }
 }
+
+extension TimerRecord: PositionalRecord {
+    public static let columns: [RecordColumn<Self>] = [
+        .key("executionId", \.executionId),
+        .key("kind", \.kind),
+        .updated("dueAt", \.dueAt),
+    ]
+    public static let insertSQL = insertStatement()
+    private static let setSQL = upsertStatement()
+
+    public init(columns: some PositionalColumns) throws {
+        executionId = try columns.decode(0)
+        kind = try columns.decode(1)
+        dueAt = try columns.decode(2)
+    }
+
+    /// Sets the timer, replacing the execution's timer of the same kind.
+    public func set(_ db: Database) throws {
+        try db.cachedStatement(sql: Self.setSQL).execute(arguments: StatementArguments(columnValues))
+    }
+}
