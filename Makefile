@@ -27,16 +27,13 @@ deps:
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
-# The suites that kill and restart the real stepd and go through the spool, the writer and
-# timers: `make test` runs them once more with every speed trick off (STEPD_PLAIN; the
-# switches are listed in Sources/StepDaemon/Daemon/SpeedSwitches.swift), so the plain path
-# stays tested. Not the idle test: without the quiet executor libdispatch wakes every second.
-PLAIN_SUITES = IntegrationTests\.(CrashDurabilityTests|AsyncJobTests|SpoolIntegrationTests|WaitStateTests|ShutdownTests)
-
+# The integration tests that kill and restart the real stepd and go through the spool, the
+# writer and timers run it twice, as built and with every speed trick off (StepdMode.plain:
+# STEPD_PLAIN; the switches are listed in Sources/StepDaemon/Daemon/SpeedSwitches.swift), in
+# the same `swift test`, so the plain path stays tested.
+# `swift test` builds everything first, the executables the integration tests run included.
 test: deps
-	$(SWIFT) build $(BUILD_FLAGS) --build-tests
-	$(SWIFT) test $(BUILD_FLAGS) --skip-build
-	STEPD_PLAIN=1 $(SWIFT) test $(BUILD_FLAGS) --skip-build --filter '$(PLAIN_SUITES)'
+	$(SWIFT) test $(BUILD_FLAGS)
 	@if command -v systemd-analyze >/dev/null; then scripts/check-units.sh "$(BIN_DIR)"; \
 	else echo "check-units skipped: systemd-analyze is missing (Debian package systemd)"; fi
 	@STEPD_BIN_DIR="$(BIN_DIR)" scripts/test-systemd.sh --if-possible

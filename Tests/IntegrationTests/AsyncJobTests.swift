@@ -10,9 +10,9 @@ import Glibc
 /// failure paths, and suspension across a crash of stepd.
 @Suite("async-job example against the real stepd")
 struct AsyncJobTests {
-    @Test("success: main SUCCEEDED with the flow's report, nested executions SUCCEEDED, output written, AWS history")
-    func success() async throws {
-        try await withStepd { stepd in
+    @Test("success: main SUCCEEDED with the flow's report, nested executions SUCCEEDED, output written, AWS history", arguments: StepdMode.allCases)
+    func success(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let copy = try await stepd.applyExample()
             let main = try await stepd.startExecution("main")
             let ended = try await stepd.waitForExecution(main)
@@ -60,9 +60,9 @@ struct AsyncJobTests {
         }
     }
 
-    @Test("failure: a malformed input file fails the flow; main FAILED with FlowFailed naming the file")
-    func malformedInputFailsMain() async throws {
-        try await withStepd { stepd in
+    @Test("failure: a malformed input file fails the flow; main FAILED with FlowFailed naming the file", arguments: StepdMode.allCases)
+    func malformedInputFailsMain(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             try await stepd.applyExample { copy in
                 try Data(#"{"hello": "#.utf8).write(to: URL(fileURLWithPath: copy + "/input/zz-broken.json"))
             }
@@ -82,9 +82,9 @@ struct AsyncJobTests {
         }
     }
 
-    @Test("failure: a job that exits without reporting gets a failure report from stepd; main FAILED")
-    func silentExitFailsMain() async throws {
-        try await withStepd { stepd in
+    @Test("failure: a job that exits without reporting gets a failure report from stepd; main FAILED", arguments: StepdMode.allCases)
+    func silentExitFailsMain(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             try await stepd.applyExample()
             try await stepd.putJob(["/bin/sh", "-c", "exit 3"])
             let main = try await stepd.startExecution("main")
@@ -97,9 +97,9 @@ struct AsyncJobTests {
         }
     }
 
-    @Test("kill -9 while main is suspended; the job keeps running, is re-adopted; its report resumes main")
-    func crashWhileSuspended() async throws {
-        try await withStepd { stepd in
+    @Test("kill -9 while main is suspended; the job keeps running, is re-adopted; its report resumes main", arguments: StepdMode.allCases)
+    func crashWhileSuspended(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let suspended = try await suspendMainOnSleepingJob(stepd)
             try await stepd.kill9()
             try await stepd.launch()
@@ -118,9 +118,9 @@ struct AsyncJobTests {
         }
     }
 
-    @Test("PutEvents over the socket feeds the same path: the report sent by API resumes main")
-    func reportThroughPutEvents() async throws {
-        try await withStepd { stepd in
+    @Test("PutEvents over the socket feeds the same path: the report sent by API resumes main", arguments: StepdMode.allCases)
+    func reportThroughPutEvents(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let suspended = try await suspendMainOnSleepingJob(stepd)
             let detail: JSONValue = ["flow-name": "example-flow", "execution-id": .string(suspended.jobId), "status": "Execution Successful"]
             let answer = try await stepd.call("AWSEvents.PutEvents", [
@@ -137,9 +137,9 @@ struct AsyncJobTests {
     /// and main fails (a report is written for the killed job). Should the suspension take
     /// longer than 5 s the job is stopped before the crash and the test passes trivially.
     @Test(
-        "a re-adopted job is still stopped at its time limit; main FAILED")
-    func adoptedJobKeepsTimeLimit() async throws {
-        try await withStepd { stepd in
+        "a re-adopted job is still stopped at its time limit; main FAILED", arguments: StepdMode.allCases)
+    func adoptedJobKeepsTimeLimit(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let suspended = try await suspendMainOnSleepingJob(stepd, timeoutSeconds: 5)
             try await stepd.kill9()
             try await stepd.launch()
@@ -150,9 +150,9 @@ struct AsyncJobTests {
         }
     }
 
-    @Test("kill -9 while suspended, the job dies while stepd is down: at restart stepd reports the failure; main FAILED")
-    func jobDiesWhileDown() async throws {
-        try await withStepd { stepd in
+    @Test("kill -9 while suspended, the job dies while stepd is down: at restart stepd reports the failure; main FAILED", arguments: StepdMode.allCases)
+    func jobDiesWhileDown(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let suspended = try await suspendMainOnSleepingJob(stepd)
             try await stepd.kill9()
             killJobs(stepd)
@@ -170,9 +170,9 @@ struct AsyncJobTests {
     /// of ingestion must not decide whether a failure report is invented.
     @Test(
         "the job reports and exits while stepd is down: at restart its report counts, no failure is invented; main SUCCEEDED",
-        arguments: ["0-report.json", "zz-report.json"])
-    func jobReportsAndExitsWhileDown(reportName: String) async throws {
-        try await withStepd { stepd in
+        arguments: ["0-report.json", "zz-report.json"], StepdMode.allCases)
+    func jobReportsAndExitsWhileDown(reportName: String, mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let suspended = try await suspendMainOnSleepingJob(stepd)
             try await stepd.kill9()
             try stepd.dropEvent(StepdProcess.report(jobId: suspended.jobId, status: "Execution Successful"), name: reportName)
@@ -188,9 +188,9 @@ struct AsyncJobTests {
         }
     }
 
-    @Test("an event dropped while stepd is down is processed at start; new/ ends empty")
-    func eventWhileDown() async throws {
-        try await withStepd { stepd in
+    @Test("an event dropped while stepd is down is processed at start; new/ ends empty", arguments: StepdMode.allCases)
+    func eventWhileDown(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let suspended = try await suspendMainOnSleepingJob(stepd)
             let status = try await stepd.terminate()
             #expect(status == 0, "stepd's exit status after SIGTERM")

@@ -11,9 +11,9 @@ struct CrashDurabilityTests {
     /// answer sent before the commit), not a missing fsync. A kill lands in such a window in
     /// about half of the rounds: with the log buffer's write at sync taken away, three rounds
     /// failed 3 runs in 4.
-    @Test("every StartExecution answered before a kill -9 is there after the restart")
-    func answeredStartsSurviveAKill() async throws {
-        try await withStepd { stepd in
+    @Test("every StartExecution answered before a kill -9 is there after the restart", arguments: StepdMode.allCases)
+    func answeredStartsSurviveAKill(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", [
                 "name": "hold", "definition": #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}"#,
             ])

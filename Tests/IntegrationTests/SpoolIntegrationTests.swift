@@ -5,9 +5,9 @@ import Testing
 /// The event spool as a writer sees it: files dropped into events/new.
 @Suite("event spool against the real stepd")
 struct SpoolIntegrationTests {
-    @Test("a file that is not JSON, and an event without source, move to failed/ with a reason; stepd keeps serving")
-    func malformedEventsGoToFailed() async throws {
-        try await withStepd { stepd in
+    @Test("a file that is not JSON, and an event without source, move to failed/ with a reason; stepd keeps serving", arguments: StepdMode.allCases)
+    func malformedEventsGoToFailed(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let failed = stepd.spool + "/failed"
             try stepd.dropEvent(#"{"not json"#, name: "broken.json")
             try await waitForDirectory(failed, seconds: 10, "broken.json and its .error") {
@@ -36,9 +36,9 @@ struct SpoolIntegrationTests {
         }
     }
 
-    @Test("a well-formed event that matches a rule starts the rule's target, and leaves new/")
-    func matchingEventStartsTarget() async throws {
-        try await withStepd { stepd in
+    @Test("a well-formed event that matches a rule starts the rule's target, and leaves new/", arguments: StepdMode.allCases)
+    func matchingEventStartsTarget(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let event = try await createEchoRule(stepd)
             let newDirectory = stepd.spool + "/new"
             try stepd.dropEvent(event.serialized())
@@ -52,9 +52,9 @@ struct SpoolIntegrationTests {
         }
     }
 
-    @Test("the same event (same id) dropped twice starts its target once; both files leave new/")
-    func duplicateEventDeduplicated() async throws {
-        try await withStepd { stepd in
+    @Test("the same event (same id) dropped twice starts its target once; both files leave new/", arguments: StepdMode.allCases)
+    func duplicateEventDeduplicated(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             let event = try await createEchoRule(stepd)
             let newDirectory = stepd.spool + "/new"
             try stepd.dropEvent(event.serialized(), name: "first.json")

@@ -445,8 +445,11 @@ final class StepdProcess: @unchecked Sendable {
 /// Starts a private stepd, runs `body` with it, and always stops it and removes its folder.
 /// A thrown error carries stepd's log.
 func withStepd<T>(
-    extraArguments: [String] = [], environmentChanges: [String: String?] = [:], _ body: (StepdProcess) async throws -> T
+    mode: StepdMode = .asBuilt, extraArguments: [String] = [], environmentChanges: [String: String?] = [:],
+    _ body: (StepdProcess) async throws -> T
 ) async throws -> T {
+    var environmentChanges = environmentChanges
+    if mode == .plain { environmentChanges["STEPD_PLAIN"] = "1" }
     let stepd = try await StepdProcess.start(extraArguments: extraArguments, environmentChanges: environmentChanges)
     do {
         let result = try await body(stepd)
@@ -457,6 +460,15 @@ func withStepd<T>(
         await stepd.shutdown()
         throw HarnessError("\(error)\n--- stepd log ---\n\(log)")
     }
+}
+
+/// How the tests run stepd: with its speed machinery as built, or plainly (`STEPD_PLAIN=1`),
+/// so that the plain paths stay tested. The tests that kill and restart stepd run both.
+enum StepdMode: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case asBuilt
+    case plain
+
+    var testDescription: String { rawValue }
 }
 
 // MARK: - Files

@@ -10,9 +10,9 @@ struct WaitStateTests {
         _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", ["name": "wait-then-pass", "definition": .string(Self.definition)])
     }
 
-    @Test("Wait 1 s then Pass: SUCCEEDED with the Pass result, history has the Wait state")
-    func waitThenPass() async throws {
-        try await withStepd { stepd in
+    @Test("Wait 1 s then Pass: SUCCEEDED with the Pass result, history has the Wait state", arguments: StepdMode.allCases)
+    func waitThenPass(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             try await createWaitMachine(stepd)
             let arn = try await stepd.startExecution("wait-then-pass")
             let ended = try await stepd.waitForExecution(arn)
@@ -27,9 +27,9 @@ struct WaitStateTests {
         }
     }
 
-    @Test("kill -9 right after the start: after a restart the timer re-arms and the execution SUCCEEDS")
-    func waitSurvivesRestart() async throws {
-        try await withStepd { stepd in
+    @Test("kill -9 right after the start: after a restart the timer re-arms and the execution SUCCEEDS", arguments: StepdMode.allCases)
+    func waitSurvivesRestart(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             try await createWaitMachine(stepd)
             let arn = try await stepd.startExecution("wait-then-pass")
             try await stepd.kill9()
@@ -46,9 +46,9 @@ struct ShutdownTests {
     /// `clientStillWaiting` true: the waiting client is still connected at SIGTERM; false: it gave up first.
     @Test(
         "SIGTERM while a Stepd.WaitForExecution is held: stepd stops within 15 s, exit status 0",
-        arguments: [true, false])
-    func sigtermWithHeldWait(clientStillWaiting: Bool) async throws {
-        try await withStepd { stepd in
+        arguments: [true, false], StepdMode.allCases)
+    func sigtermWithHeldWait(clientStillWaiting: Bool, mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
             _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", [
                 "name": "long-wait",
                 "definition": #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}"#,

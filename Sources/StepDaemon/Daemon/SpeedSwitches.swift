@@ -1,7 +1,7 @@
 /// The daemon's speed machinery, piece by piece, with a switch to turn each off. Every piece
 /// replaces a plain path that is simpler and does the same; turning it off keeps that path
-/// working (`make test` runs the daemon's kill-and-restart tests once more with all of them
-/// off) and tells whether a fault lies in the machinery.
+/// working (the daemon's kill-and-restart integration tests run twice, the second time with
+/// all of them off) and tells whether a fault lies in the machinery.
 ///
 /// Read once, from the environment stepd starts with. A variable counts when it is set to
 /// anything but the empty string or `0`:
