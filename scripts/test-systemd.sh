@@ -2,10 +2,10 @@
 # make test-systemd: stepd under a real systemd, used the way an administrator uses it.
 #
 # Boots systemd in systemd-nspawn with this host's own root, read-only, under a volatile
-# tmpfs overlay (../shared/recipes/systemd-nspawn-probe.sh, ROOT=host: no debootstrap,
-# nothing written to the host), installs stepd into it with `make install DESTDIR=...`, and
-# checks the units: socket activation, STATUS=, the reference scenario, the journal,
-# reload, stop and resume, jobs across a stop, the watchdog. Prints PASS or FAIL per check
+# tmpfs overlay (no debootstrap, nothing written to the host), installs stepd into it with
+# `make install DESTDIR=...`, and checks the units: socket activation, STATUS=, the
+# reference scenario, the journal, reload, stop and resume, jobs across a stop, the
+# watchdog. Prints PASS or FAIL per check
 # and "test-systemd: N passed, M failed"; exits 1 when a check failed.
 #
 #   scripts/test-systemd.sh                 run (as root); exit 2 when this machine cannot
