@@ -5,8 +5,8 @@
 # tmpfs overlay (no debootstrap, nothing written to the host), installs stepd into it with
 # `make install DESTDIR=...`, and checks the units: socket activation, STATUS=, the
 # reference scenario, the journal, reload, stop and resume, jobs across a stop, the
-# watchdog. Prints PASS or FAIL per check
-# and "test-systemd: N passed, M failed"; exits 1 when a check failed.
+# watchdog. Prints PASS or FAIL per check and "test-systemd: N passed, M failed"; exits 1
+# when a check failed.
 #
 #   scripts/test-systemd.sh                 run (as root); exit 2 when this machine cannot
 #   scripts/test-systemd.sh --if-possible   (make test) when it cannot, say why in one line
