@@ -42,6 +42,7 @@ final class DaemonJobs: JobLauncher, Service {
     func run() async {
         let runner = self.runner
         await withDiscardingTaskGroup { group in
+            // Owned by this service's group, as is each exit's task below.
             group.addTask { await runner.run() }
             // Ends when the runner stops: its watcher thread finishes the stream.
             for await (job, exit) in runner.exits {
