@@ -210,13 +210,15 @@ public final class Engine: Sendable, CommitObserver {
         alarm.stop()
     }
 
-    /// Stops the engine's threads and tasks: what `beginShutdown` stops, the job launches, the
-    /// writer (after the commit in progress; writes still queued fail with
-    /// `EngineUnavailable.stopping`) and the checkpointer it opened. Returns once the writer's
-    /// thread has ended. What was ready stays ready in the database for the next start.
+    /// Stops the engine's threads and tasks: what `beginShutdown` stops, the job launches (once
+    /// those queued are handed over), the writer (after the commit in progress; writes still
+    /// queued fail with `EngineUnavailable.stopping`) and the checkpointer it opened. Returns
+    /// once the writer's thread has ended. What was ready stays ready for the next start.
     public func shutdown() async {
         beginShutdown()
-        jobLaunches.stop()
+        // Before the writer closes: a launch in flight records its job's start, so the next
+        // start does not launch the job again.
+        await jobLaunches.finish()
         await writer.closeAndWait()
         // The writer has ended: nothing counts commits or finishes checkpoints any more.
         ownCheckpointer?.close()

@@ -37,8 +37,10 @@ final class DaemonJobs: JobLauncher, Service {
         runner = JobRunner(fallbackSearchDirectory: binDirectory, logger: logger)
     }
 
-    /// Runs the job runner and handles each exit it reports; returns once the runner has
-    /// stopped (graceful shutdown) and every exit it reported has been handled.
+    /// Runs the job runner and handles each exit it reports; returns once the group shuts
+    /// down, the runner has stopped and every exit it reported has been handled. A runner that
+    /// cannot watch (no wake-up pipe, `poll` failed: logged) does not end the service, which
+    /// would stop stepd: the API and the executions go on without job exits.
     func run() async {
         let runner = self.runner
         await withDiscardingTaskGroup { group in
@@ -49,6 +51,7 @@ final class DaemonJobs: JobLauncher, Service {
                 group.addTask { await self.jobEnded(job, exit: exit) }
             }
         }
+        try? await gracefulShutdown()
     }
 
     func launch(_ job: PendingJob) async {

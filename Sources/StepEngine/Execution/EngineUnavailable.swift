@@ -7,7 +7,7 @@ public enum EngineUnavailable: Error, Sendable, Equatable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case .stopping: "stepd is stopping; the execution goes on after it restarts, wait for it again then"
+        case .stopping: "stepd is stopping; executions go on after it restarts: send the request again then"
         case .diskFull: "the disk holding stepd's database is full; nothing was changed"
         }
     }

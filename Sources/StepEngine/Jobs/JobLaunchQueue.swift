@@ -3,7 +3,7 @@ import Synchronization
 /// The jobs that commits ask for, handed from the committing thread (which must not wait for
 /// a launch) to one consumer task. Each commit's jobs launch in order, beside other commits'.
 ///
-/// The engine owns the queue and the queue owns its consumer: `stop()` ends it.
+/// The engine owns the queue and the queue owns its consumer: `finish()` or `stop()` ends it.
 final class JobLaunchQueue: Sendable {
     private let requests: AsyncStream<[String]>
     private let input: AsyncStream<[String]>.Continuation
@@ -31,6 +31,13 @@ final class JobLaunchQueue: Sendable {
 
     func enqueue(_ jobIds: [String]) {
         input.yield(jobIds)
+    }
+
+    /// Takes no more jobs, and returns once those already queued have been handed to the
+    /// launcher: a launch in flight still records its start, while the writer runs.
+    func finish() async {
+        input.finish()
+        await consumer.withLock { $0 }?.value
     }
 
     /// Jobs not launched yet stay pending in the database; recovery launches them.

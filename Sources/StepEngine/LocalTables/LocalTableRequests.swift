@@ -5,8 +5,11 @@ import JSON
 /// workflow's `dynamodb:` task send the same members (`TableName`, `Item`, `Key`, ...).
 public struct TableItemRequest: Sendable, Equatable {
     public let tableName: String
-    /// `Item` for PutItem, `Key` for GetItem and DeleteItem: attribute-value JSON.
-    public let attributes: [String: JSONValue]
+    /// `Item` for PutItem, `Key` for GetItem and DeleteItem.
+    public let member: String
+    /// The member's attribute-value JSON; nil when it is missing or not a map, which
+    /// `requiredAttributes()` refuses once the table is known to exist (DynamoDB's order).
+    public let attributes: [String: JSONValue]?
     /// `ReturnValues: ALL_OLD`: answer the item as it was before.
     public let returnsOldItem: Bool
     /// GetItem's `ProjectionExpression`, split into attribute names; nil for all of them.
@@ -15,14 +18,20 @@ public struct TableItemRequest: Sendable, Equatable {
     /// Reads PutItem's request (`member` "Item") or GetItem's and DeleteItem's ("Key").
     public init(_ request: JSONValue, member: String) throws(LocalTableError) {
         tableName = try LocalTables.tableName(request)
-        guard case .object(let attributes)? = request[member] else {
-            throw .invalid(reason: "\(member) is required and must be a map of attribute values")
-        }
-        self.attributes = attributes
+        self.member = member
+        attributes = request[member]?.objectValue
         returnsOldItem = request["ReturnValues"]?.stringValue == "ALL_OLD"
         projection = request["ProjectionExpression"]?.stringValue.map { expression in
             Set(expression.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
+    }
+}
+
+extension TableItemRequest {
+    /// The item or key, or the error DynamoDB answers for a request without one.
+    func requiredAttributes() throws(LocalTableError) -> [String: JSONValue] {
+        guard let attributes else { throw .invalid(reason: "\(member) is required and must be a map of attribute values") }
+        return attributes
     }
 }
 

@@ -41,17 +41,18 @@ public enum LocalTables {
     /// Stores the item; returns the one it replaced when the request asks for it.
     static func putItem(_ request: TableItemRequest, in db: Database) throws -> [String: JSONValue]? {
         let record = try table(named: request.tableName, in: db)
-        try validateAttributes(request.attributes)
-        let key = try keyText(of: request.attributes, table: record, what: "item")
+        let item = try request.requiredAttributes()
+        try validateAttributes(item)
+        let key = try keyText(of: item, table: record, what: "item")
         let previous = try LocalItemRecord.find(db, table: record.name, key: key)
-        try LocalItemRecord(tableName: record.name, key: key, item: JSONValue.object(request.attributes).serialized()).upsert(db)
+        try LocalItemRecord(tableName: record.name, key: key, item: JSONValue.object(item).serialized()).upsert(db)
         return try oldItem(request, previous: previous)
     }
 
     /// The item with the request's key (only the projected attributes), or nil.
     static func getItem(_ request: TableItemRequest, in db: Database) throws -> [String: JSONValue]? {
         let record = try table(named: request.tableName, in: db)
-        let key = try keyText(of: request.attributes, table: record, what: "key", exact: true)
+        let key = try keyText(of: try request.requiredAttributes(), table: record, what: "key", exact: true)
         guard let stored = try LocalItemRecord.find(db, table: record.name, key: key) else { return nil }
         let item = try JSONValue(parsing: stored.item).objectValue ?? [:]
         guard let projection = request.projection else { return item }
@@ -61,7 +62,7 @@ public enum LocalTables {
     /// Deletes the item with the request's key; returns it when the request asks for it.
     static func deleteItem(_ request: TableItemRequest, in db: Database) throws -> [String: JSONValue]? {
         let record = try table(named: request.tableName, in: db)
-        let key = try keyText(of: request.attributes, table: record, what: "key", exact: true)
+        let key = try keyText(of: try request.requiredAttributes(), table: record, what: "key", exact: true)
         let previous = try LocalItemRecord.find(db, table: record.name, key: key)
         try previous?.delete(db)
         return try oldItem(request, previous: previous)
