@@ -105,6 +105,9 @@ public struct EventEnvelope: Sendable, Equatable {
         case nil, .null?:
             time = defaults.now
         case .number(let seconds)?:
+            guard seconds >= RFC3339.earliestSeconds, seconds <= RFC3339.latestSeconds else {
+                throw EventFormatError("field 'Time' must be a timestamp between the years 0000 and 9999, not \(seconds) seconds since 1970")
+            }
             time = Date(timeIntervalSince1970: seconds)
         case .string(let text)?:
             guard let date = RFC3339.parse(text, .events) else {

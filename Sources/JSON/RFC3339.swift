@@ -78,9 +78,12 @@ public enum RFC3339 {
     }
 
     /// `date` in UTC; without milliseconds as EventBridge delivers `time`: `2019-03-26T20:14:13Z`.
+    ///
+    /// A date outside what RFC 3339 can write (years 0000 to 9999), or not finite, is written
+    /// as the nearest date it can: formatting never traps, whatever the date came from.
     public static func format(_ date: Date, milliseconds showMilliseconds: Bool) -> String {
-        let totalMilliseconds = showMilliseconds
-            ? Int((date.timeIntervalSince1970 * 1000).rounded()) : Int(date.timeIntervalSince1970.rounded(.down)) * 1000
+        let seconds = date.timeIntervalSince1970.isNaN ? 0 : min(max(date.timeIntervalSince1970, earliestSeconds), latestSeconds)
+        let totalMilliseconds = showMilliseconds ? Int((seconds * 1000).rounded()) : Int(seconds.rounded(.down)) * 1000
         let milliseconds = ((totalMilliseconds % 1000) + 1000) % 1000
         let totalSeconds = (totalMilliseconds - milliseconds) / 1000
         let secondsOfDay = ((totalSeconds % 86400) + 86400) % 86400
@@ -94,6 +97,11 @@ public enum RFC3339 {
             + "\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2))"
         return showMilliseconds ? time + ".\(pad(milliseconds, 3))Z" : time + "Z"
     }
+
+    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, in seconds since 1970: the dates
+    /// RFC 3339 can write.
+    public static let earliestSeconds: Double = -62_167_219_200
+    public static let latestSeconds: Double = 253_402_300_799.999
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -113,6 +113,11 @@ func invalidEnvelopeIsRefused(_ testCase: EnvelopeErrorCase) throws {
                       message: "field 'Detail' must be a string, not object"),
     EnvelopeErrorCase(json: #"{"Source": "s", "DetailType": "d", "Detail": "{}", "Time": true}"#,
                       message: "field 'Time' must be a timestamp (epoch seconds or RFC 3339), not boolean"),
+    // Issue #15: this entry stopped the daemon (an overflow while formatting its time).
+    EnvelopeErrorCase(json: #"{"Source": "s", "DetailType": "d", "Detail": "{}", "Time": 1e16}"#,
+                      message: "field 'Time' must be a timestamp between the years 0000 and 9999, not 1e+16 seconds since 1970"),
+    EnvelopeErrorCase(json: #"{"Source": "s", "DetailType": "d", "Detail": "{}", "Time": -1e16}"#,
+                      message: "field 'Time' must be a timestamp between the years 0000 and 9999, not -1e+16 seconds since 1970"),
 ])
 func invalidPutEventsEntryIsRefused(_ testCase: EnvelopeErrorCase) throws {
     let json = try JSONValue(parsing: testCase.json)

@@ -24,6 +24,17 @@ import JSON
         #expect(RFC3339.parse(text) == nil)
     }
 
+    /// Whatever the date, formatting does not trap: dates beyond what RFC 3339 writes are
+    /// written as its first or last instant.
+    @Test(arguments: [
+        (1e16, "9999-12-31T23:59:59.999Z"), (-1e16, "0000-01-01T00:00:00.000Z"),
+        (Double.infinity, "9999-12-31T23:59:59.999Z"), (-Double.infinity, "0000-01-01T00:00:00.000Z"),
+        (Double.nan, "1970-01-01T00:00:00.000Z"), (253_402_300_799.999, "9999-12-31T23:59:59.999Z"),
+    ])
+    func formatsAnyDate(seconds: Double, text: String) {
+        #expect(RFC3339.format(Date(timeIntervalSince1970: seconds)) == text)
+    }
+
     @Test(arguments: [
         (1_553_631_253.192, "2019-03-26T20:14:13.192Z"),
         (0, "1970-01-01T00:00:00.000Z"),

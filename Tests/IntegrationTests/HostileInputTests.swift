@@ -1,0 +1,21 @@
+import Foundation
+import JSON
+import Testing
+
+/// Requests that once took stepd down (issue #15), sent to the real stepd: each is refused
+/// with a reason, and stepd answers the next request.
+@Suite("hostile requests against the real stepd")
+struct HostileInputTests {
+    @Test("PutEvents with a Time of 1e16 seconds: the entry is refused, stepd keeps serving")
+    func putEventsWithAnOverflowingTime() async throws {
+        try await withStepd { stepd in
+            let answer = try await stepd.call(
+                "AWSEvents.PutEvents", ["Entries": [["Source": "s", "DetailType": "d", "Detail": "{}", "Time": 1e16]]])
+            #expect(answer["FailedEntryCount"] == 1, "\(answer.serialized())")
+            let entry = try #require(answer["Entries"]?.arrayValue?.first)
+            #expect(entry["ErrorCode"] == "MalformedDetail")
+            #expect(entry["ErrorMessage"]?.stringValue?.contains("'Time'") == true, "\(entry.serialized())")
+            #expect(try await stepd.call("Stepd.Health", [:])["Status"] == "OK")
+        }
+    }
+}
