@@ -18,4 +18,17 @@ struct HostileInputTests {
             #expect(try await stepd.call("Stepd.Health", [:])["Status"] == "OK")
         }
     }
+
+    @Test("a Pass state's slice with a step of Int.max: the execution ends, stepd keeps serving")
+    func sliceWithAnOverflowingStep() async throws {
+        try await withStepd { stepd in
+            let definition = #"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"$.a[1::9223372036854775807]"},"End":true}}}"#
+            _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", ["name": "slice", "definition": .string(definition)])
+            let arn = try await stepd.startExecution("slice", input: #"{"a":[1,2,3]}"#)
+            let ended = try await stepd.waitForExecution(arn)
+            #expect(ended["status"] == "SUCCEEDED", "\(ended.serialized())")
+            #expect(try JSONValue(parsing: try #require(ended["output"]?.stringValue)) == ["x": [2]])
+            #expect(try await stepd.call("Stepd.Health", [:])["Status"] == "OK")
+        }
+    }
 }

@@ -78,6 +78,20 @@ private let pathsExampleInput: JSONValue = [
         #expect(path.select(in: pathsExampleInput) == expected)
     }
 
+    /// Issue #15: `$.a[1::9223372036854775807]` stopped the daemon (the index overflowed
+    /// past the slice's end); any start, end and step is a slice that ends.
+    @Test(arguments: [
+        ("$.bar[1::9223372036854775807]", ["b"]),
+        ("$.bar[::-9223372036854775808]", ["c"]),
+        ("$.bar[-9223372036854775808:9223372036854775807]", ["a", "b", "c"]),
+        ("$.bar[9223372036854775807:-9223372036854775808:-1]", ["c", "b", "a"]),
+        ("$.bar[::-1]", ["c", "b", "a"]),
+        ("$.bar[0:3:9223372036854775806]", ["a"]),
+    ] as [(String, JSONValue)])
+    func slicesWithExtremeBoundsEnd(text: String, expected: JSONValue) throws {
+        #expect(try JSONPath(text).select(in: pathsExampleInput) == expected)
+    }
+
     @Test(arguments: ["$.a[?(@.b == 1)]", "$.a.length()", "$.a[", "x", "$.a[(@.length-1)]"])
     func rejectsUnsupportedSyntax(text: String) {
         #expect(throws: DefinitionError.self) { try JSONPath(text) }

@@ -116,22 +116,29 @@ enum PathSelector: Sendable, Hashable {
         }
     }
 
-    /// Python-style slice indexes, clamped to the array.
+    /// Python-style slice indexes, clamped to the array. Any start, end and step from a
+    /// definition is taken: a step past the array's end stops the slice instead of overflowing.
     static func sliceIndexes(count: Int, start: Int?, end: Int?, step: Int?) -> [Int] {
         let step = step ?? 1
         guard step != 0 else { return [] }
         func normalize(_ value: Int) -> Int { value < 0 ? value + count : value }
         var result: [Int] = []
+        var index: Int
+        let isPastEnd: (Int) -> Bool
         if step > 0 {
-            let from = max(0, min(count, normalize(start ?? 0)))
+            index = max(0, min(count, normalize(start ?? 0)))
             let to = max(0, min(count, normalize(end ?? count)))
-            var index = from
-            while index < to { result.append(index); index += step }
+            isPastEnd = { $0 >= to }
         } else {
-            let from = max(-1, min(count - 1, normalize(start ?? count - 1)))
+            index = max(-1, min(count - 1, normalize(start ?? count - 1)))
             let to = end.map { max(-1, min(count - 1, normalize($0))) } ?? -1
-            var index = from
-            while index > to { result.append(index); index += step }
+            isPastEnd = { $0 <= to }
+        }
+        while !isPastEnd(index) {
+            result.append(index)
+            let (next, overflowed) = index.addingReportingOverflow(step)
+            if overflowed { break }
+            index = next
         }
         return result
     }
