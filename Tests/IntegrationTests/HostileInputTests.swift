@@ -19,6 +19,24 @@ struct HostileInputTests {
         }
     }
 
+    @Test("Parameters nesting a path inside 480 arrays: the execution ends, stepd keeps serving")
+    func deeplyNestedParameters() async throws {
+        try await withStepd { stepd in
+            let nested = String(repeating: "[", count: 480) + #"{"v.$":"$"}"# + String(repeating: "]", count: 480)
+            let definition = #"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x":"# + nested + #"},"End":true}}}"#
+            _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", ["name": "deep", "definition": .string(definition)])
+            let arn = try await stepd.startExecution("deep", input: #"{"a":1}"#)
+            let ended = try await stepd.waitForExecution(arn)
+            #expect(ended["status"] == "SUCCEEDED", "\(ended.serialized())")
+            let output = try JSONValue(parsing: try #require(ended["output"]?.stringValue))
+            var innermost = try #require(output["x"])
+            for _ in 0..<480 { innermost = try #require(innermost.arrayValue?.first) }
+            #expect(innermost == ["v": ["a": 1]])
+            let health = try await stepd.call("Stepd.Health", [:])
+            #expect(health["Status"] == "OK")
+        }
+    }
+
     @Test("a Pass state's slice with a step of Int.max: the execution ends, stepd keeps serving")
     func sliceWithAnOverflowingStep() async throws {
         try await withStepd { stepd in
