@@ -13,7 +13,6 @@ enum EventIngest {
         let eventId: String
         let duplicate: Bool
         let matchedRules: [String]
-        let startedExecutions: [String]
     }
 
     static func ingest(
@@ -27,7 +26,7 @@ enum EventIngest {
             id: envelope.id, receivedAt: now.timeIntervalSince1970, envelope: event.serialized(), matchedRules: matchingRules.count)
         guard try stored.insertIfNew(db) else {
             effects.log(.on(logger, level: .debug, "duplicate event ignored", metadata: ["EVENT_ID": "\(envelope.id)"]))
-            return Outcome(eventId: envelope.id, duplicate: true, matchedRules: [], startedExecutions: [])
+            return Outcome(eventId: envelope.id, duplicate: true, matchedRules: [])
         }
         effects.eventsStored += 1
         let matched = matchingRules.map(\.name)
@@ -67,7 +66,7 @@ enum EventIngest {
         if let jobId = envelope.detail["execution-id"]?.stringValue {
             try JobRecord.markReported(id: jobId, in: db)
         }
-        return Outcome(eventId: envelope.id, duplicate: false, matchedRules: matched, startedExecutions: started)
+        return Outcome(eventId: envelope.id, duplicate: false, matchedRules: matched)
     }
 
     /// A target's input, serialized: its constant `Input`, the part of the event at

@@ -5,8 +5,6 @@ public enum LocalTableError: Error, Sendable, Equatable, CustomStringConvertible
     case tableDoesNotExist(name: String)
     case tableAlreadyExists(name: String)
 
-    static func validation(_ reason: String) -> LocalTableError { .invalid(reason: reason) }
-
     public var description: String {
         switch self {
         case .invalid(let reason): reason

@@ -100,7 +100,7 @@ public enum LocalTables {
     private static func validateAttributes(_ item: [String: JSONValue]) throws {
         for (name, value) in item {
             guard case .object(let typed) = value, typed.count == 1, let type = typed.keys.first, attributeTypes.contains(type) else {
-                throw LocalTableError.validation("Supplied AttributeValue for '\(name)' is not a single-typed attribute value such as {\"S\": \"text\"}")
+                throw LocalTableError.invalid(reason: "Supplied AttributeValue for '\(name)' is not a single-typed attribute value such as {\"S\": \"text\"}")
             }
         }
     }
@@ -114,16 +114,16 @@ public enum LocalTables {
         for element in schema {
             guard let name = element["AttributeName"]?.stringValue else { continue }
             guard let value = attributes[name] else {
-                throw LocalTableError.validation("One or more parameter values were invalid: Missing the key \(name) in the \(what)")
+                throw LocalTableError.invalid(reason: "One or more parameter values were invalid: Missing the key \(name) in the \(what)")
             }
             let expected = definitions.first { $0["AttributeName"]?.stringValue == name }?["AttributeType"]?.stringValue ?? "S"
             guard case .object(let typed) = value, typed.count == 1, typed[expected] != nil else {
-                throw LocalTableError.validation("One or more parameter values were invalid: Type mismatch for key \(name) expected: \(expected) actual: \(value.objectValue?.keys.first ?? value.typeName)")
+                throw LocalTableError.invalid(reason: "One or more parameter values were invalid: Type mismatch for key \(name) expected: \(expected) actual: \(value.objectValue?.keys.first ?? value.typeName)")
             }
             key[name] = value
         }
         if exact, attributes.count != key.count {
-            throw LocalTableError.validation("The provided key element does not match the schema")
+            throw LocalTableError.invalid(reason: "The provided key element does not match the schema")
         }
         return JSONValue.object(key).serialized()
     }
