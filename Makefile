@@ -3,7 +3,8 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 BIN_DIR = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build test demo bench clean release install uninstall check-units test-systemd
+.PHONY: all deps build test demo bench clean release install uninstall check-units test-systemd \
+	fuzz fuzz-smoke test-asan test-tsan
 
 all: build
 
@@ -34,6 +35,9 @@ build: deps
 #
 # The real-systemd test runs beside the Swift tests (it installs the binaries just built into
 # its container and mostly waits on systemd); its lines are printed after theirs.
+#
+# Then the fuzz smoke (fuzz-smoke, below): each libFuzzer target over its seeds and saved
+# crashes; it says so and passes when the toolchain has no libFuzzer.
 test: deps
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	@if command -v systemd-analyze >/dev/null; then scripts/check-units.sh "$(BIN_DIR)"; \
@@ -43,7 +47,8 @@ test: deps
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build; swift_status=$$?; \
 	wait $$systemd_test; systemd_status=$$?; \
 	cat "$$systemd_log"; rm -f "$$systemd_log"; \
-	[ $$swift_status -eq 0 ] && [ $$systemd_status -eq 0 ]
+	SWIFT="$(SWIFT)" fuzz/run.sh smoke; fuzz_status=$$?; \
+	[ $$swift_status -eq 0 ] && [ $$systemd_status -eq 0 ] && [ $$fuzz_status -eq 0 ]
 
 demo: build
 	@scripts/demo.sh "$(BIN_DIR)"
@@ -52,6 +57,27 @@ demo: build
 # QUICK=1 runs every row at a smaller size.
 bench: deps
 	@QUICK=$(QUICK) bench/run.sh
+
+# ---- Tests that attack it (docs/reliability.md) --------------------------------------------
+# libFuzzer targets (fuzz/): RUNS inputs each, one target at a time; TARGETS="json http" for
+# some (the names of fuzz/corpus/). Built with ASan in .build-fuzz, which keeps their corpus.
+RUNS ?= 1000000
+fuzz: deps
+	@SWIFT="$(SWIFT)" RUNS=$(RUNS) fuzz/run.sh fuzz $(TARGETS)
+
+# Each target over its seeds and fuzz/regressions/, and SMOKE_RUNS inputs more (make test).
+fuzz-smoke: deps
+	@SWIFT="$(SWIFT)" fuzz/run.sh smoke
+
+# The whole test suite built with AddressSanitizer, or ThreadSanitizer, each in a scratch
+# folder of its own (the integration tests run the stepd built there).
+test-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+test-tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 # ---- Installing, and stepd under systemd (README: "Running under systemd") ----------------
 # Release binaries, in the scratch folder `make bench` uses too.
@@ -95,4 +121,4 @@ test-systemd:
 	@scripts/test-systemd.sh
 
 clean:
-	rm -rf .build examples/async-job/output
+	rm -rf .build .build-fuzz .build-asan .build-tsan examples/async-job/output
