@@ -25,7 +25,7 @@ public final class FuzzEngine: @unchecked Sendable {
     private var inputs = 0
     private let inputsPerDatabase = 500
 
-    public static let logger = Logger(label: "stepd.fuzz") { _ in SwiftLogNoOpLogHandler() }
+    public static let logger = Logger(label: "stepd.fuzz") { _ in DiscardingLogHandler() }
     /// The ARNs of the state machines every database starts with, for tasks to start.
     public static let child = "arn:aws:states:local:000000000000:stateMachine:child"
     public static let callback = "arn:aws:states:local:000000000000:stateMachine:callback"
@@ -34,6 +34,8 @@ public final class FuzzEngine: @unchecked Sendable {
     public static let table = "Items"
 
     private init() {
+        // The engine's execution log lines use the process's logging system.
+        LoggingSystem.bootstrap { _ in DiscardingLogHandler() }
         Self.removeFoldersOfEndedProcesses()
         (engine, clock, folder) = Self.open()
         atexit { FuzzEngine.removeScratch() }
@@ -130,4 +132,20 @@ public func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws ->
 public func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
     // The closure cannot throw: neither can this.
     try! blocking { () async throws -> T in await body() }
+}
+
+/// Builds every log line, message and metadata, as a real handler would, and drops it: the
+/// code that describes executions runs, and the fuzzer's output stays its own.
+struct DiscardingLogHandler: LogHandler {
+    var logLevel = Logger.Level.trace
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        _ = "\(event.message) \(event.metadata ?? [:])"
+    }
 }
