@@ -70,10 +70,11 @@ fuzz-smoke: deps
 	@SWIFT="$(SWIFT)" fuzz/run.sh smoke
 
 # The whole test suite built with AddressSanitizer, or ThreadSanitizer, each in a scratch
-# folder of its own (the integration tests run the stepd built there).
+# folder of its own (the integration tests run the stepd built there). LeakSanitizer is off:
+# it cannot follow Swift enum payloads and reports what they hold (docs/reliability.md).
 test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 test-tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
