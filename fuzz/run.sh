@@ -107,7 +107,7 @@ smoke() {
         seconds=$(($(date +%s) - started))
         if [ $status -eq 0 ]; then
             runs=$(grep -o "stat::number_of_executed_units: [0-9]*" "$log" | tail -1 | grep -o "[0-9]*$" || true)
-            echo "fuzz-smoke: fuzz-$target passed: $(echo "$regressions" | grep -c . || true) regressions, ${runs:-?} inputs in ${seconds} s"
+            echo "fuzz-smoke: fuzz-$target passed: ${runs:-?} inputs and $(echo "$regressions" | grep -c . || true) saved crashes in ${seconds} s"
         else
             tail -40 "$log"
             echo "fuzz-smoke: fuzz-$target FAILED (exit $status)"
