@@ -56,6 +56,9 @@ struct EventBridgeHandler: ServiceHandler {
                 case .notStored(let reason):
                     failed += 1
                     return ["ErrorCode": "InternalFailure", "ErrorMessage": .string(reason)]
+                case .notAuthorizedForSource(let reason):
+                    failed += 1
+                    return ["ErrorCode": "NotAuthorizedForSourceException", "ErrorMessage": .string(reason)]
                 }
             }
             return ["FailedEntryCount": .number(Double(failed)), "Entries": .array(entries)]

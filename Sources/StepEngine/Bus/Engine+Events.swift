@@ -60,6 +60,12 @@ extension Engine {
         for entry in entries {
             do {
                 let envelope = try EventEnvelope(putEventsEntry: entry, defaults: envelopeDefaults)
+                if Self.isReservedSource(envelope.source) {
+                    results.append(.notAuthorizedForSource(reason:
+                        "You do not have permissions to publish events with source '\(envelope.source)' onto this event bus: "
+                        + "aws.* sources are reserved for AWS services (in stepd, the spool)"))
+                    continue
+                }
                 let outcome = try await ingest(envelope)
                 results.append(.stored(eventId: outcome.eventId))
             } catch let error as EventFormatError {
@@ -70,6 +76,14 @@ extension Engine {
             }
         }
         return results
+    }
+
+    /// AWS refuses `aws.*` sources in PutEvents. In stepd they are what jobs report through
+    /// the spool, so a caller of the socket who could send them would forge a job's end.
+    /// Case does not matter here, though patterns match case-sensitively: refusing `AWS.x`
+    /// too costs nothing and leaves no doubt.
+    static func isReservedSource(_ source: String) -> Bool {
+        source.lowercased().hasPrefix("aws.")
     }
 
     // MARK: - Rules
