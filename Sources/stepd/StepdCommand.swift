@@ -76,7 +76,14 @@ struct StepdCommand: AsyncParsableCommand {
             binDirectory: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path,
             configurationDirectory: absolute(
                 configurationDirectory ?? DaemonPaths.defaultConfigurationDirectory(environment: environment, isRoot: isRoot)),
-            commitTracePath: traceCommits.map(absolute), speedSwitches: speedSwitches)
+            commitTracePath: traceCommits.map(absolute), speedSwitches: speedSwitches,
+            crashHook: environment["STEPD_TEST_CRASH_WHILE_DRIVING"])
+        if let hook = environment["STEPD_TEST_CRASH_WHILE_DRIVING"] {
+            // The crash is the test's point; a core file of it is litter.
+            var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+            _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
+            logger.warning("test crash hook set: stepd will trap while driving what it names", metadata: ["HOOK": "\(hook)"])
+        }
         do {
             try await Daemon(options: options, logger: logger).run()
         } catch {

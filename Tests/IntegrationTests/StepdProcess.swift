@@ -241,13 +241,36 @@ final class StepdProcess: @unchecked Sendable {
     /// Starts stepd on the state folder and waits (at most 30 s) for its ` ready` line.
     ///
     /// stepd inherits the tests' environment: `STEPD_PLAIN=1 swift test` runs it plainly.
-    func launch() async throws {
+    /// `adding`: variables for this run only, on top of `environmentChanges`.
+    func launch(adding: [String: String] = [:]) async throws {
+        let child = try startChild(adding: adding)
+        let settled = await child.observed.wait(seconds: 30) { $0.output.contains(" ready") || $0.exited }
+        let observation = child.observed.value
+        guard settled, observation.output.contains(" ready") else {
+            let why = observation.exited ? "stepd exited (status \(observation.exitStatus ?? -1))" : "stepd was not ready within 30 s"
+            throw HarnessError("\(why); its log:\n\(log)")
+        }
+    }
+
+    /// Starts stepd with `adding` in its environment and waits (at most `seconds`) for it to
+    /// die on its own (ready or not, as a crash may come before or after); returns its exit
+    /// status, as `Process` tells it (the signal's number for a signal).
+    func launchUntilItDies(adding: [String: String], seconds: Double = 30) async throws -> Int32 {
+        let child = try startChild(adding: adding)
+        guard await child.waitForExit(seconds: seconds) else {
+            throw HarnessError("stepd was still running \(seconds) s after its start; its log:\n\(log)")
+        }
+        return child.observed.value.exitStatus ?? -1
+    }
+
+    private func startChild(adding: [String: String]) throws -> ChildProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["STEPD_SOCKET"] = nil
         environment["NOTIFY_SOCKET"] = nil
         environment["LISTEN_FDS"] = nil
         environment["LISTEN_PID"] = nil
         for (name, value) in environmentChanges { environment[name] = value }
+        for (name, value) in adding { environment[name] = value }
         let child = try ChildProcess(
             executable: binaryDirectory + "/stepd",
             // A configuration folder of its own (none): as root the default is /etc/stepd.
@@ -257,12 +280,7 @@ final class StepdProcess: @unchecked Sendable {
             if let previous = runs.current { runs.earlierLogs.append(previous.output) }
             runs.current = child
         }
-        let settled = await child.observed.wait(seconds: 30) { $0.output.contains(" ready") || $0.exited }
-        let observation = child.observed.value
-        guard settled, observation.output.contains(" ready") else {
-            let why = observation.exited ? "stepd exited (status \(observation.exitStatus ?? -1))" : "stepd was not ready within 30 s"
-            throw HarnessError("\(why); its log:\n\(log)")
-        }
+        return child
     }
 
     /// Waits (at most `seconds`) until stepd's current run has logged a line holding every one

@@ -23,11 +23,15 @@ public struct Daemon {
         public var commitTracePath: String?
         /// The speed machinery the store and the engine use (stepd's executor is stepd's own).
         public var speedSwitches: SpeedSwitches
+        /// Tests only: trap while driving the execution it names (``CrashHook``:
+        /// `execution:NAME` or `stateMachine:NAME`).
+        public var crashHook: String?
 
         public init(
             stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil,
-            commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches()
+            commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches(), crashHook: String? = nil
         ) {
+            self.crashHook = crashHook
             self.stateDirectory = stateDirectory
             self.socketPath = socketPath
             self.binDirectory = binDirectory
@@ -63,7 +67,8 @@ public struct Daemon {
         let engine = try Engine(
             databasePath: DaemonPaths.database(in: options.stateDirectory), logger: logger,
             commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)), logWriteBuffer: options.speedSwitches.logWriteBuffer,
-            awakeWriter: options.speedSwitches.awakeWriter, commitsOnCallingThread: options.speedSwitches.commitOnSpoolThread)
+            awakeWriter: options.speedSwitches.awakeWriter, commitsOnCallingThread: options.speedSwitches.commitOnSpoolThread,
+            crashHook: options.crashHook.flatMap(CrashHook.init))
         let status = StatusReporter(engine: engine, logger: logger)
         if SystemdNotifier.isListening {
             engine.onCommit { [status] in status.figuresMayHaveChanged() }

@@ -17,6 +17,9 @@ struct SpoolIngest: Sendable {
                 let outcome = try await engine.ingestSpoolEvent(file.contents, fileName: file.name)
                 logger.debug("event accepted", metadata: ["SPOOL_FILE": "\(file.name)", "EVENT_ID": "\(outcome.eventId)"])
                 return .accepted
+            } catch let error as SpoolEventSetAside {
+                logger.error("spool event set aside; moved to failed/", metadata: file.rejectionMetadata(reason: error.reason))
+                return .rejected(reason: error.reason)
             } catch let error as EventFormatError {
                 logger.warning("spool event rejected; moved to failed/", metadata: file.rejectionMetadata(reason: error.message))
                 return .rejected(reason: error.message)

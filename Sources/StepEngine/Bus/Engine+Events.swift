@@ -19,13 +19,30 @@ extension Engine {
     /// recognised as the same event.
     ///
     /// The spool's thread may block: when the writer sleeps, it commits the event itself.
+    ///
+    /// Throws ``SpoolEventSetAside`` for a file whose processing stopped the daemon before.
     public func ingestSpoolEvent(_ data: Data, fileName: String) async throws -> IngestedEvent {
+        try beginSpoolFile(fileName)
+        var settled = false
+        defer { progress?.endSpoolFile(fileName, settled: settled) }
         let json: JSONValue
-        do { json = try JSONValue(parsing: data) } catch { throw EventFormatError("the event file is not JSON: \(error.message)") }
+        do {
+            json = try JSONValue(parsing: data)
+        } catch {
+            settled = true
+            throw EventFormatError("the event file is not JSON: \(error.message)")
+        }
         var defaults = envelopeDefaults
         defaults.makeId = { Self.spoolEventId(fileName: fileName, contents: data) }
-        let envelope = try EventEnvelope(json: json, defaults: defaults)
+        let envelope: EventEnvelope
+        do {
+            envelope = try EventEnvelope(json: json, defaults: defaults)
+        } catch {
+            settled = true
+            throw error
+        }
         let outcome = try await ingest(envelope, commitsHere: true)
+        settled = true
         return IngestedEvent(eventId: outcome.eventId, duplicate: outcome.duplicate, matchedRules: outcome.matchedRules)
     }
 

@@ -63,13 +63,19 @@ final class CommitWriter: Sendable {
     private let trace: CommitTrace?
     private let checkpointer: WALCheckpointer?
     private let commitsOnCallingThread: Bool
+    private let progress: WorkInProgress?
+    private let crashHook: CrashHook?
 
     /// `commitsOnCallingThread`: false makes `submitCommittingHere` queue like `submit`.
+    /// `progress`: told which execution each drive is for, and of each durable commit.
     init(
         database: DatabasePool, definitions: DefinitionCache, rules: RuleCache, clock: @escaping @Sendable () -> Date, logger: Logger,
-        trace: CommitTrace?, checkpointer: WALCheckpointer?, commitsOnCallingThread: Bool = true
+        trace: CommitTrace?, checkpointer: WALCheckpointer?, commitsOnCallingThread: Bool = true, progress: WorkInProgress? = nil,
+        crashHook: CrashHook? = nil
     ) {
         self.database = database
+        self.progress = progress
+        self.crashHook = crashHook
         self.commitsOnCallingThread = commitsOnCallingThread
         self.trace = trace
         self.checkpointer = checkpointer
@@ -295,7 +301,9 @@ final class CommitWriter: Sendable {
 
     private func commit(writes: [PendingWrite], executions: [Int64], observer: any CommitObserver) {
         let began = clock()
-        let commit = GroupCommit(writes: writes, queued: executions, now: began, definitions: definitions, logger: logger)
+        var commit = GroupCommit(writes: writes, queued: executions, now: began, definitions: definitions, logger: logger)
+        commit.progress = progress
+        commit.crashHook = crashHook
         do {
             var committing = began
             let write = { (withSavepoints: Bool) throws -> GroupCommit.Outcome in
@@ -317,6 +325,7 @@ final class CommitWriter: Sendable {
             }
             trace?.record(began: began, committing: committing, durable: Date(), writes: writes.count, executions: executions.count)
             checkpointer?.committed()
+            progress?.committed()
             inbox.withLock { $0.consecutiveFailures = 0 }
             observer.committed(effects: outcome.effects, nextTimerDue: outcome.nextTimerDue)
             for (write, result) in zip(writes, outcome.results) { write.continuation.resume(with: result) }
