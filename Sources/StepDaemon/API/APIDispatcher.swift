@@ -27,8 +27,8 @@ public struct APIDispatcher: APIHandler {
             return .success(try await service.handle(String(request.action), request.body, peer: request.peer))
         } catch {
             if let answer = APIError.common(error) ?? type(of: service).apiError(for: error) {
-                if case EngineUnavailable.diskFull = error {
-                    logger.error("database full", metadata: ["API_ACTION": "\(request.target)"])
+                if let unavailable = error as? EngineUnavailable, unavailable != .stopping {
+                    logger.error("the database cannot be written", metadata: ["API_ACTION": "\(request.target)", "ERROR": "\(unavailable)"])
                 }
                 return .failure(answer)
             }

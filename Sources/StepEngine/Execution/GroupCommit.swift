@@ -108,10 +108,12 @@ struct GroupCommit {
 
     /// What the callers of a failed commit hear.
     static func describe(_ error: DatabaseError) -> any Error {
-        if error.resultCode == .SQLITE_FULL {
-            return EngineUnavailable.diskFull
+        switch error.resultCode {
+        case .SQLITE_FULL: return EngineUnavailable.diskFull
+        case .SQLITE_IOERR, .SQLITE_NOMEM, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN:
+            return EngineUnavailable.storageFailing(reason: error.message ?? "\(error.resultCode)")
+        default: return error
         }
-        return error
     }
 
     /// Errors of the database itself (disk full, I/O): the whole transaction is lost, not one write.
