@@ -26,6 +26,9 @@ public final class Engine: Sendable, CommitObserver {
     /// Spool files whose processing stopped the daemon too often, with the reason they are
     /// refused (set by `recover()`).
     let setAsideSpoolFiles = Mutex<[String: String]>([:])
+    /// How long what has ended is kept; pruned in batches riding on commits.
+    let retention: Retention
+    let pruning = Mutex(PruningState())
     /// The background checkpointer the engine opened for itself, closed by `shutdown()`.
     private let ownCheckpointer: WALCheckpointer?
     private let waiters = ExecutionWaiters()
@@ -47,14 +50,16 @@ public final class Engine: Sendable, CommitObserver {
     /// each of which may be turned off.
     /// `progress`: where to note the work in progress, and what the last run left there.
     /// `crashHook`: tests only, see ``CrashHook``.
+    /// `retention`: how long what has ended is kept (tests keep everything unless they say).
     ///
     /// On a pool the caller opened: tests, which read the database beside the engine.
     package init(
         database: DatabasePool, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
         checkpointer: WALCheckpointer? = nil, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true,
-        ownsCheckpointer: Bool = false, progress: WorkInProgress? = nil, crashHook: CrashHook? = nil
+        ownsCheckpointer: Bool = false, progress: WorkInProgress? = nil, crashHook: CrashHook? = nil, retention: Retention = .forever
     ) {
         self.database = database
+        self.retention = retention
         ownCheckpointer = ownsCheckpointer ? checkpointer : nil
         self.logger = logger
         self.clock = { clock.now() }
@@ -78,7 +83,7 @@ public final class Engine: Sendable, CommitObserver {
     public convenience init(
         databasePath: String, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
         backgroundCheckpoints: Bool = true, logWriteBuffer: Bool = true, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true,
-        crashHook: CrashHook? = nil
+        crashHook: CrashHook? = nil, retention: Retention = .standard
     ) throws {
         let database = try StepDatabase.open(path: databasePath, logWriteBuffer: logWriteBuffer)
         let progress: WorkInProgress?
@@ -101,7 +106,8 @@ public final class Engine: Sendable, CommitObserver {
         }
         self.init(
             database: database, logger: logger, clock: clock, commitTrace: commitTrace, checkpointer: checkpointer, awakeWriter: awakeWriter,
-            commitsOnCallingThread: commitsOnCallingThread, ownsCheckpointer: true, progress: progress, crashHook: crashHook)
+            commitsOnCallingThread: commitsOnCallingThread, ownsCheckpointer: true, progress: progress, crashHook: crashHook,
+            retention: retention)
     }
 
     deinit {
@@ -166,6 +172,7 @@ public final class Engine: Sendable, CommitObserver {
         if let nextDue = nextTimerDue { alarm.arm(nextDue: nextDue) }
         waiters.executionsEnded(effects.endedExecutions)
         if !effects.jobsToStart.isEmpty { launchJobs(effects.jobsToStart) }
+        pruneIfDue()
     }
 
     /// After a failed commit: wait (0.5 s, doubling up to 30 s) before trying the executions

@@ -42,6 +42,15 @@ struct StepdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Append a JSON line per commit (when its transaction began, when it was durable) to FILE; for benchmarks.", valueName: "FILE"))
     var traceCommits: String?
 
+    @Option(help: ArgumentHelp("How long closed executions, their history and ended jobs are kept: 90d (AWS's), 24h, 30m, 45s, or forever.", valueName: "period"))
+    var keepClosedExecutions = "90d"
+
+    @Option(help: ArgumentHelp("How long received event ids are kept to recognise an event seen twice.", valueName: "period"))
+    var keepEventIds = "24h"
+
+    @Option(help: ArgumentHelp("How long files in the spool's failed/ folder are kept.", valueName: "period"))
+    var keepFailedSpoolFiles = "14d"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -54,6 +63,9 @@ struct StepdCommand: AsyncParsableCommand {
             throw ValidationError("unknown log target '\(logTarget)' (auto, journal or console)")
         }
         if let reason = target.unavailableReason() { throw ValidationError(reason) }
+        for period in [keepClosedExecutions, keepEventIds, keepFailedSpoolFiles] {
+            do { _ = try RetentionPeriod.parse(period) } catch { throw ValidationError(error.description) }
+        }
     }
 
     func run() async throws {
@@ -77,6 +89,9 @@ struct StepdCommand: AsyncParsableCommand {
             configurationDirectory: absolute(
                 configurationDirectory ?? DaemonPaths.defaultConfigurationDirectory(environment: environment, isRoot: isRoot)),
             commitTracePath: traceCommits.map(absolute), speedSwitches: speedSwitches,
+            retention: Daemon.Retention(
+                closedExecutions: try RetentionPeriod.parse(keepClosedExecutions), eventIds: try RetentionPeriod.parse(keepEventIds),
+                failedSpoolFiles: try RetentionPeriod.parse(keepFailedSpoolFiles)),
             crashHook: environment["STEPD_TEST_CRASH_WHILE_DRIVING"])
         if let hook = environment["STEPD_TEST_CRASH_WHILE_DRIVING"] {
             // The crash is the test's point; a core file of it is litter.

@@ -91,3 +91,31 @@ struct SpoolRetryTests {
         }
     }
 }
+
+/// failed/ keeps its files for their retention; the spool's own activity prunes older ones.
+@Suite(.timeLimit(.minutes(1)))
+struct FailedFileRetentionTests {
+    @Test func aScanDeletesFailedFilesPastTheirRetentionAndKeepsTheRest() async throws {
+        try await withTemporarySpool { spool in
+            for name in ["old", "old.error", "new", "new.error"] {
+                #expect(FileManager.default.createFile(atPath: spool.failed + "/" + name, contents: Data("x".utf8)))
+            }
+            let fifteenDaysAgo = Date().addingTimeInterval(-15 * 86_400)
+            for name in ["old", "old.error"] {
+                try FileManager.default.setAttributes([.modificationDate: fifteenDaysAgo], ofItemAtPath: spool.failed + "/" + name)
+            }
+            let watcher = SpoolWatcher(directory: spool, failedFileRetention: .seconds(14 * 86_400), logger: Logger(label: "SpoolTests"))
+            await watcher.drain(handler: RecordingHandler().handler)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spool.failed).sorted() == ["new", "new.error"])
+        }
+    }
+
+    @Test func withoutARetentionFailedFilesStay() async throws {
+        try await withTemporarySpool { spool in
+            #expect(FileManager.default.createFile(atPath: spool.failed + "/old", contents: Data("x".utf8)))
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 0)], ofItemAtPath: spool.failed + "/old")
+            await makeWatcher(spool).drain(handler: RecordingHandler().handler)
+            #expect(fileExists(spool.failed + "/old"))
+        }
+    }
+}

@@ -23,14 +23,18 @@ public struct Daemon {
         public var commitTracePath: String?
         /// The speed machinery the store and the engine use (stepd's executor is stepd's own).
         public var speedSwitches: SpeedSwitches
+        /// How long what has ended is kept (nil: for good).
+        public var retention: Retention
         /// Tests only: trap while driving the execution it names (``CrashHook``:
         /// `execution:NAME` or `stateMachine:NAME`).
         public var crashHook: String?
 
         public init(
             stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil,
-            commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches(), crashHook: String? = nil
+            commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches(), retention: Retention = .standard,
+            crashHook: String? = nil
         ) {
+            self.retention = retention
             self.crashHook = crashHook
             self.stateDirectory = stateDirectory
             self.socketPath = socketPath
@@ -39,6 +43,23 @@ public struct Daemon {
             self.commitTracePath = commitTracePath
             self.speedSwitches = speedSwitches
         }
+    }
+
+    /// How long closed executions, event ids and failed spool files are kept.
+    public struct Retention: Sendable, Equatable {
+        public var closedExecutions: Duration?
+        public var eventIds: Duration?
+        public var failedSpoolFiles: Duration?
+
+        public init(closedExecutions: Duration?, eventIds: Duration?, failedSpoolFiles: Duration?) {
+            self.closedExecutions = closedExecutions
+            self.eventIds = eventIds
+            self.failedSpoolFiles = failedSpoolFiles
+        }
+
+        /// AWS's 90 days for executions, a day for event ids, two weeks for failed spool files.
+        public static let standard = Retention(
+            closedExecutions: .seconds(90 * 86_400), eventIds: .seconds(86_400), failedSpoolFiles: .seconds(14 * 86_400))
     }
 
     let options: Options
@@ -68,14 +89,15 @@ public struct Daemon {
             databasePath: DaemonPaths.database(in: options.stateDirectory), logger: logger,
             commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)), logWriteBuffer: options.speedSwitches.logWriteBuffer,
             awakeWriter: options.speedSwitches.awakeWriter, commitsOnCallingThread: options.speedSwitches.commitOnSpoolThread,
-            crashHook: options.crashHook.flatMap(CrashHook.init))
+            crashHook: options.crashHook.flatMap(CrashHook.init),
+            retention: StepEngine.Retention(closedExecutions: options.retention.closedExecutions, eventIds: options.retention.eventIds))
         let status = StatusReporter(engine: engine, logger: logger)
         if SystemdNotifier.isListening {
             engine.onCommit { [status] in status.figuresMayHaveChanged() }
         }
         let spool = SpoolDirectory(root: DaemonPaths.spool(in: options.stateDirectory))
         try spool.create()
-        let watcher = SpoolWatcher(directory: spool, logger: logger)
+        let watcher = SpoolWatcher(directory: spool, failedFileRetention: options.retention.failedSpoolFiles, logger: logger)
         let ingest = SpoolIngest(engine: engine, logger: logger)
         let jobs = DaemonJobs(
             engine: engine, spool: spool, watcher: watcher, ingest: ingest, logDirectory: logDirectory,

@@ -43,10 +43,18 @@ public final class SpoolWatcher: Sendable {
     private let currentHandler = Mutex<(@Sendable (SpoolFile) async -> SpoolDisposition)?>(nil)
     private let readFile: @Sendable (_ path: String, _ limit: Int) -> SpoolReader.Outcome
     private let retries: SpoolRetries
+    /// How long files stay in failed/ (nil: for good).
+    private let failedFileRetention: Duration?
+    /// When failed/ was last pruned: at most once an hour, when a scan or a rejection happens.
+    private let failedFilesPruned = Mutex<ContinuousClock.Instant?>(nil)
 
     /// The default limit is EventBridge's 256 KiB entry size plus room for the envelope.
-    public convenience init(directory: SpoolDirectory, maximumFileSize: Int = 256 * 1024 + 4096, logger: Logger) {
-        self.init(directory: directory, maximumFileSize: maximumFileSize, logger: logger, readFile: SpoolReader.read)
+    public convenience init(
+        directory: SpoolDirectory, maximumFileSize: Int = 256 * 1024 + 4096, failedFileRetention: Duration? = nil, logger: Logger
+    ) {
+        self.init(
+            directory: directory, maximumFileSize: maximumFileSize, logger: logger, readFile: SpoolReader.read,
+            failedFileRetention: failedFileRetention)
     }
 
     /// `readFile`: how a file is read (tests make it fail); `retryPauses`: the first pause
@@ -54,12 +62,13 @@ public final class SpoolWatcher: Sendable {
     init(
         directory: SpoolDirectory, maximumFileSize: Int, logger: Logger,
         readFile: @escaping @Sendable (_ path: String, _ limit: Int) -> SpoolReader.Outcome,
-        retryPauses: (first: Duration, longest: Duration) = (.seconds(1), .seconds(60))
+        retryPauses: (first: Duration, longest: Duration) = (.seconds(1), .seconds(60)), failedFileRetention: Duration? = nil
     ) {
         self.directory = directory
         self.maximumFileSize = maximumFileSize
         self.logger = logger
         self.readFile = readFile
+        self.failedFileRetention = failedFileRetention
         retries = SpoolRetries(first: retryPauses.first, longest: retryPauses.longest)
     }
 
@@ -157,6 +166,7 @@ public final class SpoolWatcher: Sendable {
         await serialized {
             retries.scanStarts()
             defer { retries.scanEnded() }
+            pruneFailedFilesIfDue()
             let names: [String]
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: directory.new).sorted()
@@ -208,9 +218,28 @@ public final class SpoolWatcher: Sendable {
             metadata: ["SPOOL_FILE": "\(name)", "REASON": "\(reason)", "PAUSE": "\(pause.map { "\($0)" } ?? "at the next start")"])
     }
 
+    /// Deletes the files of failed/ older than their retention, at most once an hour, riding
+    /// on the spool's own activity: nothing wakes an idle daemon for it.
+    private func pruneFailedFilesIfDue() {
+        guard let retention = failedFileRetention else { return }
+        let now = ContinuousClock.now
+        let due = failedFilesPruned.withLock { last in
+            if let last, now - last < .seconds(3_600) { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let cutoff = Date().timeIntervalSince1970 - Double(retention.components.seconds)
+        let deleted = SpoolDirectory.deleteFiles(in: directory.failed, modifiedBefore: cutoff)
+        if deleted > 0 {
+            logger.info("pruned files of the spool's failed/ past their retention", metadata: ["FILES": "\(deleted)"])
+        }
+    }
+
     /// Moves `new/<name>` to `failed/<name>` and writes `failed/<name>.error`: the reason on
     /// one line, then the time.
     private func reject(name: String, reason: String) {
+        defer { pruneFailedFilesIfDue() }
         let source = directory.new + "/" + name
         let target = directory.failed + "/" + name
         logger.debug("moving a rejected spool file to failed/", metadata: ["SPOOL_FILE": "\(name)", "REASON": "\(reason)"])

@@ -136,7 +136,7 @@ final class CommitWriter: Sendable {
             }
             return (inbox.writes, inbox.idleWaiters + inbox.endWaiters)
         }
-        for write in writes { write.continuation.resume(throwing: EngineUnavailable.stopping) }
+        for write in writes { write.finish(.failure(EngineUnavailable.stopping)) }
         for waiter in waiters { waiter.resume() }
     }
 
@@ -163,7 +163,7 @@ final class CommitWriter: Sendable {
             return
         }
         guard let observer = observer.withLock({ $0.observer }) else {
-            write.continuation.resume(throwing: CancellationError())
+            write.finish(.failure(CancellationError()))
             return
         }
         commit(writes: [write], executions: [], observer: observer)
@@ -190,7 +190,7 @@ final class CommitWriter: Sendable {
             return Self.markAwake(&inbox)
         }
         guard let mustWake else {
-            write.continuation.resume(throwing: EngineUnavailable.stopping)
+            write.finish(.failure(EngineUnavailable.stopping))
             return
         }
         arrivals.add(1, ordering: .releasing)
@@ -328,7 +328,7 @@ final class CommitWriter: Sendable {
             progress?.committed()
             inbox.withLock { $0.consecutiveFailures = 0 }
             observer.committed(effects: outcome.effects, nextTimerDue: outcome.nextTimerDue)
-            for (write, result) in zip(writes, outcome.results) { write.continuation.resume(with: result) }
+            for (write, result) in zip(writes, outcome.results) { write.finish(result) }
             schedule(outcome.effects.readyExecutions + outcome.stillReady)
             checkpointer?.finishCheckpointIfDue(on: database)
         } catch {
@@ -342,7 +342,7 @@ final class CommitWriter: Sendable {
             logger.error(
                 "a group commit failed", metadata: ["ERROR": "\(error)", "WRITES": "\(writes.count)", "EXECUTIONS": "\(executions.count)"])
             let failure = (error as? DatabaseError).map(GroupCommit.describe) ?? error
-            for write in writes { write.continuation.resume(throwing: failure) }
+            for write in writes { write.finish(.failure(failure)) }
             definitions.invalidate()
             rules.invalidate()
             observer.commitFailed(executions: executions, consecutiveFailures: failures)

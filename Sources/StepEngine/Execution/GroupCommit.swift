@@ -14,10 +14,28 @@ import StepStore
 /// launch, a waiter resumed) goes in `effects`, carried out once the commit is durable.
 struct PendingWrite: Sendable {
     let body: @Sendable (Database, Date, inout TransitionEffects) throws -> any Sendable
-    let continuation: CheckedContinuation<any Sendable, any Error>
+    /// Told the body's value once the commit is durable, or why nothing happened.
+    let finish: @Sendable (Result<any Sendable, any Error>) -> Void
     /// Runs before everything else of its commit: it sees the database as the last commit
     /// left it, so what it counts plus this commit's effects is exact.
     var runsFirst = false
+
+    init(
+        body: @escaping @Sendable (Database, Date, inout TransitionEffects) throws -> any Sendable,
+        finish: @escaping @Sendable (Result<any Sendable, any Error>) -> Void, runsFirst: Bool = false
+    ) {
+        self.body = body
+        self.finish = finish
+        self.runsFirst = runsFirst
+    }
+
+    /// For a caller awaiting the result.
+    init(
+        body: @escaping @Sendable (Database, Date, inout TransitionEffects) throws -> any Sendable,
+        continuation: CheckedContinuation<any Sendable, any Error>, runsFirst: Bool = false
+    ) {
+        self.init(body: body, finish: { continuation.resume(with: $0) }, runsFirst: runsFirst)
+    }
 }
 
 /// One group commit: every pending write in its own savepoint, then the executions that are
