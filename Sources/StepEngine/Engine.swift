@@ -190,11 +190,14 @@ public final class Engine: Sendable, CommitObserver {
     // MARK: - Waiting for an execution to end
 
     /// Answers when the execution has ended (at once if it already has), with its description.
-    public func waitForExecution(arn reference: String) async throws -> ExecutionDescription {
+    public func waitForExecution(arn reference: String, scope: ExecutionScope = .all) async throws -> ExecutionDescription {
         let arn = try LocalARN.normalizedExecution(reference)
         let id = try readOneStatement { db -> Int64 in
-            guard let id = try ExecutionRecord.id(arn: arn, in: db) else {
+            guard let (id, starter) = try ExecutionRecord.idAndStarter(arn: arn, in: db) else {
                 throw ExecutionError.doesNotExist(arn: arn)
+            }
+            guard scope.allows(startedByUid: starter) else {
+                throw AccessDenied.notStarter(of: arn)
             }
             return id
         }

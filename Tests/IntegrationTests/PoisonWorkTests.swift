@@ -12,10 +12,12 @@ struct PoisonWorkTests {
         ["STEPD_TEST_CRASH_WHILE_DRIVING": target, "SWIFT_BACKTRACE": "enable=no"]
     }
 
+    /// The executions wait in a timer, stepd is killed at once, and the crashes come when the
+    /// timer fires after a restart.
     static let waitThenPass: JSONValue = [
         "StartAt": "Wait",
         "States": [
-            "Wait": ["Type": "Wait", "Seconds": 1, "Next": "Done"],
+            "Wait": ["Type": "Wait", "Seconds": 2, "Next": "Done"],
             "Done": ["Type": "Pass", "End": true],
         ],
     ]
@@ -27,7 +29,8 @@ struct PoisonWorkTests {
                 "AWSStepFunctions.CreateStateMachine", ["name": "waits", "definition": .string(Self.waitThenPass.serialized())])
             let poison = try await stepd.startExecution("waits", name: "poison")
             let bystander = try await stepd.startExecution("waits", name: "bystander")
-            try await stepd.terminate()
+            // At once, before the Wait can end in this run: a graceful stop may take longer.
+            try await stepd.kill9()
 
             let hook = Self.crashHook("execution:poison")
             let first = try await stepd.launchUntilItDies(adding: hook)
@@ -58,7 +61,7 @@ struct PoisonWorkTests {
             let parent: JSONValue = [
                 "StartAt": "Wait",
                 "States": [
-                    "Wait": ["Type": "Wait", "Seconds": 1, "Next": "Start"],
+                    "Wait": ["Type": "Wait", "Seconds": 2, "Next": "Start"],
                     "Start": [
                         "Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
                         "Parameters": ["StateMachineArn": "arn:aws:states:local:000000000000:stateMachine:child"], "End": true,
@@ -67,7 +70,8 @@ struct PoisonWorkTests {
             ]
             _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", ["name": "parent", "definition": .string(parent.serialized())])
             let started = try await stepd.startExecution("parent", name: "parent-1")
-            try await stepd.terminate()
+            // At once, before the Wait can end in this run: a graceful stop may take longer.
+            try await stepd.kill9()
 
             let hook = Self.crashHook("stateMachine:child")
             #expect(try await stepd.launchUntilItDies(adding: hook) != 0)
@@ -114,7 +118,8 @@ struct PoisonWorkTests {
             _ = try await stepd.call(
                 "AWSStepFunctions.CreateStateMachine", ["name": "waits", "definition": .string(Self.waitThenPass.serialized())])
             let once = try await stepd.startExecution("waits", name: "once")
-            try await stepd.terminate()
+            // At once, before the Wait can end in this run: a graceful stop may take longer.
+            try await stepd.kill9()
             #expect(try await stepd.launchUntilItDies(adding: Self.crashHook("execution:once")) != 0)
             try await stepd.launch()
             let ended = try await stepd.waitForExecution(once)

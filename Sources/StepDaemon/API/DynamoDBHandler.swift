@@ -7,7 +7,7 @@ struct DynamoDBHandler: ServiceHandler {
     let engine: Engine
     let prefix = Actions.dynamoDB
 
-    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+    func handle(_ action: String, _ body: JSONValue, caller: Caller) async throws -> JSONValue {
         switch action {
         case "CreateTable":
             return ["TableDescription": Self.json(of: try await engine.createTable(CreateTableRequest(body)))]

@@ -7,7 +7,7 @@ struct EventBridgeHandler: ServiceHandler {
     let engine: Engine
     let prefix = Actions.events
 
-    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+    func handle(_ action: String, _ body: JSONValue, caller: Caller) async throws -> JSONValue {
         try checkBus(body)
         switch action {
         case "PutRule":
@@ -44,7 +44,7 @@ struct EventBridgeHandler: ServiceHandler {
             try await engine.deleteRule(name: try body.requiredString("Name"), force: try body.optionalBool("Force") ?? false)
             return [:]
         case "PutEvents":
-            let results = try await engine.putEvents(entries: try body.requiredArray("Entries"))
+            let results = try await engine.putEvents(entries: try body.requiredArray("Entries"), startedByUid: caller.uid)
             var failed = 0
             let entries = results.map { result -> JSONValue in
                 switch result {

@@ -57,18 +57,21 @@ extension Engine {
         return UUID(uuid: bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }).lowercasedString
     }
 
-    func ingest(_ envelope: EventEnvelope, commitsHere: Bool = false) async throws -> EventIngest.Outcome {
+    func ingest(_ envelope: EventEnvelope, commitsHere: Bool = false, startedByUid: UInt32? = nil) async throws -> EventIngest.Outcome {
         let rules = self.rules
         let definitions = self.definitions
         let logger = self.logger
         return try await transact(commitsHere: commitsHere) { db, now, effects in
-            try EventIngest.ingest(envelope, rules: rules, definitions: definitions, db: db, now: now, logger: logger, effects: &effects)
+            try EventIngest.ingest(
+                envelope, rules: rules, definitions: definitions, db: db, now: now, logger: logger, effects: &effects,
+                startedByUid: startedByUid.map(Int64.init))
         }
     }
 
     /// PutEvents: each entry (PutEvents' entry shape: `Source`, `DetailType`, `Detail`, ...) is
     /// accepted or refused on its own, as EventBridge does.
-    public func putEvents(entries: [JSONValue]) async throws -> [PutEventResult] {
+    /// `startedByUid`: the caller, who becomes the starter of the executions its events start.
+    public func putEvents(entries: [JSONValue], startedByUid: UInt32? = nil) async throws -> [PutEventResult] {
         guard !entries.isEmpty, entries.count <= 10 else {
             throw RequestError.invalid(
                 reason: "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10")
@@ -83,7 +86,7 @@ extension Engine {
                         + "aws.* sources are reserved for AWS services (in stepd, the spool)"))
                     continue
                 }
-                let outcome = try await ingest(envelope)
+                let outcome = try await ingest(envelope, startedByUid: startedByUid)
                 results.append(.stored(eventId: outcome.eventId))
             } catch let error as EventFormatError {
                 results.append(.malformed(reason: error.message))

@@ -54,6 +54,15 @@ enum TaskAnswer: Sendable {
         effects.readyExecutions.append(record.executionId)
     }
 
+    /// The execution a well-formed, known token belongs to, and who started it; nil otherwise
+    /// (`deliver` then says what is wrong with the token).
+    static func owner(ofToken token: String, in db: Database) throws -> (arn: String, startedByUid: Int64?)? {
+        guard TaskTokens.isWellFormed(token), let record = try TaskTokenRecord.find(db, key: token),
+            let execution = try ExecutionRecord.find(db, key: record.executionId)
+        else { return nil }
+        return (execution.arn, execution.startedByUid)
+    }
+
     /// Reads SendTaskSuccess's `output`: a string holding JSON, within the payload limit.
     static func parseOutput(_ text: String) throws(TaskTokenError) -> JSONValue {
         if text.utf8.count > Limits.maximumPayloadBytes {
