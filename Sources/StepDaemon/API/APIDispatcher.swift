@@ -24,7 +24,9 @@ public struct APIDispatcher: APIHandler {
             return .failure(.invalidAction("Unknown target prefix in '\(request.target)'"))
         }
         do {
-            return .success(try await service.handle(String(request.action), request.body, peer: request.peer))
+            let action = String(request.action)
+            try type(of: service).requests[action]?.validate(request.body)
+            return .success(try await service.handle(action, request))
         } catch {
             if let answer = APIError.common(error) ?? type(of: service).apiError(for: error) {
                 if case EngineUnavailable.diskFull = error {

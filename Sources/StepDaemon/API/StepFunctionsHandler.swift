@@ -7,7 +7,9 @@ struct StepFunctionsHandler: ServiceHandler {
     let engine: Engine
     let prefix = Actions.stepFunctions
 
-    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+    func handle(_ action: String, _ request: APIRequest) async throws -> JSONValue {
+        let body = request.body
+        let peer = request.peer
         switch action {
         case "CreateStateMachine":
             let created = try await engine.createStateMachine(

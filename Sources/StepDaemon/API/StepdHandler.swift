@@ -9,7 +9,9 @@ struct StepdHandler: ServiceHandler {
     let engine: Engine
     let prefix = Actions.stepd
 
-    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+    func handle(_ action: String, _ request: APIRequest) async throws -> JSONValue {
+        let body = request.body
+        let peer = request.peer
         switch action {
         case "WaitForExecution":
             return StepFunctionsHandler.json(of: try await engine.waitForExecution(arn: try body.requiredString("executionArn")))

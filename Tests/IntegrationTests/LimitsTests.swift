@@ -1,0 +1,57 @@
+import Foundation
+import JSON
+import StepAPI
+import StepClient
+import Testing
+
+/// AWS's limits on request members (issue #15), against the real stepd: a request over a
+/// limit is refused with AWS's ValidationException text.
+@Suite("limits against the real stepd")
+struct LimitsTests {
+    private func expectValidation(
+        _ stepd: StepdProcess, _ target: String, _ body: JSONValue, message: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let response = try await rawHTTP(socketPath: stepd.socketPath, request: rawRequest(target: target, body: body.serialized()))
+        #expect(response.status == 400, "\(response.body)", sourceLocation: sourceLocation)
+        #expect(response.headers["x-amzn-errortype"] == "ValidationException", sourceLocation: sourceLocation)
+        #expect(response.json?["__type"] == "ValidationException", sourceLocation: sourceLocation)
+        #expect(response.json?["message"]?.stringValue == message, sourceLocation: sourceLocation)
+    }
+
+    @Test("SendTaskFailure with a cause over 32,768 characters is a ValidationException")
+    func sendTaskFailureWithTooLongACause() async throws {
+        try await withStepd { stepd in
+            let token = String(repeating: "A", count: 64)
+            try await expectValidation(
+                stepd, "AWSStepFunctions.SendTaskFailure",
+                ["taskToken": .string(token), "error": "E", "cause": .string(String(repeating: "c", count: 32_769))],
+                message: "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768")
+            // At the limit the request goes on, to the token (which was never issued).
+            let atLimit = try await stepd.callFailing(
+                "AWSStepFunctions.SendTaskFailure",
+                ["taskToken": .string(token), "error": .string(String(repeating: "e", count: 256)), "cause": .string(String(repeating: "c", count: 32_768))])
+            guard case .api(let refusal) = atLimit else {
+                Issue.record("expected an API error, got \(atLimit)")
+                return
+            }
+            #expect(refusal.type == "TaskDoesNotExist", "\(refusal)")
+        }
+    }
+
+    @Test("PutEvents with 11 entries is a ValidationException; 10 are accepted")
+    func putEventsWithElevenEntries() async throws {
+        try await withStepd { stepd in
+            let entry: JSONValue = ["Source": "s", "DetailType": "d", "Detail": "{}"]
+            try await expectValidation(
+                stepd, "AWSEvents.PutEvents", ["Entries": .array(Array(repeating: entry, count: 11))],
+                message: "1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
+            let ten = try await stepd.call("AWSEvents.PutEvents", ["Entries": .array(Array(repeating: entry, count: 10))])
+            #expect(ten["FailedEntryCount"] == 0, "\(ten.serialized())")
+            // Over 256 KiB together, counted as EventBridge counts them.
+            let big: JSONValue = ["Source": "s", "DetailType": "d", "Detail": .string("\"" + String(repeating: "x", count: 140_000) + "\"")]
+            try await expectValidation(
+                stepd, "AWSEvents.PutEvents", ["Entries": [big, big]], message: "Total size of the entries in the request is over the limit.")
+        }
+    }
+}
