@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import StepClient
 import StepDaemon
 
@@ -42,6 +43,15 @@ struct StepdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Append a JSON line per commit (when its transaction began, when it was durable) to FILE; for benchmarks.", valueName: "FILE"))
     var traceCommits: String?
 
+    @Option(help: ArgumentHelp("API connections open at once, per socket; more are closed when accepted.", valueName: "count"))
+    var maxConnections: Int = ConnectionLimits.defaultMaximumConnections
+
+    @Option(help: ArgumentHelp("Seconds a client has to send a whole request, from its first byte; a client that stalls is disconnected.", valueName: "seconds"))
+    var requestTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("Seconds an API connection with no request in progress stays open.", valueName: "seconds"))
+    var idleTimeout: Double = 60
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -49,6 +59,10 @@ struct StepdCommand: AsyncParsableCommand {
     var logTarget: String = "auto"
 
     func validate() throws {
+        if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        for (name, seconds) in [("--request-timeout", requestTimeout), ("--idle-timeout", idleTimeout)] {
+            guard seconds > 0, seconds <= 86_400 else { throw ValidationError("\(name) must be more than 0 and at most 86400 seconds") }
+        }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown log level '\(logLevel)'") }
         guard let target = LogTarget(rawValue: logTarget) else {
             throw ValidationError("unknown log target '\(logTarget)' (auto, journal or console)")
@@ -76,13 +90,20 @@ struct StepdCommand: AsyncParsableCommand {
             binDirectory: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path,
             configurationDirectory: absolute(
                 configurationDirectory ?? DaemonPaths.defaultConfigurationDirectory(environment: environment, isRoot: isRoot)),
-            commitTracePath: traceCommits.map(absolute), speedSwitches: speedSwitches)
+            commitTracePath: traceCommits.map(absolute), speedSwitches: speedSwitches,
+            connectionLimits: ConnectionLimits(
+                maximumConnections: maxConnections, requestTimeout: Self.timeAmount(seconds: requestTimeout),
+                idleTimeout: Self.timeAmount(seconds: idleTimeout)))
         do {
             try await Daemon(options: options, logger: logger).run()
         } catch {
             logger.critical("stepd stopped on an error", metadata: ["ERROR": "\(error)"])
             throw ExitCode(1)
         }
+    }
+
+    private static func timeAmount(seconds: Double) -> TimeAmount {
+        .nanoseconds(Int64(seconds * 1_000_000_000))
     }
 
     private func absolute(_ path: String) -> String {

@@ -2,10 +2,12 @@ import Foundation
 import JSON
 import StepAPI
 import StepClient
+import TestSupport
 import Testing
 
-/// AWS's limits on request members (issue #15), against the real stepd: a request over a
-/// limit is refused with AWS's ValidationException text.
+/// AWS's limits on request members and stepd's bounds on connections (issue #15), against
+/// the real stepd: a request over a limit is refused with AWS's ValidationException text,
+/// and a stalled client cannot keep the daemon from answering the others.
 @Suite("limits against the real stepd")
 struct LimitsTests {
     private func expectValidation(
@@ -52,6 +54,31 @@ struct LimitsTests {
             let big: JSONValue = ["Source": "s", "DetailType": "d", "Detail": .string("\"" + String(repeating: "x", count: 140_000) + "\"")]
             try await expectValidation(
                 stepd, "AWSEvents.PutEvents", ["Entries": [big, big]], message: "Total size of the entries in the request is over the limit.")
+        }
+    }
+
+    @Test("a connection that sends half a header and stalls is closed; stepd answers others meanwhile")
+    func stalledHalfHeader() async throws {
+        try await withStepd(extraArguments: ["--request-timeout", "0.5"]) { stepd in
+            let stalled = try await UnixSocket.connect(to: stepd.socketPath)
+            try await stalled.send("POST / HTTP/1.1\r\nHost: stepd\r\nX-Amz-Target: Stepd.Hea")
+            #expect(try await stepd.call("Stepd.Health", [:])["Status"] == "OK")
+            let (received, closed) = try await stalled.receive()
+            #expect(closed, "stepd closed the stalled connection")
+            #expect(received.isEmpty, "without an answer: \(received)")
+            #expect(try await stepd.call("Stepd.Health", [:])["Status"] == "OK")
+        }
+    }
+
+    @Test("stepd raises its open file limit to the hard limit at start")
+    func openFileLimitRaised() async throws {
+        try await withStepd { stepd in
+            let pid = try #require(stepd.pid)
+            let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+            let line = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+            let numbers = line.split(separator: " ").compactMap { Int($0) }
+            #expect(numbers.count == 2 && numbers[0] == numbers[1], "soft and hard: \(line)")
+            try await stepd.waitForLogLine(containing: ["open file limit", "NOFILE="], seconds: 10)
         }
     }
 }

@@ -23,10 +23,13 @@ public struct Daemon {
         public var commitTracePath: String?
         /// The speed machinery the store and the engine use (stepd's executor is stepd's own).
         public var speedSwitches: SpeedSwitches
+        /// What one client may hold of each API server (the body limit is set by stepd).
+        public var connectionLimits: ConnectionLimits
 
         public init(
             stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil,
-            commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches()
+            commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches(),
+            connectionLimits: ConnectionLimits = ConnectionLimits()
         ) {
             self.stateDirectory = stateDirectory
             self.socketPath = socketPath
@@ -34,6 +37,7 @@ public struct Daemon {
             self.configurationDirectory = configurationDirectory
             self.commitTracePath = commitTracePath
             self.speedSwitches = speedSwitches
+            self.connectionLimits = connectionLimits
         }
     }
 
@@ -52,6 +56,7 @@ public struct Daemon {
         let watchdogInterval = WatchdogService.pingInterval()
         // Trapped before the long part of the start: SIGHUP's default action ends the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let connectionLimits = boundsForOpenFiles()
 
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -93,7 +98,7 @@ public struct Daemon {
         }
         await configuration?.apply()
 
-        let servers = makeServers(inheritedSockets, dispatcher: dispatcher)
+        let servers = makeServers(inheritedSockets, dispatcher: dispatcher, limits: connectionLimits)
         let ready = ListeningSignal()
         let readiness = ReadinessReporter(
             servers: servers, engine: engine, status: status, ready: ready, logger: logger, recovery: recovery,
@@ -119,18 +124,40 @@ public struct Daemon {
         logger.info("stopped")
     }
 
-    /// One server per socket systemd passed; without any, one on our own socket at `--socket`.
-    private func makeServers(_ inherited: [InheritedSocket], dispatcher: APIDispatcher) -> [APIServer] {
+    /// Raises the open file limit to its hard limit, and fits the connection bound within it:
+    /// connections leave ``OpenFileLimit/reserved`` descriptors to the rest of the daemon.
+    private func boundsForOpenFiles() -> ConnectionLimits {
+        let change = OpenFileLimit.raiseToHardLimit()
+        if let failure = change.failure {
+            logger.warning("open file limit not raised", metadata: ["NOFILE": "\(change.before)", "ERROR": "\(failure)"])
+        } else {
+            logger.info("open file limit", metadata: ["NOFILE": "\(change.after)", "NOFILE_BEFORE": "\(change.before)"])
+        }
+        var limits = options.connectionLimits
         // Room for a 1 MiB definition with every character escaped, and a little more.
-        let maximumBodySize = 2 * Limits.maximumDefinitionBytes + 65_536
+        limits.maximumBodyBytes = 2 * Limits.maximumDefinitionBytes + 65_536
+        if change.after > 0 {
+            let fitting = OpenFileLimit.connectionBound(requested: limits.maximumConnections, openFiles: change.after)
+            if fitting < limits.maximumConnections {
+                logger.warning(
+                    "connection bound lowered to fit the open file limit",
+                    metadata: ["MAX_CONNECTIONS": "\(fitting)", "REQUESTED": "\(limits.maximumConnections)", "NOFILE": "\(change.after)"])
+                limits.maximumConnections = fitting
+            }
+        }
+        return limits
+    }
+
+    /// One server per socket systemd passed; without any, one on our own socket at `--socket`.
+    private func makeServers(_ inherited: [InheritedSocket], dispatcher: APIDispatcher, limits: ConnectionLimits) -> [APIServer] {
         guard !inherited.isEmpty else {
-            return [APIServer(socketPath: options.socketPath, handler: dispatcher, logger: logger, maximumBodySize: maximumBodySize)]
+            return [APIServer(socketPath: options.socketPath, handler: dispatcher, logger: logger, limits: limits)]
         }
         logger.info(
             "serving the sockets systemd passed; --socket is not bound",
             metadata: ["SOCKETS": "\(inherited.map(\.description).joined(separator: ", "))"])
         return inherited.map {
-            APIServer(listeningDescriptor: $0.descriptor, handler: dispatcher, logger: logger, maximumBodySize: maximumBodySize)
+            APIServer(listeningDescriptor: $0.descriptor, handler: dispatcher, logger: logger, limits: limits)
         }
     }
 }
