@@ -46,6 +46,11 @@ struct StepdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("API connections open at once, per socket; more are closed when accepted.", valueName: "count"))
     var maxConnections: Int = ConnectionLimits.defaultMaximumConnections
 
+    @Option(help: ArgumentHelp(
+        "Stepd.WaitForExecution and Stepd.WaitUntilIdle requests waiting at once; more are refused with ThrottlingException. Below --max-connections.",
+        valueName: "count"))
+    var maxHeldWaits: Int = APIDispatcher.defaultMaximumHeldWaits
+
     @Option(help: ArgumentHelp("Seconds a client has to send a whole request, from its first byte; a client that stalls is disconnected.", valueName: "seconds"))
     var requestTimeout: Double = 10
 
@@ -60,6 +65,7 @@ struct StepdCommand: AsyncParsableCommand {
 
     func validate() throws {
         if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        if maxHeldWaits < 1 { throw ValidationError("--max-held-waits must be at least 1") }
         for (name, seconds) in [("--request-timeout", requestTimeout), ("--idle-timeout", idleTimeout)] {
             guard seconds > 0, seconds <= 86_400 else { throw ValidationError("\(name) must be more than 0 and at most 86400 seconds") }
         }
@@ -93,7 +99,8 @@ struct StepdCommand: AsyncParsableCommand {
             commitTracePath: traceCommits.map(absolute), speedSwitches: speedSwitches,
             connectionLimits: ConnectionLimits(
                 maximumConnections: maxConnections, requestTimeout: Self.timeAmount(seconds: requestTimeout),
-                idleTimeout: Self.timeAmount(seconds: idleTimeout)))
+                idleTimeout: Self.timeAmount(seconds: idleTimeout)),
+            maximumHeldWaits: maxHeldWaits)
         do {
             try await Daemon(options: options, logger: logger).run()
         } catch {

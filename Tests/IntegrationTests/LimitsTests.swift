@@ -7,7 +7,7 @@ import Testing
 
 /// AWS's limits on request members and stepd's bounds on connections (issue #15), against
 /// the real stepd: a request over a limit is refused with AWS's ValidationException text,
-/// and a stalled client cannot keep the daemon from answering the others.
+/// and no client can keep the daemon from answering the others.
 @Suite("limits against the real stepd")
 struct LimitsTests {
     private func expectValidation(
@@ -67,6 +67,65 @@ struct LimitsTests {
             #expect(closed, "stepd closed the stalled connection")
             #expect(received.isEmpty, "without an answer: \(received)")
             #expect(try await stepd.call("Stepd.Health", [:])["Status"] == "OK")
+        }
+    }
+
+    @Test("held WaitForExecution calls, up to their bound, leave stepd answering others; a client that goes frees its wait")
+    func manyHeldWaits() async throws {
+        try await withStepd(extraArguments: ["--max-held-waits", "8", "--max-connections", "32"]) { stepd in
+            let parked = #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"End":true}}}"#
+            let quick = #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#
+            _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", ["name": "parked", "definition": .string(parked)])
+            _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", ["name": "quick", "definition": .string(quick)])
+            let waitingOn = try await stepd.startExecution("parked")
+            let ended = try await stepd.startExecution("quick")
+            #expect(try await stepd.waitForExecution(ended)["status"] == "SUCCEEDED")
+
+            // Eight clients wait, each on a connection of its own. A client throttled (by the
+            // probes below taking a place for a moment) tries again, as AWS's SDKs do.
+            let waiters = (0..<8).map { _ in
+                let client = StepClient(socketPath: stepd.socketPath)
+                return Task {
+                    while true {
+                        do {
+                            return try await client.call("Stepd.WaitForExecution", ["executionArn": .string(waitingOn)])
+                        } catch let error as StepClientError {
+                            guard case .api(let apiError) = error, apiError.type == "ThrottlingException" else { throw error }
+                        }
+                    }
+                }
+            }
+            // Once all eight hold their place, a ninth is throttled (a wait on an execution
+            // that has ended answers at once while there is room).
+            let throttled = try await bounded(seconds: 30, "the eight waits to be held") {
+                while true {
+                    do {
+                        _ = try await stepd.call("Stepd.WaitForExecution", ["executionArn": .string(ended)])
+                    } catch let error as StepClientError {
+                        if case .api(let apiError) = error, apiError.type == "ThrottlingException" { return apiError }
+                        throw error
+                    }
+                }
+            }
+            #expect(throttled.httpStatus == 400)
+            // Everyone else is answered meanwhile.
+            #expect(try await stepd.call("Stepd.Health", [:])["Status"] == "OK")
+            #expect(try await stepd.describeExecution(waitingOn)["status"] == "RUNNING")
+            #expect(try await stepd.executions(of: "quick").count == 1)
+
+            // The waiting clients give up (their connections close): their places are freed.
+            for waiter in waiters { waiter.cancel() }
+            for waiter in waiters { _ = await waiter.result }
+            let answered = try await bounded(seconds: 30, "a wait to be taken again") {
+                while true {
+                    do {
+                        return try await stepd.call("Stepd.WaitForExecution", ["executionArn": .string(ended)])
+                    } catch let error as StepClientError {
+                        guard case .api(let apiError) = error, apiError.type == "ThrottlingException" else { throw error }
+                    }
+                }
+            }
+            #expect(answered["status"] == "SUCCEEDED")
         }
     }
 

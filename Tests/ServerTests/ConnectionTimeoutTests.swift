@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import StepAPI
 import Testing
 
 @testable import StepDaemon
@@ -11,18 +12,20 @@ import Testing
 @Suite struct ConnectionTimeoutTests {
     static let limits = ConnectionLimits(requestTimeout: .seconds(10), idleTimeout: .seconds(60))
 
-    /// A connected channel with the handler.
-    private func connection() throws -> EmbeddedChannel {
+    /// A connected channel with the handler, and the departure it records.
+    private func connection() throws -> (EmbeddedChannel, ClientDeparture) {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ConnectionStateHandler(limits: Self.limits, logger: quietLogger))
+        let departure = ClientDeparture()
+        try channel.pipeline.syncOperations.addHandler(
+            ConnectionStateHandler(limits: Self.limits, departure: departure, logger: quietLogger))
         try channel.connect(to: SocketAddress(unixDomainSocketPath: "/tmp/stepd-embedded.sock")).wait()
-        return channel
+        return (channel, departure)
     }
 
     private static let head = HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/"))
 
     @Test func anIdleConnectionIsClosedAfterTheIdleTimeout() throws {
-        let channel = try connection()
+        let (channel, _) = try connection()
         channel.embeddedEventLoop.advanceTime(by: .seconds(59))
         #expect(channel.isActive)
         channel.embeddedEventLoop.advanceTime(by: .seconds(1))
@@ -30,7 +33,7 @@ import Testing
     }
 
     @Test func halfAHeadIsGivenTheRequestTimeoutFromItsFirstBytes() throws {
-        let channel = try connection()
+        let (channel, _) = try connection()
         channel.embeddedEventLoop.advanceTime(by: .seconds(30))
         channel.pipeline.fireChannelReadComplete()  // bytes, but no whole head
         channel.embeddedEventLoop.advanceTime(by: .seconds(6))
@@ -42,14 +45,14 @@ import Testing
     }
 
     @Test func aBodyThatStopsArrivingIsCutOff() throws {
-        let channel = try connection()
+        let (channel, _) = try connection()
         try channel.writeInbound(Self.head)
         channel.embeddedEventLoop.advanceTime(by: .seconds(10))
         #expect(!channel.isActive)
     }
 
     @Test func aRequestBeingAnsweredHasNoTimeLimitAndTheIdleTimeoutFollowsItsAnswer() throws {
-        let channel = try connection()
+        let (channel, _) = try connection()
         try channel.writeInbound(Self.head)
         try channel.writeInbound(HTTPServerRequestPart.end(nil))
         channel.embeddedEventLoop.advanceTime(by: .hours(5))  // a held wait
@@ -64,6 +67,15 @@ import Testing
         #expect(channel.isActive)
         channel.embeddedEventLoop.advanceTime(by: .seconds(1))
         #expect(!channel.isActive)
+    }
+
+    @Test func theClientClosingItsSideIsRecordedAsItsDeparture() throws {
+        let (channel, departure) = try connection()
+        try channel.writeInbound(Self.head)
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        #expect(!departure.hasDeparted)
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        #expect(departure.hasDeparted)
     }
 
     // MARK: - The rules alone

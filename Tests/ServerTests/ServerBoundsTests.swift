@@ -77,6 +77,49 @@ struct ServerBoundsTests {
         }
     }
 
+    // MARK: - Held waits
+
+    @Test func heldWaitsOverTheBoundAreThrottled() async throws {
+        let waits = HeldWaits(maximum: 2)
+        let gate = Gate()
+        var arrivals = gate.arrivals.makeAsyncIterator()
+        let first = Task { try await waits.hold { await gate.pass() } }
+        let second = Task { try await waits.hold { await gate.pass() } }
+        await arrivals.next()
+        await arrivals.next()
+        await #expect(throws: APIError("ThrottlingException", "Rate exceeded: 2 requests already wait (Stepd.WaitForExecution, Stepd.WaitUntilIdle); try again later")) {
+            try await waits.hold {}
+        }
+        gate.open()
+        try await first.value
+        try await second.value
+        #expect(waits.current == 0)
+        try await waits.hold {}
+    }
+
+    @Test func aDepartedClientsWaitIsCancelled() async throws {
+        let departure = ClientDeparture()
+        let cancelled = Gate()
+        let waiting = Task {
+            try await HeldWaits.untilDeparture(departure) {
+                // Stands for the engine's wait: ends only when cancelled.
+                await withTaskCancellationHandler {
+                    await cancelled.pass()
+                } onCancel: {
+                    cancelled.open()
+                }
+                return 1
+            }
+        }
+        var arrivals = cancelled.arrivals.makeAsyncIterator()
+        await arrivals.next()
+        departure.recordDeparture()
+        let result = try await bounded(seconds: 10, "the wait to end") { await waiting.result }
+        #expect(throws: APIError("ClientClosedRequest", "the client closed its side of the connection before the wait ended", httpStatus: 499)) {
+            try result.get()
+        }
+    }
+
     @Test(arguments: [
         (1024, UInt64(1_048_576), 1024),
         (1024, UInt64(1024), 768),

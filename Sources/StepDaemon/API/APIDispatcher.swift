@@ -11,11 +11,17 @@ public struct APIDispatcher: APIHandler {
     let logger: Logger
     private let services: [any ServiceHandler]
 
-    public init(engine: Engine, logger: Logger) {
+    /// The default bound on held waits: half of the server's default connection bound.
+    public static let defaultMaximumHeldWaits = 512
+
+    /// - Parameter maximumHeldWaits: How many `Stepd.WaitForExecution` and `Stepd.WaitUntilIdle`
+    ///   requests may wait at once; one more is refused with `ThrottlingException`. Keep it
+    ///   below the server's connection bound, so that waits leave connections for the rest.
+    public init(engine: Engine, logger: Logger, maximumHeldWaits: Int = defaultMaximumHeldWaits) {
         self.logger = logger
         services = [
             StepFunctionsHandler(engine: engine), EventBridgeHandler(engine: engine), DynamoDBHandler(engine: engine),
-            StepdHandler(engine: engine),
+            StepdHandler(engine: engine, heldWaits: HeldWaits(maximum: maximumHeldWaits)),
         ]
     }
 

@@ -7,6 +7,7 @@ import StepEngine
 /// execution, job definitions and jobs, health); `Actions` lists them with their shapes.
 struct StepdHandler: ServiceHandler {
     let engine: Engine
+    let heldWaits: HeldWaits
     let prefix = Actions.stepd
 
     func handle(_ action: String, _ request: APIRequest) async throws -> JSONValue {
@@ -14,7 +15,12 @@ struct StepdHandler: ServiceHandler {
         let peer = request.peer
         switch action {
         case "WaitForExecution":
-            return StepFunctionsHandler.json(of: try await engine.waitForExecution(arn: try body.requiredString("executionArn")))
+            let arn = try body.requiredString("executionArn")
+            let engine = self.engine
+            let ended = try await heldWaits.hold {
+                try await HeldWaits.untilDeparture(request.departure) { try await engine.waitForExecution(arn: arn) }
+            }
+            return StepFunctionsHandler.json(of: ended)
         case "PutJobDefinition":
             try requireDaemonOwner(peer, action)
             let definition = try Self.jobDefinition(body)
@@ -33,7 +39,8 @@ struct StepdHandler: ServiceHandler {
         case "Health":
             return ["Status": "OK"]
         case "WaitUntilIdle":
-            await engine.waitUntilIdle()
+            // Not given up when the client goes: the writer's idle wait cannot be cancelled.
+            try await heldWaits.hold { await engine.waitUntilIdle() }
             return ["Status": "IDLE"]
         default:
             throw unknownAction(action)

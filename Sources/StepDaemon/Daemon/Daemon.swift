@@ -25,11 +25,14 @@ public struct Daemon {
         public var speedSwitches: SpeedSwitches
         /// What one client may hold of each API server (the body limit is set by stepd).
         public var connectionLimits: ConnectionLimits
+        /// How many `Stepd.WaitForExecution` and `Stepd.WaitUntilIdle` may wait at once.
+        public var maximumHeldWaits: Int
 
         public init(
             stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil,
             commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches(),
-            connectionLimits: ConnectionLimits = ConnectionLimits()
+            connectionLimits: ConnectionLimits = ConnectionLimits(),
+            maximumHeldWaits: Int = APIDispatcher.defaultMaximumHeldWaits
         ) {
             self.stateDirectory = stateDirectory
             self.socketPath = socketPath
@@ -38,6 +41,7 @@ public struct Daemon {
             self.commitTracePath = commitTracePath
             self.speedSwitches = speedSwitches
             self.connectionLimits = connectionLimits
+            self.maximumHeldWaits = maximumHeldWaits
         }
     }
 
@@ -56,7 +60,7 @@ public struct Daemon {
         let watchdogInterval = WatchdogService.pingInterval()
         // Trapped before the long part of the start: SIGHUP's default action ends the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let connectionLimits = boundsForOpenFiles()
+        let (connectionLimits, maximumHeldWaits) = boundsForOpenFiles()
 
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -92,7 +96,7 @@ public struct Daemon {
 
         // The configuration is in place before the first request is answered: a client that
         // connected to a passed socket early waits for it.
-        let dispatcher = APIDispatcher(engine: engine, logger: logger)
+        let dispatcher = APIDispatcher(engine: engine, logger: logger, maximumHeldWaits: maximumHeldWaits)
         let configuration = options.configurationDirectory.map {
             ConfigurationLoader(directory: $0, dispatcher: dispatcher, logger: logger)
         }
@@ -124,9 +128,10 @@ public struct Daemon {
         logger.info("stopped")
     }
 
-    /// Raises the open file limit to its hard limit, and fits the connection bound within it:
-    /// connections leave ``OpenFileLimit/reserved`` descriptors to the rest of the daemon.
-    private func boundsForOpenFiles() -> ConnectionLimits {
+    /// Raises the open file limit to its hard limit, and fits the connection and wait bounds
+    /// within it: connections leave ``OpenFileLimit/reserved`` descriptors to the rest of
+    /// the daemon, and waits leave connections to other requests.
+    private func boundsForOpenFiles() -> (ConnectionLimits, Int) {
         let change = OpenFileLimit.raiseToHardLimit()
         if let failure = change.failure {
             logger.warning("open file limit not raised", metadata: ["NOFILE": "\(change.before)", "ERROR": "\(failure)"])
@@ -145,7 +150,14 @@ public struct Daemon {
                 limits.maximumConnections = fitting
             }
         }
-        return limits
+        var waits = options.maximumHeldWaits
+        if waits >= limits.maximumConnections {
+            waits = max(1, limits.maximumConnections / 2)
+            logger.warning(
+                "held wait bound lowered below the connection bound",
+                metadata: ["MAX_HELD_WAITS": "\(waits)", "REQUESTED": "\(options.maximumHeldWaits)", "MAX_CONNECTIONS": "\(limits.maximumConnections)"])
+        }
+        return (limits, waits)
     }
 
     /// One server per socket systemd passed; without any, one on our own socket at `--socket`.

@@ -210,10 +210,13 @@ public final class APIServer: Service, Sendable {
     struct Connection: Sendable {
         let channel: any Channel
         let peer: PeerCredentials?
+        /// Recorded by the connection's ``ConnectionStateHandler`` when the client closes its side.
+        let departure: ClientDeparture
     }
 
     private static func makeConnection(on channel: any Channel, limits: ConnectionLimits, logger: Logger) -> EventLoopFuture<Connection> {
-        channel.eventLoop.makeCompletedFuture {
+        let departure = ClientDeparture()
+        return channel.eventLoop.makeCompletedFuture {
             var decoderLimits = NIOHTTPDecoderLimitConfiguration()
             decoderLimits.maxHeaderFieldSize = limits.maximumHeaderBytes
             decoderLimits.maxHeaderListSize = limits.maximumHeaderBytes
@@ -221,10 +224,10 @@ public final class APIServer: Service, Sendable {
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withErrorHandling: false, withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
             try channel.pipeline.syncOperations.addHandler(
-                ConnectionStateHandler(limits: limits, logger: logger), name: ConnectionStateHandler.name)
+                ConnectionStateHandler(limits: limits, departure: departure, logger: logger), name: ConnectionStateHandler.name)
             try channel.pipeline.syncOperations.addHandler(HoldInboundHandler(), name: HoldInboundHandler.name)
         }.flatMap {
-            PeerCredentials.read(from: channel).map { Connection(channel: channel, peer: $0) }
+            PeerCredentials.read(from: channel).map { Connection(channel: channel, peer: $0, departure: departure) }
         }
     }
 
@@ -277,7 +280,8 @@ public final class APIServer: Service, Sendable {
                                 on: responses)
                             return
                         case .complete(let head, let body):
-                            let outcome = await answer(head: head, body: body, peer: connection.peer, logger: logger)
+                            let outcome = await answer(
+                                head: head, body: body, peer: connection.peer, departure: connection.departure, logger: logger)
                             try await respond(outcome, to: head, keepAlive: head.isKeepAlive, on: responses)
                             if !head.isKeepAlive { return }
                         }
@@ -300,9 +304,9 @@ public final class APIServer: Service, Sendable {
     }
 
     private func answer(
-        head: HTTPRequestHead, body: ByteBuffer, peer: PeerCredentials?, logger: Logger
+        head: HTTPRequestHead, body: ByteBuffer, peer: PeerCredentials?, departure: ClientDeparture, logger: Logger
     ) async -> Result<JSONValue, APIError> {
-        switch AWSJSONProtocol.decode(head: head, body: body, peer: peer) {
+        switch AWSJSONProtocol.decode(head: head, body: body, peer: peer, departure: departure) {
         case .failure(let error):
             logger.debug(
                 "API request refused", metadata: ["ERROR": "\(error.type)", "ERROR_MESSAGE": "\(error.message)"])

@@ -1,10 +1,11 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import StepAPI
 
 /// Watches one connection between NIO's HTTP handlers and the task that serves it: closes
 /// it when a ``ConnectionTimer`` deadline passes (a request that stalls, a connection left
-/// idle).
+/// idle), and records the client's departure for the request being answered.
 ///
 /// The deadline is one task scheduled on the connection's event loop, set and cancelled as
 /// the connection moves between phases: none while a request is answered, however long.
@@ -20,10 +21,12 @@ final class ConnectionStateHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var deadline: Scheduled<Void>?
     /// Since the last `channelReadComplete`, whether a request part was read.
     private var readPart = false
+    let departure: ClientDeparture
     private let logger: Logger
 
-    init(limits: ConnectionLimits, logger: Logger) {
+    init(limits: ConnectionLimits, departure: ClientDeparture, logger: Logger) {
         timer = ConnectionTimer(requestTimeout: limits.requestTimeout, idleTimeout: limits.idleTimeout)
+        self.departure = departure
         self.logger = logger
     }
 
@@ -58,7 +61,13 @@ final class ConnectionStateHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.fireChannelReadComplete()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event { departure.recordDeparture() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        departure.recordDeparture()
         carryOut(timer.closed(), context: context)
         context.fireChannelInactive()
     }
