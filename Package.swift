@@ -151,9 +151,11 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "JSON", "StepAPI", "StepDaemon", "StepEngine", "StepClient",
+                "JSON", "StepAPI", "StepDaemon", "StepEngine", "StepClient", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import StepClient
 import StepDaemon
 
@@ -51,6 +52,20 @@ struct StepdCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long files in the spool's failed/ folder are kept.", valueName: "period"))
     var keepFailedSpoolFiles = "14d"
 
+    @Option(help: ArgumentHelp("API connections open at once, per socket; more are closed when accepted.", valueName: "count"))
+    var maxConnections: Int = ConnectionLimits.defaultMaximumConnections
+
+    @Option(help: ArgumentHelp(
+        "Stepd.WaitForExecution and Stepd.WaitUntilIdle requests waiting at once; more are refused with ThrottlingException. Below --max-connections.",
+        valueName: "count"))
+    var maxHeldWaits: Int = APIDispatcher.defaultMaximumHeldWaits
+
+    @Option(help: ArgumentHelp("Seconds a client has to send a whole request, from its first byte; a client that stalls is disconnected.", valueName: "seconds"))
+    var requestTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("Seconds an API connection with no request in progress stays open.", valueName: "seconds"))
+    var idleTimeout: Double = 60
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -58,6 +73,11 @@ struct StepdCommand: AsyncParsableCommand {
     var logTarget: String = "auto"
 
     func validate() throws {
+        if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        if maxHeldWaits < 1 { throw ValidationError("--max-held-waits must be at least 1") }
+        for (name, seconds) in [("--request-timeout", requestTimeout), ("--idle-timeout", idleTimeout)] {
+            guard seconds > 0, seconds <= 86_400 else { throw ValidationError("\(name) must be more than 0 and at most 86400 seconds") }
+        }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown log level '\(logLevel)'") }
         guard let target = LogTarget(rawValue: logTarget) else {
             throw ValidationError("unknown log target '\(logTarget)' (auto, journal or console)")
@@ -92,7 +112,11 @@ struct StepdCommand: AsyncParsableCommand {
             retention: Daemon.Retention(
                 closedExecutions: try RetentionPeriod.parse(keepClosedExecutions), eventIds: try RetentionPeriod.parse(keepEventIds),
                 failedSpoolFiles: try RetentionPeriod.parse(keepFailedSpoolFiles)),
-            crashHook: environment["STEPD_TEST_CRASH_WHILE_DRIVING"])
+            crashHook: environment["STEPD_TEST_CRASH_WHILE_DRIVING"],
+            connectionLimits: ConnectionLimits(
+                maximumConnections: maxConnections, requestTimeout: Self.timeAmount(seconds: requestTimeout),
+                idleTimeout: Self.timeAmount(seconds: idleTimeout)),
+            maximumHeldWaits: maxHeldWaits)
         if let hook = environment["STEPD_TEST_CRASH_WHILE_DRIVING"] {
             // The crash is the test's point; a core file of it is litter.
             var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
@@ -105,6 +129,10 @@ struct StepdCommand: AsyncParsableCommand {
             logger.critical("stepd stopped on an error", metadata: ["ERROR": "\(error)"])
             throw ExitCode(1)
         }
+    }
+
+    private static func timeAmount(seconds: Double) -> TimeAmount {
+        .nanoseconds(Int64(seconds * 1_000_000_000))
     }
 
     private func absolute(_ path: String) -> String {

@@ -559,58 +559,9 @@ struct RawResponse: Sendable {
 /// closes the connection (the request should say `Connection: close`); bounded by a 10 s
 /// receive timeout.
 func rawHTTP(socketPath: String, request: String) async throws -> RawResponse {
-    let bytes: [UInt8] = try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else {
-                continuation.resume(throwing: HarnessError("socket: \(String(cString: strerror(errno)))"))
-                return
-            }
-            defer { close(fd) }
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            let path = Array(socketPath.utf8)
-            guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
-                continuation.resume(throwing: HarnessError("socket path too long: \(socketPath)"))
-                return
-            }
-            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path) }
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            guard connected == 0 else {
-                continuation.resume(throwing: HarnessError("connect \(socketPath): \(String(cString: strerror(errno)))"))
-                return
-            }
-            let outgoing = Array(request.utf8)
-            var sent = 0
-            while sent < outgoing.count {
-                let written = outgoing[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                guard written > 0 else {
-                    continuation.resume(throwing: HarnessError("write: \(String(cString: strerror(errno)))"))
-                    return
-                }
-                sent += written
-            }
-            var received: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = read(fd, &chunk, chunk.count)
-                if count > 0 {
-                    received.append(contentsOf: chunk[0..<count])
-                } else if count == 0 {
-                    break
-                } else {
-                    continuation.resume(throwing: HarnessError("read: \(String(cString: strerror(errno))) after \(received.count) bytes"))
-                    return
-                }
-            }
-            continuation.resume(returning: received)
-        }
-    }
-    let text = String(decoding: bytes, as: UTF8.self)
+    let connection = try await UnixSocket.connect(to: socketPath)
+    try await connection.send(request)
+    let (text, _) = try await connection.receive()
     guard let split = text.range(of: "\r\n\r\n") else { throw HarnessError("no HTTP head in the answer: \(text)") }
     let lines = text[..<split.lowerBound].components(separatedBy: "\r\n")
     let statusParts = lines.first?.split(separator: " ") ?? []

@@ -14,13 +14,24 @@ public struct APIDispatcher: APIHandler {
     private let services: [any ServiceHandler]
     let callers: CallerResolver
 
-    /// `accounts`: where users and groups are looked up; `policy`: nil for the standard one.
-    public init(engine: Engine, logger: Logger, accounts: any AccountDirectory = SystemAccounts(), policy: AccessPolicy? = nil) {
+    /// The default bound on held waits: half of the server's default connection bound.
+    public static let defaultMaximumHeldWaits = 512
+
+    /// - Parameters:
+    ///   - maximumHeldWaits: How many `Stepd.WaitForExecution` and `Stepd.WaitUntilIdle`
+    ///     requests may wait at once; one more is refused with `ThrottlingException`. Keep it
+    ///     below the server's connection bound, so that waits leave connections for the rest.
+    ///   - accounts: Where users and groups are looked up.
+    ///   - policy: Who the admins and operators are; nil for the standard policy.
+    public init(
+        engine: Engine, logger: Logger, maximumHeldWaits: Int = defaultMaximumHeldWaits, accounts: any AccountDirectory = SystemAccounts(),
+        policy: AccessPolicy? = nil
+    ) {
         self.logger = logger
         callers = CallerResolver(accounts: accounts, policy: policy ?? .standard(accounts: accounts))
         services = [
             StepFunctionsHandler(engine: engine), EventBridgeHandler(engine: engine), DynamoDBHandler(engine: engine),
-            StepdHandler(engine: engine),
+            StepdHandler(engine: engine, heldWaits: HeldWaits(maximum: maximumHeldWaits)),
         ]
     }
 
@@ -36,7 +47,9 @@ public struct APIDispatcher: APIHandler {
                 caller, request.target, because: "it needs the \(needed) role (root, stepd's own user, or the Admins of the access policy)"))
         }
         do {
-            return .success(try await service.handle(String(request.action), request.body, caller: caller))
+            let action = String(request.action)
+            try type(of: service).requests[action]?.validate(request.body)
+            return .success(try await service.handle(action, request, caller: caller))
         } catch let denied as AccessDenied {
             return .failure(Self.accessDenied(caller, request.target, on: denied.resource, because: denied.reason))
         } catch {

@@ -7,7 +7,8 @@ struct EventBridgeHandler: ServiceHandler {
     let engine: Engine
     let prefix = Actions.events
 
-    func handle(_ action: String, _ body: JSONValue, caller: Caller) async throws -> JSONValue {
+    func handle(_ action: String, _ request: APIRequest, caller: Caller) async throws -> JSONValue {
+        let body = request.body
         try checkBus(body)
         switch action {
         case "PutRule":
@@ -44,7 +45,11 @@ struct EventBridgeHandler: ServiceHandler {
             try await engine.deleteRule(name: try body.requiredString("Name"), force: try body.optionalBool("Force") ?? false)
             return [:]
         case "PutEvents":
-            let results = try await engine.putEvents(entries: try body.requiredArray("Entries"), startedByUid: caller.uid)
+            let requested = try body.requiredArray("Entries")
+            if Self.entriesSize(requested) > Self.maximumEntriesSize {
+                throw APIError.validation("Total size of the entries in the request is over the limit.")
+            }
+            let results = try await engine.putEvents(entries: requested, startedByUid: caller.uid)
             var failed = 0
             let entries = results.map { result -> JSONValue in
                 switch result {

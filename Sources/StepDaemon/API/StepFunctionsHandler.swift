@@ -7,7 +7,8 @@ struct StepFunctionsHandler: ServiceHandler {
     let engine: Engine
     let prefix = Actions.stepFunctions
 
-    func handle(_ action: String, _ body: JSONValue, caller: Caller) async throws -> JSONValue {
+    func handle(_ action: String, _ request: APIRequest, caller: Caller) async throws -> JSONValue {
+        let body = request.body
         switch action {
         case "CreateStateMachine":
             let created = try await engine.createStateMachine(

@@ -7,13 +7,20 @@ import StepEngine
 /// execution, job definitions and jobs, health); `Actions` lists them with their shapes.
 struct StepdHandler: ServiceHandler {
     let engine: Engine
+    let heldWaits: HeldWaits
     let prefix = Actions.stepd
 
-    func handle(_ action: String, _ body: JSONValue, caller: Caller) async throws -> JSONValue {
+    func handle(_ action: String, _ request: APIRequest, caller: Caller) async throws -> JSONValue {
+        let body = request.body
         switch action {
         case "WaitForExecution":
-            return StepFunctionsHandler.json(
-                of: try await engine.waitForExecution(arn: try body.requiredString("executionArn"), scope: caller.executionScope))
+            let arn = try body.requiredString("executionArn")
+            let engine = self.engine
+            let scope = caller.executionScope
+            let ended = try await heldWaits.hold {
+                try await HeldWaits.untilDeparture(request.departure) { try await engine.waitForExecution(arn: arn, scope: scope) }
+            }
+            return StepFunctionsHandler.json(of: ended)
         case "PutJobDefinition":
             let definition = try Self.jobDefinition(body)
             try await engine.putJobDefinition(definition)
@@ -30,7 +37,8 @@ struct StepdHandler: ServiceHandler {
         case "Health":
             return ["Status": "OK"]
         case "WaitUntilIdle":
-            await engine.waitUntilIdle()
+            // Not given up when the client goes: the writer's idle wait cannot be cancelled.
+            try await heldWaits.hold { await engine.waitUntilIdle() }
             return ["Status": "IDLE"]
         default:
             throw unknownAction(action)

@@ -28,11 +28,16 @@ public struct Daemon {
         /// Tests only: trap while driving the execution it names (``CrashHook``:
         /// `execution:NAME` or `stateMachine:NAME`).
         public var crashHook: String?
+        /// What one client may hold of each API server (the body limit is set by stepd).
+        public var connectionLimits: ConnectionLimits
+        /// How many `Stepd.WaitForExecution` and `Stepd.WaitUntilIdle` may wait at once.
+        public var maximumHeldWaits: Int
 
         public init(
             stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil,
             commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches(), retention: Retention = .standard,
-            crashHook: String? = nil
+            crashHook: String? = nil, connectionLimits: ConnectionLimits = ConnectionLimits(),
+            maximumHeldWaits: Int = APIDispatcher.defaultMaximumHeldWaits
         ) {
             self.retention = retention
             self.crashHook = crashHook
@@ -42,6 +47,8 @@ public struct Daemon {
             self.configurationDirectory = configurationDirectory
             self.commitTracePath = commitTracePath
             self.speedSwitches = speedSwitches
+            self.connectionLimits = connectionLimits
+            self.maximumHeldWaits = maximumHeldWaits
         }
     }
 
@@ -77,6 +84,7 @@ public struct Daemon {
         let watchdogInterval = WatchdogService.pingInterval()
         // Trapped before the long part of the start: SIGHUP's default action ends the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let (connectionLimits, maximumHeldWaits) = boundsForOpenFiles()
 
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -114,13 +122,13 @@ public struct Daemon {
 
         // The configuration is in place before the first request is answered: a client that
         // connected to a passed socket early waits for it.
-        let dispatcher = APIDispatcher(engine: engine, logger: logger)
+        let dispatcher = APIDispatcher(engine: engine, logger: logger, maximumHeldWaits: maximumHeldWaits)
         let configuration = options.configurationDirectory.map {
             ConfigurationLoader(directory: $0, dispatcher: dispatcher, logger: logger)
         }
         await configuration?.apply()
 
-        let servers = makeServers(inheritedSockets, dispatcher: dispatcher)
+        let servers = makeServers(inheritedSockets, dispatcher: dispatcher, limits: connectionLimits)
         let ready = ListeningSignal()
         let readiness = ReadinessReporter(
             servers: servers, engine: engine, status: status, ready: ready, logger: logger, recovery: recovery,
@@ -146,18 +154,48 @@ public struct Daemon {
         logger.info("stopped")
     }
 
-    /// One server per socket systemd passed; without any, one on our own socket at `--socket`.
-    private func makeServers(_ inherited: [InheritedSocket], dispatcher: APIDispatcher) -> [APIServer] {
+    /// Raises the open file limit to its hard limit, and fits the connection and wait bounds
+    /// within it: connections leave ``OpenFileLimit/reserved`` descriptors to the rest of
+    /// the daemon, and waits leave connections to other requests.
+    private func boundsForOpenFiles() -> (ConnectionLimits, Int) {
+        let change = OpenFileLimit.raiseToHardLimit()
+        if let failure = change.failure {
+            logger.warning("open file limit not raised", metadata: ["NOFILE": "\(change.before)", "ERROR": "\(failure)"])
+        } else {
+            logger.info("open file limit", metadata: ["NOFILE": "\(change.after)", "NOFILE_BEFORE": "\(change.before)"])
+        }
+        var limits = options.connectionLimits
         // Room for a 1 MiB definition with every character escaped, and a little more.
-        let maximumBodySize = 2 * Limits.maximumDefinitionBytes + 65_536
+        limits.maximumBodyBytes = 2 * Limits.maximumDefinitionBytes + 65_536
+        if change.after > 0 {
+            let fitting = OpenFileLimit.connectionBound(requested: limits.maximumConnections, openFiles: change.after)
+            if fitting < limits.maximumConnections {
+                logger.warning(
+                    "connection bound lowered to fit the open file limit",
+                    metadata: ["MAX_CONNECTIONS": "\(fitting)", "REQUESTED": "\(limits.maximumConnections)", "NOFILE": "\(change.after)"])
+                limits.maximumConnections = fitting
+            }
+        }
+        var waits = options.maximumHeldWaits
+        if waits >= limits.maximumConnections {
+            waits = max(1, limits.maximumConnections / 2)
+            logger.warning(
+                "held wait bound lowered below the connection bound",
+                metadata: ["MAX_HELD_WAITS": "\(waits)", "REQUESTED": "\(options.maximumHeldWaits)", "MAX_CONNECTIONS": "\(limits.maximumConnections)"])
+        }
+        return (limits, waits)
+    }
+
+    /// One server per socket systemd passed; without any, one on our own socket at `--socket`.
+    private func makeServers(_ inherited: [InheritedSocket], dispatcher: APIDispatcher, limits: ConnectionLimits) -> [APIServer] {
         guard !inherited.isEmpty else {
-            return [APIServer(socketPath: options.socketPath, handler: dispatcher, logger: logger, maximumBodySize: maximumBodySize)]
+            return [APIServer(socketPath: options.socketPath, handler: dispatcher, logger: logger, limits: limits)]
         }
         logger.info(
             "serving the sockets systemd passed; --socket is not bound",
             metadata: ["SOCKETS": "\(inherited.map(\.description).joined(separator: ", "))"])
         return inherited.map {
-            APIServer(listeningDescriptor: $0.descriptor, handler: dispatcher, logger: logger, maximumBodySize: maximumBodySize)
+            APIServer(listeningDescriptor: $0.descriptor, handler: dispatcher, logger: logger, limits: limits)
         }
     }
 }

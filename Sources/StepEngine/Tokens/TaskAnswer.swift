@@ -13,6 +13,7 @@ enum TaskAnswer: Sendable {
     case heartbeat
 
     func deliver(token: String, db: Database, now: Date, effects: inout TransitionEffects) throws {
+        if case .failure(let error, let cause) = self { try Limits.checkTaskFailure(error: error, cause: cause) }
         guard TaskTokens.isWellFormed(token) else {
             throw TaskTokenError.malformed
         }
