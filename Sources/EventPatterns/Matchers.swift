@@ -134,7 +134,8 @@ enum Condition: Sendable {
     case suffix(String, ignoreCase: Bool)
     /// Stored lower-cased.
     case equalsIgnoreCase(String)
-    case wildcard(WildcardPattern)
+    /// Linear in the string and the pattern (see `WildcardMatcher`).
+    case wildcard(WildcardMatcher)
     case numeric(NumericRange)
     case cidr(IPRange)
     case anythingBut(AnythingBut)
@@ -175,7 +176,7 @@ enum AnythingBut: Sendable {
     case suffixes([String])
     /// Stored lower-cased.
     case equalsIgnoreCase(Set<String>)
-    case wildcards([WildcardPattern])
+    case wildcards([WildcardMatcher])
 
     func matches(_ value: JSONValue) -> Bool {
         switch self {
@@ -216,35 +217,5 @@ struct NumericRange: Sendable, Equatable {
             if upperOpen ? !(n < upper) : !(n <= upper) { return false }
         }
         return true
-    }
-}
-
-/// `wildcard`: `*` matches any run of characters (`\*` is a literal star, `\\` a backslash).
-struct WildcardPattern: Sendable, Equatable {
-    /// UTF-8 bytes; `nil` stands for `*`.
-    let tokens: [UInt8?]
-
-    func matches(_ text: String) -> Bool {
-        let s = Array(text.utf8)
-        var i = 0, j = 0
-        var star = -1, mark = 0
-        while i < s.count {
-            if j < tokens.count, let byte = tokens[j], byte == s[i] {
-                i += 1
-                j += 1
-            } else if j < tokens.count, tokens[j] == nil {
-                star = j
-                mark = i
-                j += 1
-            } else if star >= 0 {
-                j = star + 1
-                mark += 1
-                i = mark
-            } else {
-                return false
-            }
-        }
-        while j < tokens.count, tokens[j] == nil { j += 1 }
-        return j == tokens.count
     }
 }

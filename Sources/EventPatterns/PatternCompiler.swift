@@ -203,7 +203,7 @@ enum PatternCompiler {
             case "equals-ignore-case":
                 return .equalsIgnoreCase(Set(try strings(op).map { $0.lowercased() }))
             case "wildcard":
-                var patterns: [WildcardPattern] = []
+                var patterns: [WildcardMatcher] = []
                 for s in try strings(op) { patterns.append(try wildcard(s, path: path)) }
                 return .wildcards(patterns)
             default:
@@ -214,7 +214,9 @@ enum PatternCompiler {
         }
     }
 
-    static func wildcard(_ text: String, path: [String]) throws(EventPatternError) -> WildcardPattern {
+    /// Reads a `wildcard` pattern: `*` for any run of characters, `\*` for a star and `\\` for a
+    /// backslash; any other escape, and two stars in a row, are refused as EventBridge does.
+    static func wildcard(_ text: String, path: [String]) throws(EventPatternError) -> WildcardMatcher {
         var tokens: [UInt8?] = []
         let bytes = Array(text.utf8)
         var index = 0
@@ -237,6 +239,6 @@ enum PatternCompiler {
             }
             index += 1
         }
-        return WildcardPattern(tokens: tokens)
+        return WildcardMatcher(tokens: tokens)
     }
 }
