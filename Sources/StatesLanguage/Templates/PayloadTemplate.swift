@@ -95,7 +95,7 @@ indirect enum TemplateNode: Sendable, Hashable {
                             DefinitionError(message: "the value of '\(key)' in field '\(location)': \(error.message)"))
                     }
                 } else {
-                    let node = try compile(value, field: field, location: "\(location).\(key)", depth: depth + 1)
+                    let node = try compile(value, field: field, location: within(location, ".\(key)"), depth: depth + 1)
                     if case .literal = node {} else { dynamic = true }
                     compiled.append(TemplateMember(name: key, node: node))
                 }
@@ -109,7 +109,7 @@ indirect enum TemplateNode: Sendable, Hashable {
             var compiled: [TemplateNode] = []
             var dynamic = false
             for (index, element) in elements.enumerated() {
-                let node = try compile(element, field: field, location: "\(location)[\(index)]", depth: depth + 1)
+                let node = try compile(element, field: field, location: within(location, "[\(index)]"), depth: depth + 1)
                 if case .literal = node {} else { dynamic = true }
                 compiled.append(node)
             }
@@ -118,6 +118,13 @@ indirect enum TemplateNode: Sendable, Hashable {
         default:
             return .literal(json, bytes: json.serialized().utf8.count)
         }
+    }
+
+    /// `location` followed by `step`, for messages; past 200 bytes, only "…". Each level
+    /// repeats its parent's location, and each problem its own: unbounded, a deep template of
+    /// long keys would cost the square of its size.
+    private static func within(_ location: String, _ step: String) -> String {
+        location.utf8.count + step.utf8.count <= 200 ? location + step : (location.hasSuffix("…") ? location : location + "…")
     }
 
     /// The length of a literal's text; 0 for the other nodes.
