@@ -68,10 +68,6 @@ struct BuildBudget {
         try charge(value.extent(byteLimit: Self.maximumIntrinsicBytes - intrinsicBytes).bytes, by: function)
     }
 
-    /// The bytes the intrinsic functions may still read or write, for those that write text
-    /// and stop when it is full.
-    var intrinsicBytesLeft: Int { Self.maximumIntrinsicBytes - intrinsicBytes }
-
     func tooLarge(at key: String? = nil) -> StatesError {
         StatesError.dataLimitExceeded(
             "The value built for '\(field)' is larger than the payload limit of \(Self.maximumBytes) bytes"
