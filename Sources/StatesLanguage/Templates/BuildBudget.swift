@@ -7,10 +7,10 @@ import JSON
 /// calls. Without these bounds a value could grow to gigabytes, or nest deeper than code that
 /// recurses over values can go, before the engine checks the finished payload
 /// (`Limits.checkPayload`, which stays).
-struct BuildBudget {
+public struct BuildBudget {
     /// AWS's payload quota: 256 KiB of UTF-8 text, the figure the engine checks finished
-    /// payloads against (`Limits.maximumPayloadBytes`). No value built may be longer as text.
-    static let maximumBytes = 262_144
+    /// payloads against too. No value built may be longer as text.
+    public static let maximumBytes = 262_144
     /// No value built may nest deeper than the parser reads (`JSONValue.maximumDepth`, 512).
     static let maximumDepth = JSONValue.maximumDepth
     /// JSON text the intrinsic functions of one evaluation may read or write: 32 payloads,

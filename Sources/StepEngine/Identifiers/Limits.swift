@@ -5,7 +5,7 @@ import StatesLanguage
 /// here and one that would fail there fails here the same way.
 public enum Limits {
     /// Input, output and task results: 256 KiB of UTF-8.
-    public static let maximumPayloadBytes = 262_144
+    public static let maximumPayloadBytes = BuildBudget.maximumBytes
     public static let maximumHistoryEvents = 25_000
     public static let maximumDefinitionBytes = 1_048_576
     /// A task failure's `error` (SendTaskFailure, StopExecution): 256 characters.
