@@ -361,7 +361,8 @@ final class StepdProcess: @unchecked Sendable {
     }
 
     /// Runs `stepctl` with `STEPD_SOCKET` set to this daemon's socket; bounded (60 s).
-    func stepctl(_ arguments: [String]) async throws -> CLIResult {
+    /// `asUser`: run as that user (`runuser -u USER --`), as root may.
+    func stepctl(_ arguments: [String], asUser user: String? = nil) async throws -> CLIResult {
         var environment = ProcessInfo.processInfo.environment
         environment["STEPD_SOCKET"] = socketPath
         let name = UUID().uuidString
@@ -369,8 +370,13 @@ final class StepdProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binaryDirectory + "/stepctl")
-        process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", user, "--", binaryDirectory + "/stepctl"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binaryDirectory + "/stepctl")
+            process.arguments = arguments
+        }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))

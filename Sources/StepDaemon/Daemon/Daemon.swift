@@ -88,6 +88,13 @@ public struct Daemon {
 
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // The database and the spool are stepd's and its jobs' alone, also in a folder made
+        // before (systemd's StateDirectory=, an older stepd).
+        if chmod(options.stateDirectory, 0o700) != 0 {
+            logger.warning(
+                "cannot make the state folder private (mode 0700)",
+                metadata: ["FOLDER": "\(options.stateDirectory)", "ERROR": "\(String(cString: strerror(errno)))"])
+        }
         let logDirectory = DaemonPaths.jobLogs(in: options.stateDirectory)
         try fileManager.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
