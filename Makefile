@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 BIN_DIR = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build test demo bench clean release install uninstall check-units test-systemd
+.PHONY: all deps build test demo bench clean release install uninstall check-units test-systemd test-durability
 
 all: build
 
@@ -44,6 +44,14 @@ test: deps
 	wait $$systemd_test; systemd_status=$$?; \
 	cat "$$systemd_log"; rm -f "$$systemd_log"; \
 	[ $$swift_status -eq 0 ] && [ $$systemd_status -eq 0 ]
+
+# The kill -9 loop under load (Tests/IntegrationTests/DurabilityLoopTests.swift), CYCLES times
+# in each mode (as built and plain); `make test` runs it 20 times. STEPD_DURABILITY_SEED=N
+# replays a failing run's pauses.
+CYCLES ?= 1000
+test-durability: deps
+	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	STEPD_DURABILITY_CYCLES=$(CYCLES) $(SWIFT) test $(BUILD_FLAGS) --skip-build --filter DurabilityLoopTests
 
 demo: build
 	@scripts/demo.sh "$(BIN_DIR)"

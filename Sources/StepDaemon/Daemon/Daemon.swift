@@ -114,9 +114,11 @@ public struct Daemon {
         try spool.create()
         let watcher = SpoolWatcher(directory: spool, failedFileRetention: options.retention.failedSpoolFiles, logger: logger)
         let ingest = SpoolIngest(engine: engine, logger: logger)
+        let spawnMarkers = SpawnMarkers(folder: DaemonPaths.spawnMarkers(in: options.stateDirectory))
+        try spawnMarkers.create()
         let jobs = DaemonJobs(
             engine: engine, spool: spool, watcher: watcher, ingest: ingest, logDirectory: logDirectory,
-            binDirectory: options.binDirectory, logger: logger)
+            binDirectory: options.binDirectory, spawnMarkers: spawnMarkers, logger: logger)
         engine.setJobLauncher(jobs)
         defer { jobs.shutdown() }
 
@@ -124,7 +126,7 @@ public struct Daemon {
         // down (so jobs that reported and ended meanwhile are seen to have reported), then jobs.
         let recovery = try await engine.recover()
         await watcher.drain(handler: ingest.handle)
-        for job in recovery.pendingJobs { await jobs.launch(job) }
+        for job in await jobs.settleSpawns(recovery.pendingJobs) { await jobs.launch(job) }
         await jobs.adopt(recovery.runningJobs)
 
         // The configuration is in place before the first request is answered: a client that
