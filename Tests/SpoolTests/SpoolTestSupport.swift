@@ -11,9 +11,9 @@ struct StreamEnded: Error, CustomStringConvertible {
     var description: String { "\(what) cannot come: the stream ended" }
 }
 
-/// A fresh spool under the temporary directory, removed afterwards.
-func withTemporarySpool(_ body: (SpoolDirectory) async throws -> Void) async throws {
-    let base = FileManager.default.temporaryDirectory.path + "/stepd-spool-\(UUID().uuidString)"
+/// A fresh spool under the temporary directory (or `folder`), removed afterwards.
+func withTemporarySpool(in folder: String? = nil, _ body: (SpoolDirectory) async throws -> Void) async throws {
+    let base = (folder ?? FileManager.default.temporaryDirectory.path) + "/stepd-spool-\(UUID().uuidString)"
     let spool = SpoolDirectory(root: base + "/events")
     try spool.create()
     defer { try? FileManager.default.removeItem(atPath: base) }
