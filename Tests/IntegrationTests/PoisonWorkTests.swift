@@ -13,11 +13,12 @@ struct PoisonWorkTests {
     }
 
     /// The executions wait in a timer, stepd is killed at once, and the crashes come when the
-    /// timer fires after a restart.
+    /// timer fires after a restart. Six seconds: on a loaded machine the starts and the kill
+    /// must come before the timer fires in the first run.
     static let waitThenPass: JSONValue = [
         "StartAt": "Wait",
         "States": [
-            "Wait": ["Type": "Wait", "Seconds": 2, "Next": "Done"],
+            "Wait": ["Type": "Wait", "Seconds": 6, "Next": "Done"],
             "Done": ["Type": "Pass", "End": true],
         ],
     ]
@@ -61,7 +62,7 @@ struct PoisonWorkTests {
             let parent: JSONValue = [
                 "StartAt": "Wait",
                 "States": [
-                    "Wait": ["Type": "Wait", "Seconds": 2, "Next": "Start"],
+                    "Wait": ["Type": "Wait", "Seconds": 6, "Next": "Start"],
                     "Start": [
                         "Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
                         "Parameters": ["StateMachineArn": "arn:aws:states:local:000000000000:stateMachine:child"], "End": true,

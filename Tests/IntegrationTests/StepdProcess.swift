@@ -207,8 +207,10 @@ final class StepdProcess: @unchecked Sendable {
         client = StepClient(socketPath: root + "/s.sock")
     }
 
-    /// Creates the temporary folder and starts stepd in it.
-    static func start(extraArguments: [String] = [], environmentChanges: [String: String?] = [:]) async throws -> StepdProcess {
+    /// Creates the temporary folder and starts stepd in it; `prepare` gets the folder first.
+    static func start(
+        extraArguments: [String] = [], environmentChanges: [String: String?] = [:], prepare: (String) throws -> Void = { _ in }
+    ) async throws -> StepdProcess {
         let binaryDirectory = try Locations.binaryDirectory()
         var template = Array("/tmp/stepd-it-XXXXXX".utf8CString)
         let root: String = try template.withUnsafeMutableBufferPointer { buffer in
@@ -220,6 +222,7 @@ final class StepdProcess: @unchecked Sendable {
         let stepd = StepdProcess(
             root: root, binaryDirectory: binaryDirectory, extraArguments: extraArguments, environmentChanges: environmentChanges)
         do {
+            try prepare(root)
             try await stepd.launch()
         } catch {
             await stepd.shutdown()
@@ -470,11 +473,11 @@ final class StepdProcess: @unchecked Sendable {
 /// A thrown error carries stepd's log.
 func withStepd<T>(
     mode: StepdMode = .asBuilt, extraArguments: [String] = [], environmentChanges: [String: String?] = [:],
-    _ body: (StepdProcess) async throws -> T
+    prepare: (String) throws -> Void = { _ in }, _ body: (StepdProcess) async throws -> T
 ) async throws -> T {
     var environmentChanges = environmentChanges
     if mode == .plain { environmentChanges["STEPD_PLAIN"] = "1" }
-    let stepd = try await StepdProcess.start(extraArguments: extraArguments, environmentChanges: environmentChanges)
+    let stepd = try await StepdProcess.start(extraArguments: extraArguments, environmentChanges: environmentChanges, prepare: prepare)
     do {
         let result = try await body(stepd)
         await stepd.shutdown()

@@ -13,24 +13,11 @@ struct TwoUsersTests {
         let uid: UInt32
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
-    }
-
     static func makeUser() throws -> TemporaryUser {
         let name = "sit-" + UUID().uuidString.prefix(8).lowercased()
-        let made = try run("/usr/sbin/useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name])
+        let made = SystemCommand.run("/usr/sbin/useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name])
         guard made.status == 0 else { throw HarnessError("useradd \(name) failed: \(made.output)") }
-        let id = try run("/usr/bin/id", ["-u", name])
+        let id = SystemCommand.run("/usr/bin/id", ["-u", name])
         guard let uid = UInt32(id.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw HarnessError("id -u \(name): \(id.output)")
         }
@@ -38,7 +25,7 @@ struct TwoUsersTests {
     }
 
     static func remove(_ user: TemporaryUser) {
-        _ = try? run("/usr/sbin/userdel", [user.name])
+        SystemCommand.run("/usr/sbin/userdel", [user.name])
     }
 
     @Test("each user sees, stops and lists only its own executions; neither may create a state machine")
