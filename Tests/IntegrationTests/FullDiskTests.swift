@@ -5,8 +5,9 @@ import StepClient
 import Testing
 
 /// stepd's state folder on a small file system that fills up (issue #15): writes are refused
-/// with ServiceUnavailable and change nothing, reads go on, and once there is room again the
-/// same requests succeed and everything acknowledged is still there after a restart.
+/// with ServiceUnavailable and change nothing, reads go on (across a restart too), and once
+/// there is room again the same requests succeed and everything acknowledged is still there
+/// after a restart.
 @Suite(
     "a full disk under the real stepd",
     .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/mount"), "needs root to mount a small tmpfs"))
@@ -55,6 +56,11 @@ struct FullDiskTests {
             #expect(try await stepd.describeExecution(try #require(acknowledged.last))["status"] == "RUNNING")
             let refusedName = "big-\(acknowledged.count)"
             #expect(try await stepd.executions(of: "waits").allSatisfy { $0["name"]?.stringValue != refusedName }, "a refused start left nothing")
+
+            // A restart while the disk is still full: stepd starts and serves reads.
+            try await stepd.terminate()
+            try await stepd.launch()
+            #expect(try await stepd.describeExecution(try #require(acknowledged.first))["status"] == "RUNNING")
 
             try FileManager.default.removeItem(atPath: filler)
             let retried = try await stepd.startExecution("waits", input: "{}", name: refusedName)

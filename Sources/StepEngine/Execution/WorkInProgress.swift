@@ -29,7 +29,10 @@ public final class WorkInProgress: Sendable {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw WorkInProgressError(path: path, operation: "open", code: errno) }
         defer { close(fd) }
-        guard ftruncate(fd, off_t(ProgressPage.size)) == 0 else { throw WorkInProgressError(path: path, operation: "size", code: errno) }
+        // Blocks allocated now, not on the first store: a store into a hole of a full file
+        // system would be SIGBUS.
+        let allocated = posix_fallocate(fd, 0, off_t(ProgressPage.size))
+        guard allocated == 0 else { throw WorkInProgressError(path: path, operation: "allocate", code: allocated) }
         let mapped = mmap(nil, ProgressPage.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
         guard let mapped, mapped != MAP_FAILED else { throw WorkInProgressError(path: path, operation: "map", code: errno) }
         let page = ProgressPage(bytes: mapped)
