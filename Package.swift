@@ -141,7 +141,9 @@ let package = Package(
         .testTarget(
             name: "CrashConsistencyTests",
             dependencies: [
-                "StatesLanguage", "StepStore", "SQLiteCrashTestVFS", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "JSON", "StatesLanguage", "StepStore", "StepEngine", "SQLiteCrashTestVFS", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         .testTarget(

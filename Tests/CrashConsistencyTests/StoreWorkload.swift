@@ -108,6 +108,8 @@ struct ProbeModel {
 
     private var random: SplitMix64
     private(set) var rows: [Int64: (version: Int64, size: Int)] = [:]
+    /// The rows' numbers, in an order the seed decides (draws pick from it).
+    private var numbers: [Int64] = []
     private var number = 0
 
     init(seed: UInt64) {
@@ -119,17 +121,19 @@ struct ProbeModel {
         var commit = Commit(number: number)
         let row = Int64(number)
         commit.writes.append((row, row, payloadSize()))
-        let older = rows.keys.sorted()
-        if !older.isEmpty, random.chance(25), let rewritten = older.randomElement(using: &random) {
+        if !numbers.isEmpty, random.chance(25), let rewritten = numbers.randomElement(using: &random) {
             commit.writes.append((rewritten, row, payloadSize()))
         }
-        if !older.isEmpty, random.chance(12), let deleted = older.randomElement(using: &random),
-            !commit.writes.contains(where: { $0.row == deleted })
+        if !numbers.isEmpty, random.chance(12), let index = numbers.indices.randomElement(using: &random),
+            !commit.writes.contains(where: { $0.row == numbers[index] })
         {
-            commit.deletes.append(deleted)
+            commit.deletes.append(numbers[index])
+            rows[numbers[index]] = nil
+            numbers.swapAt(index, numbers.count - 1)
+            numbers.removeLast()
         }
         for write in commit.writes { rows[write.row] = (write.version, write.size) }
-        for deleted in commit.deletes { rows[deleted] = nil }
+        numbers.append(row)
         return commit
     }
 
@@ -161,9 +165,16 @@ struct ProbeModel {
     static func payload(row: Int64, version: Int64, size: Int) -> Data {
         var random = SplitMix64(seed: UInt64(bitPattern: row) &* 0x1_0000_0001 ^ UInt64(bitPattern: version))
         let block = (0..<32).map { _ in random.next() }
-        var data = Data(capacity: size)
-        block.withUnsafeBytes { block in
-            while data.count < size { data.append(contentsOf: block.prefix(size - data.count)) }
+        var data = Data(count: size)
+        data.withUnsafeMutableBytes { bytes in
+            block.withUnsafeBytes { block in
+                var offset = 0
+                while offset < bytes.count {
+                    let length = min(block.count, bytes.count - offset)
+                    UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<offset + length]).copyMemory(from: UnsafeRawBufferPointer(rebasing: block[..<length]))
+                    offset += length
+                }
+            }
         }
         return data
     }
