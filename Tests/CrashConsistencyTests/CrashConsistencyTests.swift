@@ -40,7 +40,8 @@ import Testing
         let replayed = environment["STEPD_CRASH_SEED"].flatMap(Seed.parse)
         let count = environment["STEPD_CRASH_SEEDS"].flatMap { Int($0) }.map { max(1, $0) } ?? defaultCount
         var generator = SystemRandomNumberGenerator()
-        let run = CrashRun(workload: workload, logWriteBuffer: logWriteBuffer, firstSeed: replayed ?? generator.next(), count: replayed == nil ? count : 1)
+        let run = CrashRun(
+            workload: workload, logWriteBuffer: logWriteBuffer, firstSeed: replayed ?? generator.next(), count: replayed == nil ? count : 1)
         // Generous: a seed takes a tenth of a second or so.
         let child = try await bounded(seconds: 120 + Double(run.count) * 3, "\(run.count) crash seeds (\(workload))") {
             try await CrashRun.runChild(run)
@@ -180,7 +181,8 @@ enum CrashSeedRunner {
             cutFiles[outcome.cutFile, default: 0] += 1
             if !outcome.hasEnded {
                 // Another run cannot begin: the rest of the seeds would only say so.
-                FileHandle.standardError.write(Data("\(prefix): seed \(Seed.text(seed)) \(failed) (\(variant)): \(outcome.failure ?? "")\n".utf8))
+                let line = "\(prefix): seed \(Seed.text(seed)) \(failed) (\(variant)): \(outcome.failure ?? "")\n"
+                FileHandle.standardError.write(Data(line.utf8))
                 failures += 1
                 break
             }

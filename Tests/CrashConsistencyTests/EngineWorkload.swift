@@ -195,7 +195,9 @@ struct EngineWorkload: CrashWorkload {
         {
             try await engine.sendTask(token: token, answer: .success(output: #"{"after": "the cut"}"#))
             let ended = try await bounded(seconds: 10, "\(name) ending after the reopen") { try await engine.waitForExecution(arn: arn) }
-            guard ended.status.rawValue == "SUCCEEDED" else { throw CrashFinding("\(name), answered after the reopen, ended \(ended.status.rawValue)") }
+            guard ended.status.rawValue == "SUCCEEDED" else {
+                throw CrashFinding("\(name), answered after the reopen, ended \(ended.status.rawValue)")
+            }
         }
     }
 
@@ -215,22 +217,19 @@ struct EngineWorkload: CrashWorkload {
         let events = try await engine.getExecutionHistory(arn: description.arn, maxResults: 1000, reverseOrder: false, nextToken: nil).items
         for (index, event) in events.enumerated() {
             guard event.id == Int64(index + 1), event.previousEventId >= 0, event.previousEventId < event.id else {
-                throw CrashFinding("\(description.name)'s history is not contiguous: \(events.map { "\($0.id)<-\($0.previousEventId) \($0.type)" })")
+                let listed = events.map { "\($0.id)<-\($0.previousEventId) \($0.type)" }
+                throw CrashFinding("\(description.name)'s history is not contiguous: \(listed)")
             }
         }
         guard events.first?.type == "ExecutionStarted" else {
             throw CrashFinding("\(description.name)'s history does not begin with ExecutionStarted: \(events.map(\.type))")
         }
-        let last = events.last?.type
-        switch description.status.rawValue {
-        case "RUNNING":
-            guard last == "TaskSubmitted" else { throw CrashFinding("\(description.name) is RUNNING, its history ends with \(last ?? "nothing")") }
-        case "SUCCEEDED":
-            guard last == "ExecutionSucceeded" else { throw CrashFinding("\(description.name) SUCCEEDED, its history ends with \(last ?? "nothing")") }
-        case "FAILED":
-            guard last == "ExecutionFailed" else { throw CrashFinding("\(description.name) FAILED, its history ends with \(last ?? "nothing")") }
-        case let status:
-            throw CrashFinding("\(description.name) is \(status)")
+        // The event a history ends with, for each status an execution may have here.
+        let lastEvents = ["RUNNING": "TaskSubmitted", "SUCCEEDED": "ExecutionSucceeded", "FAILED": "ExecutionFailed"]
+        let status = description.status.rawValue
+        guard let wanted = lastEvents[status] else { throw CrashFinding("\(description.name) is \(status)") }
+        guard events.last?.type == wanted else {
+            throw CrashFinding("\(description.name) is \(status), its history ends with \(events.last?.type ?? "nothing")")
         }
     }
 
@@ -238,18 +237,19 @@ struct EngineWorkload: CrashWorkload {
     /// that did not return may have, or not.
     private static func check(_ description: ExecutionDescription, against execution: Execution) throws {
         let status = description.status.rawValue
-        let answered: String? =
+        // Ended as the answer asked: with its output, or its error's cause.
+        let isAnswered =
             switch execution.answer {
-            case .success(let number): status == "SUCCEEDED" && parsedOutput(description)?["answer"]?["n"] == .number(Double(number)) ? status : nil
-            case .failure(let number): status == "FAILED" && description.cause == "answer \(number)" ? status : nil
-            case nil: nil
+            case .success(let number): status == "SUCCEEDED" && parsedOutput(description)?["answer"]?["n"] == .number(Double(number))
+            case .failure(let number): status == "FAILED" && description.cause == "answer \(number)"
+            case nil: false
             }
         if execution.isAnswerAcknowledged {
-            guard answered != nil else {
+            guard isAnswered else {
                 throw CrashFinding("\(description.name)'s answer \(String(describing: execution.answer)) was acknowledged, but it is \(status)")
             }
         } else {
-            guard status == "RUNNING" || answered != nil else {
+            guard status == "RUNNING" || isAnswered else {
                 throw CrashFinding("\(description.name) is \(status), answered \(String(describing: execution.answer)) (not acknowledged)")
             }
         }

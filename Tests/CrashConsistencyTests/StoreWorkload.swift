@@ -74,7 +74,9 @@ struct StoreWorkload: CrashWorkload {
         for (number, row) in rows {
             guard let wanted = expected[number], row.version == wanted.version,
                 row.payload == ProbeModel.payload(row: number, version: wanted.version, size: wanted.size)
-            else { throw CrashFinding("row \(number) is not as commit \(survivor) left it (version \(row.version), \(row.payload.count) bytes)") }
+            else {
+                throw CrashFinding("row \(number) is not as commit \(survivor) left it (version \(row.version), \(row.payload.count) bytes)")
+            }
         }
         // The recovered database takes commits again.
         let next = ProbeModel.nextInsert(after: survivor)
@@ -171,7 +173,8 @@ struct ProbeModel {
                 var offset = 0
                 while offset < bytes.count {
                     let length = min(block.count, bytes.count - offset)
-                    UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<offset + length]).copyMemory(from: UnsafeRawBufferPointer(rebasing: block[..<length]))
+                    let piece = UnsafeRawBufferPointer(rebasing: block[..<length])
+                    UnsafeMutableRawBufferPointer(rebasing: bytes[offset..<offset + length]).copyMemory(from: piece)
                     offset += length
                 }
             }
