@@ -120,6 +120,8 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport",
             swiftSettings: strictSettings),
+        // Tests only: a VFS that cuts the power at a chosen sync (the crash-consistency tests).
+        .target(name: "SQLiteCrashTestVFS", path: "Tests/SQLiteCrashTestVFS", linkerSettings: [.linkedLibrary("sqlite3")]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "StatesLanguageTests", dependencies: ["JSON", "StatesLanguage"], swiftSettings: strictSettings),
@@ -135,6 +137,14 @@ let package = Package(
         .testTarget(
             name: "StepStoreTests",
             dependencies: ["StepStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "CrashConsistencyTests",
+            dependencies: [
+                "JSON", "StatesLanguage", "StepStore", "StepEngine", "SQLiteCrashTestVFS", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "SpoolTests",
