@@ -90,6 +90,21 @@ struct WorkInProgressTests {
         #expect(try WorkInProgress(path: path).interrupted == InterruptedWork())
     }
 
+    @Test func aFailedCommitDoesNotCountAsTheSuspectsDrive() throws {
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        let path = scratch.path + "-progress"
+        do {
+            let page = try WorkInProgress(path: path)
+            page.setSuspect(.init(culprit: .execution(42), crashes: 1))
+            page.beginExecution(42, origin: nil)
+            page.endExecution()
+            page.commitFailed()
+            page.committed()  // a later commit, without the suspect
+        }
+        #expect(try WorkInProgress(path: path).interrupted.suspect == .init(culprit: .execution(42), crashes: 1))
+    }
+
     @Test func aSuspectSpoolFileStaysUntilItIsSettled() throws {
         let scratch = try ScratchDatabase()
         defer { scratch.remove() }

@@ -341,6 +341,7 @@ final class CommitWriter: Sendable {
             }
             logger.error(
                 "a group commit failed", metadata: ["ERROR": "\(error)", "WRITES": "\(writes.count)", "EXECUTIONS": "\(executions.count)"])
+            progress?.commitFailed()
             let failure = (error as? DatabaseError).map(GroupCommit.describe) ?? error
             for write in writes { write.finish(.failure(failure)) }
             definitions.invalidate()

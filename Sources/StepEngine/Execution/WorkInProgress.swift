@@ -89,6 +89,12 @@ public final class WorkInProgress: Sendable {
         }
     }
 
+    /// A commit failed: the suspect's drive in it counts for nothing, and a later durable
+    /// commit without it must not clear the suspect.
+    func commitFailed() {
+        page.withLock { $0.suspectDriven = false }
+    }
+
     /// Keeps `suspect` (or nothing) in the page, for the count of the next crash.
     func setSuspect(_ suspect: InterruptedWork.Suspect?) {
         page.withLock { $0.setSuspect(suspect) }
