@@ -3,8 +3,8 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 BIN_DIR = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build test demo bench clean release install uninstall check-units test-systemd \
-	fuzz fuzz-smoke test-asan test-tsan
+.PHONY: all deps build test demo bench clean release install uninstall check-units test-systemd test-durability \
+	test-crash-consistency fuzz fuzz-smoke test-asan test-tsan
 
 all: build
 
@@ -49,6 +49,22 @@ test: deps
 	cat "$$systemd_log"; rm -f "$$systemd_log"; \
 	SWIFT="$(SWIFT)" fuzz/run.sh smoke; fuzz_status=$$?; \
 	[ $$swift_status -eq 0 ] && [ $$systemd_status -eq 0 ] && [ $$fuzz_status -eq 0 ]
+
+# The kill -9 loop under load (Tests/IntegrationTests/DurabilityLoopTests.swift), CYCLES times
+# in each mode (as built and plain); `make test` runs it 20 times. STEPD_DURABILITY_SEED=N
+# replays a failing run's pauses.
+CYCLES ?= 1000
+test-durability: deps
+	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	STEPD_DURABILITY_CYCLES=$(CYCLES) $(SWIFT) test $(BUILD_FLAGS) --skip-build --filter DurabilityLoopTests
+
+# The crash-consistency tests (docs/testing.md) on SEEDS fresh seeds for each of their four
+# tests (`make test` runs 200 seeds in all), or on the one seed SEED=0x... that a failure printed.
+SEEDS ?= 500
+test-crash-consistency: deps
+	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	STEPD_CRASH_SEEDS=$(SEEDS) $(if $(SEED),STEPD_CRASH_SEED=$(SEED)) \
+	  $(SWIFT) test $(BUILD_FLAGS) --skip-build --filter CrashConsistencyTests
 
 demo: build
 	@scripts/demo.sh "$(BIN_DIR)"

@@ -124,6 +124,8 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport",
             swiftSettings: strictSettings),
+        // Tests only: a VFS that cuts the power at a chosen sync (the crash-consistency tests).
+        .target(name: "SQLiteCrashTestVFS", path: "Tests/SQLiteCrashTestVFS", linkerSettings: [.linkedLibrary("sqlite3")]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "StatesLanguageTests", dependencies: ["JSON", "StatesLanguage"], swiftSettings: strictSettings),
@@ -141,6 +143,14 @@ let package = Package(
             dependencies: ["StepStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "CrashConsistencyTests",
+            dependencies: [
+                "JSON", "StatesLanguage", "StepStore", "StepEngine", "SQLiteCrashTestVFS", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "SpoolTests",
             dependencies: ["StepDaemon", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
@@ -155,9 +165,11 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "JSON", "StepAPI", "StepDaemon", "StepEngine", "StepClient",
+                "JSON", "StepAPI", "StepDaemon", "StepEngine", "StepClient", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

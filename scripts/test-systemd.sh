@@ -366,8 +366,14 @@ put /srv/stepd-test/sleeper-run.asl.json <<'EOF'
 {"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:appflow:startFlow",
   "Parameters": {"FlowName": "sleeper"}, "End": true}}}
 EOF
+# Over the socket PutEvents refuses aws.* sources (only the spool emits a job's report), so
+# the test resumes park-1 through a rule of its own on a source of its own.
+put /srv/stepd-test/resume.rule.json <<'EOF'
+{"Name": "test-resume", "EventPattern": {"source": ["test.resume"]},
+  "Targets": [{"Id": "success-callback", "Arn": "arn:aws:states:local:000000000000:stateMachine:success-callback"}]}
+EOF
 put /srv/stepd-test/resume.events.json <<'EOF'
-[{"Source": "aws.appflow", "DetailType": "AppFlow End Flow Run Report",
+[{"Source": "test.resume", "DetailType": "Resume",
   "Detail": "{\"flow-name\": \"example-flow\", \"status\": \"Execution Successful\", \"execution-id\": \"park-1\"}"}]
 EOF
 PARK=$ARN_PREFIX:execution:park:park-1

@@ -21,16 +21,22 @@ struct ObjectMatcher: Sendable {
         }
     }
 
+    /// Whether an object among `items`, or in arrays nested in them, matches. The nested
+    /// arrays are walked with a stack of our own, not by recursing: an event's arrays may nest
+    /// as deep as the parser reads. The order does not change the answer.
     private func anyObject(in items: [JSONValue], sawObject: inout Bool) -> Bool {
-        for item in items {
-            switch item {
-            case .object(let members):
-                sawObject = true
-                if matchesMembers(members) { return true }
-            case .array(let nested):
-                if anyObject(in: nested, sawObject: &sawObject) { return true }
-            default:
-                continue
+        var arrays = [items]
+        while let array = arrays.popLast() {
+            for item in array {
+                switch item {
+                case .object(let members):
+                    sawObject = true
+                    if matchesMembers(members) { return true }
+                case .array(let nested):
+                    arrays.append(nested)
+                default:
+                    continue
+                }
             }
         }
         return false
@@ -100,26 +106,36 @@ struct LeafMatcher: Sendable {
         return found ? existsTrue : existsFalse
     }
 
+    /// Whether a scalar of `value` (itself, or in its arrays however nested) matches; `found`
+    /// says whether there was any. Nested arrays are walked with a stack of our own, not by
+    /// recursing (see `ObjectMatcher.anyObject`); the order does not change the answer.
     private func anyLeaf(_ value: JSONValue, found: inout Bool) -> Bool {
-        switch value {
-        case .object:
-            return false
-        case .array(let items):
-            for item in items where anyLeaf(item, found: &found) { return true }
-            return false
-        case .null:
-            found = true
-            return matchesScalar(.null, value)
-        case .bool(let b):
-            found = true
-            return matchesScalar(.bool(b), value)
-        case .number(let n):
-            found = true
-            return matchesScalar(.number(n), value)
-        case .string(let s):
-            found = true
-            return matchesScalar(.string(ExactString(s)), value)
+        guard case .array(let items) = value else { return scalarMatches(value, found: &found) }
+        var arrays = [items]
+        while let array = arrays.popLast() {
+            for item in array {
+                if case .array(let nested) = item {
+                    arrays.append(nested)
+                } else if scalarMatches(item, found: &found) {
+                    return true
+                }
+            }
         }
+        return false
+    }
+
+    /// Whether `value` is a scalar that matches; `found` records that it is a scalar.
+    private func scalarMatches(_ value: JSONValue, found: inout Bool) -> Bool {
+        let key: ScalarKey
+        switch value {
+        case .object, .array: return false
+        case .null: key = .null
+        case .bool(let b): key = .bool(b)
+        case .number(let n): key = .number(n)
+        case .string(let s): key = .string(ExactString(s))
+        }
+        found = true
+        return matchesScalar(key, value)
     }
 
     private func matchesScalar(_ key: ScalarKey, _ value: JSONValue) -> Bool {
@@ -134,7 +150,8 @@ enum Condition: Sendable {
     case suffix(String, ignoreCase: Bool)
     /// Stored lower-cased.
     case equalsIgnoreCase(String)
-    case wildcard(WildcardPattern)
+    /// Linear in the string and the pattern (see `WildcardMatcher`).
+    case wildcard(WildcardMatcher)
     case numeric(NumericRange)
     case cidr(IPRange)
     case anythingBut(AnythingBut)
@@ -175,7 +192,7 @@ enum AnythingBut: Sendable {
     case suffixes([String])
     /// Stored lower-cased.
     case equalsIgnoreCase(Set<String>)
-    case wildcards([WildcardPattern])
+    case wildcards([WildcardMatcher])
 
     func matches(_ value: JSONValue) -> Bool {
         switch self {
@@ -216,35 +233,5 @@ struct NumericRange: Sendable, Equatable {
             if upperOpen ? !(n < upper) : !(n <= upper) { return false }
         }
         return true
-    }
-}
-
-/// `wildcard`: `*` matches any run of characters (`\*` is a literal star, `\\` a backslash).
-struct WildcardPattern: Sendable, Equatable {
-    /// UTF-8 bytes; `nil` stands for `*`.
-    let tokens: [UInt8?]
-
-    func matches(_ text: String) -> Bool {
-        let s = Array(text.utf8)
-        var i = 0, j = 0
-        var star = -1, mark = 0
-        while i < s.count {
-            if j < tokens.count, let byte = tokens[j], byte == s[i] {
-                i += 1
-                j += 1
-            } else if j < tokens.count, tokens[j] == nil {
-                star = j
-                mark = i
-                j += 1
-            } else if star >= 0 {
-                j = star + 1
-                mark += 1
-                i = mark
-            } else {
-                return false
-            }
-        }
-        while j < tokens.count, tokens[j] == nil { j += 1 }
-        return j == tokens.count
     }
 }

@@ -2,24 +2,62 @@ import JSON
 
 /// Validates a pattern as EventBridge does and compiles it into matchers. Reasons use the
 /// wording of EventBridge's `InvalidEventPatternException` (from its rule compiler).
+///
+/// Its own bounds, besides the pattern's length (`EventPattern.maximumLength`), which AWS
+/// documents; AWS documents none of these, so they are our choice:
+/// - objects nest at most `maximumNesting` (64) levels, counting each `$or` alternative as a
+///   level: compiling and matching recurse once a level;
+/// - `$or` makes at most `maximumCombinations` (1,000) combinations: the number of plain
+///   patterns the pattern stands for (the alternatives of each `$or` add up, separate `$or`s
+///   and nested objects multiply). This compiler keeps `$or` as it is, so its matcher does not
+///   grow with them; but a compiler that expands them (as EventBridge's Ruler does) would,
+///   and EventBridge refuses rules it finds too complex.
 enum PatternCompiler {
     static let orKeyword = "$or"
+    static let maximumNesting = 64
+    static let maximumCombinations = 1_000
 
     static func object(_ members: [String: JSONValue], path: [String]) throws(EventPatternError) -> ObjectMatcher {
+        try object(members, path: path, nesting: 1).matcher
+    }
+
+    /// `nesting` is the object's level, 1 for the pattern itself; the result's `combinations`
+    /// counts what its `$or`s make (1 without any).
+    private static func object(_ members: [String: JSONValue], path: [String], nesting: Int)
+        throws(EventPatternError) -> (matcher: ObjectMatcher, combinations: Int)
+    {
         guard !members.isEmpty else { throw EventPatternError(reason: "Empty objects are not allowed", path: path) }
+        guard nesting <= maximumNesting else {
+            throw EventPatternError(reason: "Objects nest more than \(maximumNesting) levels", path: path)
+        }
         var leaves: [FieldMatcher] = []
         var objects: [FieldMatcher] = []
         var orGroups: [[ObjectMatcher]] = []
+        var combinations = 1
+        /// Multiplies in what a part makes; past the bound, the pattern is refused at once.
+        func combine(_ count: Int) throws(EventPatternError) {
+            let (product, overflow) = combinations.multipliedReportingOverflow(by: count)
+            guard !overflow, product <= maximumCombinations else {
+                throw EventPatternError(
+                    reason: "Rule is too complex: its $or alternatives make more than \(maximumCombinations) combinations",
+                    path: path)
+            }
+            combinations = product
+        }
         for name in members.keys.sorted() {
             guard let value = members[name] else { continue }
             if name == orKeyword {
-                orGroups.append(try orGroup(value, path: path))
+                let group = try orGroup(value, path: path, nesting: nesting)
+                orGroups.append(group.alternatives)
+                try combine(group.combinations)
                 continue
             }
             let fieldPath = path + [name]
             switch value {
             case .object(let nested):
-                objects.append(FieldMatcher(name: name, node: .object(try object(nested, path: fieldPath))))
+                let compiled = try object(nested, path: fieldPath, nesting: nesting + 1)
+                try combine(compiled.combinations)
+                objects.append(FieldMatcher(name: name, node: .object(compiled.matcher)))
             case .array(let items):
                 leaves.append(FieldMatcher(name: name, node: .leaf(try leaf(items, path: fieldPath))))
             default:
@@ -27,24 +65,37 @@ enum PatternCompiler {
             }
         }
         // Leaves first: they are cheap and usually decide (source, detail-type).
-        return ObjectMatcher(fields: leaves + objects, orGroups: orGroups)
+        return (ObjectMatcher(fields: leaves + objects, orGroups: orGroups), combinations)
     }
 
-    private static func orGroup(_ value: JSONValue, path: [String]) throws(EventPatternError) -> [ObjectMatcher] {
+    /// The alternatives of a `$or` in an object at level `nesting`, and the combinations they
+    /// make together (their own, added up).
+    private static func orGroup(_ value: JSONValue, path: [String], nesting: Int)
+        throws(EventPatternError) -> (alternatives: [ObjectMatcher], combinations: Int)
+    {
         guard case .array(let items) = value else {
             throw EventPatternError(reason: "It must be an Array followed with $or.", path: path)
         }
         var alternatives: [ObjectMatcher] = []
+        var combinations = 0
         for item in items {
             guard case .object(let members) = item else {
                 throw EventPatternError(reason: "Only JSON object is allowed in array of $or relationship.", path: path)
             }
-            alternatives.append(try object(members, path: path))
+            let compiled = try object(members, path: path, nesting: nesting + 1)
+            alternatives.append(compiled.matcher)
+            // Each term is at most the bound, so the sum cannot overflow before it is checked.
+            combinations += compiled.combinations
+            guard combinations <= maximumCombinations else {
+                throw EventPatternError(
+                    reason: "Rule is too complex: its $or alternatives make more than \(maximumCombinations) combinations",
+                    path: path)
+            }
         }
         guard alternatives.count >= 2 else {
             throw EventPatternError(reason: "There must have at least 2 Objects in $or relationship.", path: path)
         }
-        return alternatives
+        return (alternatives, combinations)
     }
 
     static func leaf(_ items: [JSONValue], path: [String]) throws(EventPatternError) -> LeafMatcher {
@@ -203,7 +254,7 @@ enum PatternCompiler {
             case "equals-ignore-case":
                 return .equalsIgnoreCase(Set(try strings(op).map { $0.lowercased() }))
             case "wildcard":
-                var patterns: [WildcardPattern] = []
+                var patterns: [WildcardMatcher] = []
                 for s in try strings(op) { patterns.append(try wildcard(s, path: path)) }
                 return .wildcards(patterns)
             default:
@@ -214,7 +265,9 @@ enum PatternCompiler {
         }
     }
 
-    static func wildcard(_ text: String, path: [String]) throws(EventPatternError) -> WildcardPattern {
+    /// Reads a `wildcard` pattern: `*` for any run of characters, `\*` for a star and `\\` for a
+    /// backslash; any other escape, and two stars in a row, are refused as EventBridge does.
+    static func wildcard(_ text: String, path: [String]) throws(EventPatternError) -> WildcardMatcher {
         var tokens: [UInt8?] = []
         let bytes = Array(text.utf8)
         var index = 0
@@ -237,6 +290,6 @@ enum PatternCompiler {
             }
             index += 1
         }
-        return WildcardPattern(tokens: tokens)
+        return WildcardMatcher(tokens: tokens)
     }
 }

@@ -14,6 +14,12 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 extension JSONValue {
+    /// How many containers may nest in a value stepd reads or builds: the parser refuses deeper
+    /// text, and the builders of the pure modules (payload templates, intrinsics, `ResultPath`)
+    /// refuse to make deeper values. Code that recurses over a value (`==`, hashing, and the
+    /// release of a value, which Swift does recursively) relies on it to stay within the stack.
+    public static let maximumDepth = 512
+
     public var isNull: Bool { if case .null = self { true } else { false } }
 
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }

@@ -66,6 +66,13 @@ extension APIError {
             httpStatus: 413)
     }
 
+    /// The request's head (request line and header fields) is larger than the server accepts
+    /// (431, Request Header Fields Too Large).
+    public static func headerTooLarge(limit: Int) -> APIError {
+        APIError(
+            "RequestHeaderFieldsTooLarge", "the request head is larger than the limit of \(limit) bytes", httpStatus: 431)
+    }
+
     /// The server failed for a reason of its own (500 `InternalFailure`).
     public static func internalFailure(_ message: String) -> APIError {
         APIError("InternalFailure", message, httpStatus: 500)

@@ -9,11 +9,15 @@ public struct APIRequest: Sendable {
     public let body: JSONValue
     /// Who is on the other end of the socket, when the transport can tell (`SO_PEERCRED`).
     public let peer: PeerCredentials?
+    /// Tells when the client has gone while the request is answered; nil when nobody can
+    /// tell (a request made inside the daemon).
+    public let departure: ClientDeparture?
 
-    public init(target: String, body: JSONValue, peer: PeerCredentials?) {
+    public init(target: String, body: JSONValue, peer: PeerCredentials?, departure: ClientDeparture? = nil) {
         self.target = target
         self.body = body
         self.peer = peer
+        self.departure = departure
     }
 
     /// The part of the target before the first dot: `AWSStepFunctions`, `AWSEvents`,

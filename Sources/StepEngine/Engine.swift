@@ -20,6 +20,15 @@ public final class Engine: Sendable, CommitObserver {
     let clock: @Sendable () -> Date
 
     let writer: CommitWriter
+    /// What the daemon is working on, for the next start should it die doing it (nil: not
+    /// kept, as in tests that do not crash).
+    let progress: WorkInProgress?
+    /// Spool files whose processing stopped the daemon too often, with the reason they are
+    /// refused (set by `recover()`).
+    let setAsideSpoolFiles = Mutex<[String: String]>([:])
+    /// How long what has ended is kept; pruned in batches riding on commits.
+    let retention: Retention
+    let pruning = Mutex(PruningState())
     /// The background checkpointer the engine opened for itself, closed by `shutdown()`.
     private let ownCheckpointer: WALCheckpointer?
     private let waiters = ExecutionWaiters()
@@ -39,20 +48,25 @@ public final class Engine: Sendable, CommitObserver {
     /// SQLite's automatic checkpoint does, inside a commit).
     /// `awakeWriter`, `commitsOnCallingThread`: the writer's speed tricks (``CommitWriter``),
     /// each of which may be turned off.
+    /// `progress`: where to note the work in progress, and what the last run left there.
+    /// `crashHook`: tests only, see ``CrashHook``.
+    /// `retention`: how long what has ended is kept (tests keep everything unless they say).
     ///
     /// On a pool the caller opened: tests, which read the database beside the engine.
     package init(
         database: DatabasePool, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
         checkpointer: WALCheckpointer? = nil, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true,
-        ownsCheckpointer: Bool = false
+        ownsCheckpointer: Bool = false, progress: WorkInProgress? = nil, crashHook: CrashHook? = nil, retention: Retention = .forever
     ) {
         self.database = database
+        self.retention = retention
         ownCheckpointer = ownsCheckpointer ? checkpointer : nil
         self.logger = logger
         self.clock = { clock.now() }
+        self.progress = progress
         writer = CommitWriter(
             database: database, definitions: definitions, rules: rules, clock: self.clock, logger: logger, trace: commitTrace,
-            checkpointer: checkpointer, commitsOnCallingThread: commitsOnCallingThread)
+            checkpointer: checkpointer, commitsOnCallingThread: commitsOnCallingThread, progress: progress, crashHook: crashHook)
         alarm = TimerAlarm(clock: clock)
         writer.start(observer: self, awakeAfterCommit: awakeWriter ? AwakeAfterCommit() : nil)
         alarm.start { [weak self] firing in await self?.handle(firing) }
@@ -65,11 +79,21 @@ public final class Engine: Sendable, CommitObserver {
     /// default; a checkpointer that cannot open is logged and done without).
     /// `logWriteBuffer`, `awakeWriter`, `commitsOnCallingThread`: the speed tricks, each of
     /// which may be turned off (`StepDatabase.open`, ``CommitWriter``).
+    /// The work in progress is noted in `<databasePath>-progress` (see ``WorkInProgress``).
     public convenience init(
         databasePath: String, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
-        backgroundCheckpoints: Bool = true, logWriteBuffer: Bool = true, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true
+        backgroundCheckpoints: Bool = true, logWriteBuffer: Bool = true, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true,
+        crashHook: CrashHook? = nil, retention: Retention = .standard
     ) throws {
         let database = try StepDatabase.open(path: databasePath, logWriteBuffer: logWriteBuffer)
+        let progress: WorkInProgress?
+        do {
+            progress = try WorkInProgress(path: databasePath + "-progress")
+        } catch {
+            progress = nil
+            logger.warning(
+                "work in progress is not noted: an input that stops stepd would be replayed at every start", metadata: ["ERROR": "\(error)"])
+        }
         var checkpointer: WALCheckpointer?
         if backgroundCheckpoints {
             do {
@@ -82,7 +106,8 @@ public final class Engine: Sendable, CommitObserver {
         }
         self.init(
             database: database, logger: logger, clock: clock, commitTrace: commitTrace, checkpointer: checkpointer, awakeWriter: awakeWriter,
-            commitsOnCallingThread: commitsOnCallingThread, ownsCheckpointer: true)
+            commitsOnCallingThread: commitsOnCallingThread, ownsCheckpointer: true, progress: progress, crashHook: crashHook,
+            retention: retention)
     }
 
     deinit {
@@ -147,6 +172,7 @@ public final class Engine: Sendable, CommitObserver {
         if let nextDue = nextTimerDue { alarm.arm(nextDue: nextDue) }
         waiters.executionsEnded(effects.endedExecutions)
         if !effects.jobsToStart.isEmpty { launchJobs(effects.jobsToStart) }
+        pruneIfDue()
     }
 
     /// After a failed commit: wait (0.5 s, doubling up to 30 s) before trying the executions
@@ -164,11 +190,14 @@ public final class Engine: Sendable, CommitObserver {
     // MARK: - Waiting for an execution to end
 
     /// Answers when the execution has ended (at once if it already has), with its description.
-    public func waitForExecution(arn reference: String) async throws -> ExecutionDescription {
+    public func waitForExecution(arn reference: String, scope: ExecutionScope = .all) async throws -> ExecutionDescription {
         let arn = try LocalARN.normalizedExecution(reference)
         let id = try readOneStatement { db -> Int64 in
-            guard let id = try ExecutionRecord.id(arn: arn, in: db) else {
+            guard let (id, starter) = try ExecutionRecord.idAndStarter(arn: arn, in: db) else {
                 throw ExecutionError.doesNotExist(arn: arn)
+            }
+            guard scope.allows(startedByUid: starter) else {
+                throw AccessDenied.notStarter(of: arn)
             }
             return id
         }
@@ -293,6 +322,7 @@ public final class Engine: Sendable, CommitObserver {
     /// Picks up where the last run stopped: ready executions run, timers re-arm. Returns
     /// what the daemon must do about jobs (launch the pending, re-adopt the running).
     public func recover() async throws -> Recovery {
+        try await settleInterruptedWork()
         let (ready, pending, running) = try await read { db in
             let ready = try ExecutionRecord.readyIds(in: db)
             let pending = try JobRecord.pendingIds(in: db)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Glibc
 import SQLiteLogWriteBuffer
 import SQLiteProcessSettings
 
@@ -12,6 +13,23 @@ public enum StepDatabase {
     /// `logWriteBuffer`: the writer's commits write their log frames in one write, not two per
     /// page (Sources/SQLiteLogWriteBuffer). False leaves SQLite's own writes; the VFS is then
     /// not installed, unless something else in the process installed it.
+    /// The database holds every execution's input and history, task tokens included: only
+    /// its owner may read it. A new file is made with mode 0600 before SQLite opens it, so the
+    /// log and index files SQLite makes beside it take that mode too; existing ones are set to it.
+    static func restrictToOwner(databasePath path: String) throws {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            throw DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(fd) }
+        guard fchmod(fd, 0o600) == 0 else {
+            throw DatabaseError(resultCode: .SQLITE_PERM, message: "cannot make \(path) private: \(String(cString: strerror(errno)))")
+        }
+        for companion in [path + "-wal", path + "-shm"] {
+            _ = chmod(companion, 0o600)  // absent until SQLite makes them, with the mode above
+        }
+    }
+
     public static func open(path: String, logWriteBuffer: Bool = true) throws -> DatabasePool {
         // Before SQLite's first use in the process (the install below is it, in stepd). Only a
         // speed setting: a process that used SQLite earlier (a test's) keeps the statistics.
@@ -31,6 +49,7 @@ public enum StepDatabase {
         // `PRAGMA foreign_key_check` after every kind of change.
         configuration.foreignKeysEnabled = false
         configuration.busyMode = .timeout(10)
+        try restrictToOwner(databasePath: path)
         let pool = try DatabasePool(path: path, configuration: configuration)
         // The pool turns its writer to synchronous=NORMAL when it enables WAL (after
         // `prepareDatabase` has run), which may lose the last commits on a power cut. Only the

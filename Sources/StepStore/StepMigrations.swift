@@ -208,6 +208,15 @@ public enum StepMigrations {
                 ALTER TABLE receivedEventByKey RENAME TO receivedEvent;
                 """)
         }
+        migrator.registerMigration("v5: what is pruned after its retention, found oldest first") { db in
+            // Each index grows at its right edge only (times only increase): one page more
+            // in a commit that ends executions, stores events or ends jobs.
+            try db.execute(sql: """
+                CREATE INDEX executionClosedByStopDate ON execution(stopDate) WHERE stopDate IS NOT NULL;
+                CREATE INDEX receivedEventByTime ON receivedEvent(receivedAt);
+                CREATE INDEX jobEndedByTime ON job(endedAt) WHERE endedAt IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -15,7 +15,7 @@ struct Apply: AsyncParsableCommand {
     @Option(name: .customShort("f"), help: "The folder.") var folder: String
 
     func run() async throws {
-        let configuration = ConfigurationFolder(path: folder, api: connection.client)
+        let configuration = ConfigurationFolder(path: folder, api: try connection.checkedClient())
         let files: [ConfigurationFile]
         do {
             files = try configuration.files()

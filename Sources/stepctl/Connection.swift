@@ -13,8 +13,20 @@ struct ConnectionOptions: ParsableArguments {
         StepClient(socketPath: socket ?? StepClient.defaultSocketPath(isRoot: getuid() == 0))
     }
 
+    /// The client, once its socket's folder is known safe (``FallbackSocketFolder``); else
+    /// says why and exits 255, as when stepd cannot be reached.
+    func checkedClient() throws -> StepClient {
+        let client = self.client
+        if let refusal = FallbackSocketFolder.refusal(socketPath: client.socketPath, uid: getuid()) {
+            printError("refusing the socket \(client.socketPath): \(refusal)")
+            throw ExitCode(255)
+        }
+        return client
+    }
+
     /// Calls one action; on failure prints the error the way the AWS CLI does and exits.
     func call(_ target: String, _ body: JSONValue) async throws -> JSONValue {
+        let client = try checkedClient()
         do {
             return try await client.call(target, body)
         } catch {

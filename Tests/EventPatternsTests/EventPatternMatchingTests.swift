@@ -196,3 +196,51 @@ func cidrMatching(_ testCase: IPCase) throws {
     let json: JSONValue = ["source": ["a"], "detail": ["x": [["numeric": [">", 1]]]]]
     #expect(try EventPattern(json: json).json == json)
 }
+
+/// Issue #15: one rule with this wildcard against ten 200 KB details took five seconds (the
+/// matcher backtracked to its star at every position); it is one pass over the text now.
+@Test(arguments: [
+    ("*" + String(repeating: "a", count: 4_000) + "b", String(repeating: "a", count: 200_000), false),
+    ("*" + String(repeating: "a", count: 4_000) + "b", String(repeating: "a", count: 200_000) + "b", true),
+    ("*" + String(repeating: "a", count: 4_000) + "*b*", String(repeating: "a", count: 200_000) + "b", true),
+    (#"a\*b*"#, "a*bc", true),
+    (#"a\\*"#, #"a\bc"#, true),
+    (#"a\*b*"#, "aXbc", false),
+] as [(String, String, Bool)])
+func wildcardOnLongValues(wildcard: String, value: String, matches: Bool) throws {
+    let pattern = try EventPattern(json: ["detail": ["text": [["wildcard": .string(wildcard)]]]])
+    #expect(pattern.matches(["detail": ["text": .string(value)]]) == matches)
+}
+
+/// Releases a value nested far deeper than stepd ever holds (through last elements and members
+/// named "a") one level at a time: Swift releases a nested value recursively, which would
+/// overflow the stack. `value` must be the only holder.
+private func letGoOfDeepValue(_ value: inout JSONValue) {
+    var current = value
+    value = .null
+    while let next = current.arrayValue?.last ?? current["a"] { current = next }
+}
+
+/// `depth` arrays around `innermost`.
+private func deepArrays(_ depth: Int, around innermost: JSONValue) -> JSONValue {
+    var value = innermost
+    for _ in 0..<depth { value = .array([value]) }
+    return value
+}
+
+/// Issue #15: matching walked an event's nested arrays by recursing, once a level. It keeps
+/// its own stack now: arrays nested 100,000 deep are matched, for leaves (`{"a": [[[..."v"]]]}`)
+/// and for objects (`[[[...{"a": "v"}]]]`, an array of objects at any depth).
+@Test(arguments: [
+    (#"{"a": ["v"]}"#, true, true),
+    (#"{"a": ["w"]}"#, true, false),
+    (#"{"a": [{"exists": true}]}"#, true, true),
+    (#"{"a": [{"exists": false}]}"#, true, false),
+    (#"{"a": ["v"]}"#, false, true),
+    (#"{"a": ["w"]}"#, false, false),
+] as [(String, Bool, Bool)])
+func deeplyNestedArraysInEvents(pattern: String, leafIsDeep: Bool, matches: Bool) throws {
+    var event = leafIsDeep ? ["a": deepArrays(100_000, around: "v")] : deepArrays(100_000, around: ["a": "v"])
+    defer { letGoOfDeepValue(&event) }
+    #expect(try EventPattern(text: pattern).matches(event) == matches)
+}

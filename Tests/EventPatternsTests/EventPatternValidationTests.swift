@@ -84,3 +84,51 @@ func invalidPatternIsRefused(_ testCase: InvalidPatternCase) {
 func validPatternIsAccepted(_ text: String) throws {
     _ = try EventPattern(text: text)
 }
+
+/// `{"source":["<filler>"]}`, `length` characters long, compact as the JSON one serializes.
+private func patternText(length: Int, filler: Character = "x") -> String {
+    #"{"source":[""# + String(repeating: filler, count: length - 15) + #""]}"#
+}
+
+/// `levels` objects nested through fields `a`, the innermost matching `["v"]`.
+private func nestedPattern(levels: Int) -> JSONValue {
+    var pattern: JSONValue = ["a": ["v"]]
+    for _ in 1..<levels { pattern = ["a": pattern] }
+    return pattern
+}
+
+/// `count` fields, each an object holding a `$or` of two alternatives: 2^count combinations.
+private func parallelOrs(_ count: Int) -> JSONValue {
+    .object(Dictionary(uniqueKeysWithValues: (0..<count).map { ("f\($0)", JSONValue.object(["$or": [["a": [1]], ["b": [1]]]])) }))
+}
+
+/// Issue #15, item 6: the pattern's length is bounded as PutRule's (4,096 characters,
+/// botocore), and the compiler's own work: nesting, and the combinations `$or` makes.
+@Test(arguments: [
+    (patternText(length: 4_096), true, ""),
+    (patternText(length: 4_096, filler: "é"), true, ""),
+    (patternText(length: 4_097), false, "the pattern is longer than 4096 characters"),
+    (nestedPattern(levels: 64).serialized(), true, ""),
+    (nestedPattern(levels: 65).serialized(), false, "Objects nest more than 64 levels"),
+    (parallelOrs(9).serialized(), true, ""),
+    (parallelOrs(10).serialized(), false, "Rule is too complex: its $or alternatives make more than 1000 combinations"),
+    // The alternatives of one $or add up: 512 + 512.
+    (JSONValue.object(["$or": [parallelOrs(9), parallelOrs(9)]]).serialized(), false, "more than 1000 combinations"),
+] as [(String, Bool, String)])
+func patternsAreBounded(text: String, accepted: Bool, fragment: String) throws {
+    let json = try JSONValue(parsing: text)
+    if accepted {
+        _ = try EventPattern(text: text)
+        _ = try EventPattern(json: json)
+    } else {
+        for attempt in [{ try EventPattern(text: text) }, { try EventPattern(json: json) }] as [() throws -> EventPattern] {
+            do {
+                _ = try attempt()
+                Issue.record("accepted a pattern past a bound")
+            } catch let error as EventPatternError {
+                #expect(error.message.hasPrefix("Event pattern is not valid. Reason: "))
+                #expect(error.message.contains(fragment), "\(error.message)")
+            }
+        }
+    }
+}

@@ -118,13 +118,32 @@ struct AsyncJobTests {
         }
     }
 
-    @Test("PutEvents over the socket feeds the same path: the report sent by API resumes main", arguments: StepdMode.allCases)
+    /// A job's report has an `aws.appflow` source, which only the spool may emit: a caller of
+    /// the socket who could send one would resume a workflow whose job never ended. PutEvents
+    /// with a source of its own still reaches the same rules and workflows.
+    @Test("PutEvents refuses a forged aws.* job report; a report under the caller's own source resumes main", arguments: StepdMode.allCases)
     func reportThroughPutEvents(mode: StepdMode) async throws {
         try await withStepd(mode: mode) { stepd in
             let suspended = try await suspendMainOnSleepingJob(stepd)
             let detail: JSONValue = ["flow-name": "example-flow", "execution-id": .string(suspended.jobId), "status": "Execution Successful"]
-            let answer = try await stepd.call("AWSEvents.PutEvents", [
+            let forged = try await stepd.call("AWSEvents.PutEvents", [
                 "Entries": [["Source": "aws.appflow", "DetailType": "AppFlow End Flow Run Report", "Detail": .string(detail.serialized())]],
+            ])
+            #expect(forged["FailedEntryCount"] == 1, "\(forged.serialized())")
+            #expect(forged["Entries"]?.arrayValue?.first?["ErrorCode"] == "NotAuthorizedForSourceException", "\(forged.serialized())")
+            #expect(forged["Entries"]?.arrayValue?.first?["EventId"] == nil)
+
+            _ = try await stepd.call("AWSEvents.PutRule", [
+                "Name": "operator-report",
+                "EventPattern": .string(#"{"source": ["operator.report"], "detail": {"status": ["Execution Successful"]}}"#),
+            ])
+            _ = try await stepd.call("AWSEvents.PutTargets", [
+                "Rule": "operator-report",
+                "Targets": [["Id": "success", "Arn": "arn:aws:states:local:000000000000:stateMachine:success-callback"]],
+            ])
+            #expect(try await stepd.describeExecution(suspended.main)["status"] == "RUNNING", "the forged report resumed nothing")
+            let answer = try await stepd.call("AWSEvents.PutEvents", [
+                "Entries": [["Source": "operator.report", "DetailType": "Report", "Detail": .string(detail.serialized())]],
             ])
             #expect(answer["FailedEntryCount"] == 0, "\(answer.serialized())")
             let ended = try await stepd.waitForExecution(suspended.main)

@@ -207,8 +207,10 @@ final class StepdProcess: @unchecked Sendable {
         client = StepClient(socketPath: root + "/s.sock")
     }
 
-    /// Creates the temporary folder and starts stepd in it.
-    static func start(extraArguments: [String] = [], environmentChanges: [String: String?] = [:]) async throws -> StepdProcess {
+    /// Creates the temporary folder and starts stepd in it; `prepare` gets the folder first.
+    static func start(
+        extraArguments: [String] = [], environmentChanges: [String: String?] = [:], prepare: (String) throws -> Void = { _ in }
+    ) async throws -> StepdProcess {
         let binaryDirectory = try Locations.binaryDirectory()
         var template = Array("/tmp/stepd-it-XXXXXX".utf8CString)
         let root: String = try template.withUnsafeMutableBufferPointer { buffer in
@@ -220,6 +222,7 @@ final class StepdProcess: @unchecked Sendable {
         let stepd = StepdProcess(
             root: root, binaryDirectory: binaryDirectory, extraArguments: extraArguments, environmentChanges: environmentChanges)
         do {
+            try prepare(root)
             try await stepd.launch()
         } catch {
             await stepd.shutdown()
@@ -241,13 +244,36 @@ final class StepdProcess: @unchecked Sendable {
     /// Starts stepd on the state folder and waits (at most 30 s) for its ` ready` line.
     ///
     /// stepd inherits the tests' environment: `STEPD_PLAIN=1 swift test` runs it plainly.
-    func launch() async throws {
+    /// `adding`: variables for this run only, on top of `environmentChanges`.
+    func launch(adding: [String: String] = [:]) async throws {
+        let child = try startChild(adding: adding)
+        let settled = await child.observed.wait(seconds: 30) { $0.output.contains(" ready") || $0.exited }
+        let observation = child.observed.value
+        guard settled, observation.output.contains(" ready") else {
+            let why = observation.exited ? "stepd exited (status \(observation.exitStatus ?? -1))" : "stepd was not ready within 30 s"
+            throw HarnessError("\(why); its log:\n\(log)")
+        }
+    }
+
+    /// Starts stepd with `adding` in its environment and waits (at most `seconds`) for it to
+    /// die on its own (ready or not, as a crash may come before or after); returns its exit
+    /// status, as `Process` tells it (the signal's number for a signal).
+    func launchUntilItDies(adding: [String: String], seconds: Double = 30) async throws -> Int32 {
+        let child = try startChild(adding: adding)
+        guard await child.waitForExit(seconds: seconds) else {
+            throw HarnessError("stepd was still running \(seconds) s after its start; its log:\n\(log)")
+        }
+        return child.observed.value.exitStatus ?? -1
+    }
+
+    private func startChild(adding: [String: String]) throws -> ChildProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["STEPD_SOCKET"] = nil
         environment["NOTIFY_SOCKET"] = nil
         environment["LISTEN_FDS"] = nil
         environment["LISTEN_PID"] = nil
         for (name, value) in environmentChanges { environment[name] = value }
+        for (name, value) in adding { environment[name] = value }
         let child = try ChildProcess(
             executable: binaryDirectory + "/stepd",
             // A configuration folder of its own (none): as root the default is /etc/stepd.
@@ -257,12 +283,7 @@ final class StepdProcess: @unchecked Sendable {
             if let previous = runs.current { runs.earlierLogs.append(previous.output) }
             runs.current = child
         }
-        let settled = await child.observed.wait(seconds: 30) { $0.output.contains(" ready") || $0.exited }
-        let observation = child.observed.value
-        guard settled, observation.output.contains(" ready") else {
-            let why = observation.exited ? "stepd exited (status \(observation.exitStatus ?? -1))" : "stepd was not ready within 30 s"
-            throw HarnessError("\(why); its log:\n\(log)")
-        }
+        return child
     }
 
     /// Waits (at most `seconds`) until stepd's current run has logged a line holding every one
@@ -343,7 +364,8 @@ final class StepdProcess: @unchecked Sendable {
     }
 
     /// Runs `stepctl` with `STEPD_SOCKET` set to this daemon's socket; bounded (60 s).
-    func stepctl(_ arguments: [String]) async throws -> CLIResult {
+    /// `asUser`: run as that user (`runuser -u USER --`), as root may.
+    func stepctl(_ arguments: [String], asUser user: String? = nil) async throws -> CLIResult {
         var environment = ProcessInfo.processInfo.environment
         environment["STEPD_SOCKET"] = socketPath
         let name = UUID().uuidString
@@ -351,8 +373,13 @@ final class StepdProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binaryDirectory + "/stepctl")
-        process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", user, "--", binaryDirectory + "/stepctl"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binaryDirectory + "/stepctl")
+            process.arguments = arguments
+        }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
@@ -446,11 +473,11 @@ final class StepdProcess: @unchecked Sendable {
 /// A thrown error carries stepd's log.
 func withStepd<T>(
     mode: StepdMode = .asBuilt, extraArguments: [String] = [], environmentChanges: [String: String?] = [:],
-    _ body: (StepdProcess) async throws -> T
+    prepare: (String) throws -> Void = { _ in }, _ body: (StepdProcess) async throws -> T
 ) async throws -> T {
     var environmentChanges = environmentChanges
     if mode == .plain { environmentChanges["STEPD_PLAIN"] = "1" }
-    let stepd = try await StepdProcess.start(extraArguments: extraArguments, environmentChanges: environmentChanges)
+    let stepd = try await StepdProcess.start(extraArguments: extraArguments, environmentChanges: environmentChanges, prepare: prepare)
     do {
         let result = try await body(stepd)
         await stepd.shutdown()
@@ -541,58 +568,9 @@ struct RawResponse: Sendable {
 /// closes the connection (the request should say `Connection: close`); bounded by a 10 s
 /// receive timeout.
 func rawHTTP(socketPath: String, request: String) async throws -> RawResponse {
-    let bytes: [UInt8] = try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else {
-                continuation.resume(throwing: HarnessError("socket: \(String(cString: strerror(errno)))"))
-                return
-            }
-            defer { close(fd) }
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            let path = Array(socketPath.utf8)
-            guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
-                continuation.resume(throwing: HarnessError("socket path too long: \(socketPath)"))
-                return
-            }
-            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path) }
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            guard connected == 0 else {
-                continuation.resume(throwing: HarnessError("connect \(socketPath): \(String(cString: strerror(errno)))"))
-                return
-            }
-            let outgoing = Array(request.utf8)
-            var sent = 0
-            while sent < outgoing.count {
-                let written = outgoing[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                guard written > 0 else {
-                    continuation.resume(throwing: HarnessError("write: \(String(cString: strerror(errno)))"))
-                    return
-                }
-                sent += written
-            }
-            var received: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = read(fd, &chunk, chunk.count)
-                if count > 0 {
-                    received.append(contentsOf: chunk[0..<count])
-                } else if count == 0 {
-                    break
-                } else {
-                    continuation.resume(throwing: HarnessError("read: \(String(cString: strerror(errno))) after \(received.count) bytes"))
-                    return
-                }
-            }
-            continuation.resume(returning: received)
-        }
-    }
-    let text = String(decoding: bytes, as: UTF8.self)
+    let connection = try await UnixSocket.connect(to: socketPath)
+    try await connection.send(request)
+    let (text, _) = try await connection.receive()
     guard let split = text.range(of: "\r\n\r\n") else { throw HarnessError("no HTTP head in the answer: \(text)") }
     let lines = text[..<split.lowerBound].components(separatedBy: "\r\n")
     let statusParts = lines.first?.split(separator: " ") ?? []

@@ -4,53 +4,7 @@ import Logging
 import StepDaemon
 import Testing
 
-/// A running runner (its `run()` in a task the harness owns), plus a scratch directory.
-private struct Harness {
-    let runner: JobRunner
-    var exits: AsyncStream<(RunningJob, JobExit)> { runner.exits }
-    let directory: String
-    private let running: Task<Void, Never>
-
-    init(fallbackSearchDirectory: String? = nil, stopGracePeriod: Duration = .seconds(10)) throws {
-        let runner = JobRunner(
-            fallbackSearchDirectory: fallbackSearchDirectory,
-            logger: Logger(label: "JobsTests"),
-            stopGracePeriod: stopGracePeriod)
-        self.runner = runner
-        running = Task { await runner.run() }
-        directory = try makeTemporaryDirectory()
-    }
-
-    func launch(_ command: [String], id: String = UUID().uuidString, environment: [String: String] = [:],
-                workingDirectory: String? = nil, timeoutSeconds: Int? = nil) -> JobLaunch {
-        JobLaunch(jobId: id, jobName: "test-job", command: command, environment: environment,
-                  workingDirectory: workingDirectory, timeoutSeconds: timeoutSeconds,
-                  output: .file(path: directory + "/job.log"))
-    }
-
-    /// The next reported exit, or a failure after `seconds`.
-    func nextExit(seconds: Double = 20) async throws -> (RunningJob, JobExit) {
-        try await firstValue(of: exits, seconds: seconds)
-    }
-
-    /// Cancels the task that runs the runner, as a graceful shutdown would stop it.
-    func stopRunning() {
-        running.cancel()
-    }
-
-    func tearDown() {
-        running.cancel()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-}
-
 private struct TimedOut: Error {}
-
-private func makeTemporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "jobs-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
 private func processExists(_ pid: Int32) -> Bool {
     kill(pid, 0) == 0 || errno != ESRCH

@@ -1,12 +1,13 @@
 import Foundation
 import JSON
+import StepDaemon
 import Testing
 
 /// Requests written byte by byte, as curl or a broken client would send them.
 @Suite(.timeLimit(.minutes(1)))
 struct RawHTTPTests {
     private func exchange(_ request: String, maximumBodySize: Int = 1 << 20) async throws -> [RawResponse] {
-        try await withServer(maximumBodySize: maximumBodySize) { _, path in
+        try await withServer(limits: ConnectionLimits(maximumBodyBytes: maximumBodySize)) { _, path in
             RawResponse.parseAll(try await rawExchange(socketPath: path, request))
         }
     }

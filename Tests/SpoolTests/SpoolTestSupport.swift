@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import Synchronization
 import StepDaemon
 import TestSupport
 import Testing
@@ -10,9 +11,9 @@ struct StreamEnded: Error, CustomStringConvertible {
     var description: String { "\(what) cannot come: the stream ended" }
 }
 
-/// A fresh spool under the temporary directory, removed afterwards.
-func withTemporarySpool(_ body: (SpoolDirectory) async throws -> Void) async throws {
-    let base = FileManager.default.temporaryDirectory.path + "/stepd-spool-\(UUID().uuidString)"
+/// A fresh spool under the temporary directory (or `folder`), removed afterwards.
+func withTemporarySpool(in folder: String? = nil, _ body: (SpoolDirectory) async throws -> Void) async throws {
+    let base = (folder ?? FileManager.default.temporaryDirectory.path) + "/stepd-spool-\(UUID().uuidString)"
     let spool = SpoolDirectory(root: base + "/events")
     try spool.create()
     defer { try? FileManager.default.removeItem(atPath: base) }
@@ -20,19 +21,25 @@ func withTemporarySpool(_ body: (SpoolDirectory) async throws -> Void) async thr
 }
 
 /// Records handler calls and answers with a disposition chosen by file name: names starting
-/// with "reject-" are rejected with the reason "rejected by test: <name>".
+/// with "reject-" are rejected with the reason "rejected by test: <name>"; names starting with
+/// "later-" are left for a retry the first time, then accepted.
 final class RecordingHandler: Sendable {
     let calls: AsyncStream<SpoolFile>
     private let continuation: AsyncStream<SpoolFile>.Continuation
+    private let leftOnce = Mutex<Set<String>>([])
 
     init() {
         (calls, continuation) = AsyncStream.makeStream(of: SpoolFile.self)
     }
 
     var handler: @Sendable (SpoolFile) async -> SpoolDisposition {
-        { [continuation] file in
+        { [self] file in
             continuation.yield(file)
-            return file.name.hasPrefix("reject-") ? .rejected(reason: "rejected by test: \(file.name)") : .accepted
+            if file.name.hasPrefix("reject-") { return .rejected(reason: "rejected by test: \(file.name)") }
+            if file.name.hasPrefix("later-"), leftOnce.withLock({ $0.insert(file.name).inserted }) {
+                return .retryLater(reason: "left by test: \(file.name)")
+            }
+            return .accepted
         }
     }
 

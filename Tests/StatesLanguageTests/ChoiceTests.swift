@@ -105,6 +105,24 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
         #expect(try state.nextState(for: input, context: ["Execution": ["Name": "exec-1"]]) == (expected ? "Yes" : "No"))
     }
 
+    /// Issue #15: `StringMatches` backtracked to its last star at every position, so a long
+    /// pattern against a long string took time proportional to their product; it is one pass.
+    @Test(arguments: [
+        ("*" + String(repeating: "a", count: 4_000) + "b", String(repeating: "a", count: 200_000), false),
+        ("*" + String(repeating: "a", count: 4_000) + "b", String(repeating: "a", count: 200_000) + "b", true),
+        ("*" + String(repeating: "a", count: 4_000) + "*", String(repeating: "a", count: 200_000), true),
+        (#"a\\*"#, #"a\bc"#, true),
+        (#"a\\\*"#, #"a\*"#, true),
+        (#"a\\\*"#, #"a\bc"#, false),
+        (#"\*\**"#, "**x", true),
+        ("trailing\\", "trailing\\", true),
+        ("caf\u{E9}*", "cafe\u{301}", false),
+    ] as [(String, String, Bool)])
+    func stringMatchesLongValuesAndEscapes(pattern: String, value: String, expected: Bool) throws {
+        let state = try choiceState([["Variable": "$.s", "StringMatches": .string(pattern), "Next": "Yes"]], default: "No")
+        #expect(try state.nextState(for: ["s": .string(value)]) == (expected ? "Yes" : "No"))
+    }
+
     @Test func missingVariableIsARuntimeError() throws {
         let state = try choiceState([["Variable": "$.missing", "StringEquals": "x", "Next": "Yes"]])
         let error = #expect(throws: StatesError.self) { try state.nextState(for: ["a": 1]) }

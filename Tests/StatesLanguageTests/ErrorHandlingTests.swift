@@ -34,6 +34,24 @@ import Testing
         #expect((1...4).map { retrier.delaySeconds(forRetry: $0) } == expected)
     }
 
+    /// Issue #15: `IntervalSeconds × BackoffRate^(retry − 1)` from a hostile definition grew
+    /// to 1e299 and more, which the engine turned into a timer (a `Duration` of it traps), and
+    /// took one multiplication per retry (up to 99,999,999). The delay is capped at the largest
+    /// IntervalSeconds AWS accepts, 99,999,999 s, and found in one step.
+    @Test(arguments: [
+        (Retrier(errorEquals: ["X"], backoffRate: 1.5), 1_700, 99_999_999.0),
+        (Retrier(errorEquals: ["X"], backoffRate: 1e300), 3, 99_999_999),
+        (Retrier(errorEquals: ["X"], intervalSeconds: 99_999_999, maxAttempts: 99_999_999), 99_999_999, 99_999_999),
+        (Retrier(errorEquals: ["X"], backoffRate: 2, maxDelaySeconds: 31_622_400), 99_999_999, 31_622_400),
+        (Retrier(errorEquals: ["X"], intervalSeconds: 7, backoffRate: 1.0), 99_999_999, 7),
+        (Retrier(errorEquals: ["X"], intervalSeconds: 0, backoffRate: 1e300), 5, 0),
+        (Retrier(errorEquals: ["X"], intervalSeconds: -5), 1, 0),
+        (Retrier(errorEquals: ["X"]), Int.min, 1),
+    ] as [(Retrier, Int, Double)])
+    func delaysAreBoundedForAnyRetry(retrier: Retrier, retry: Int, expected: Double) {
+        #expect(retrier.delaySeconds(forRetry: retry) == expected)
+    }
+
     @Test func fullJitterStaysWithinTheDelay() {
         let retrier = Retrier(errorEquals: ["X"], intervalSeconds: 10, jitterStrategy: "FULL")
         var generator = SplitMix64(seed: 1)

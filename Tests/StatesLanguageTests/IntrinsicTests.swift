@@ -109,6 +109,59 @@ private let oneToNine: JSONValue = [1, 2, 3, 4, 5, 6, 7, 8, 9]
         #expect(error?.message.contains(fragment) == true, "\(error?.message ?? "")")
     }
 
+    /// Issue #15: a call may have at most 256 arguments (AWS states no bound; ours keeps one
+    /// call from holding tens of thousands of values).
+    @Test(arguments: [(256, true), (257, false)])
+    func argumentsAreBounded(count: Int, accepted: Bool) throws {
+        let text = "States.Array(" + Array(repeating: "1", count: count).joined(separator: ", ") + ")"
+        if accepted {
+            #expect(try IntrinsicExpression(text).evaluate(input: [:], context: [:]).arrayValue?.count == count)
+        } else {
+            let error = #expect(throws: DefinitionError.self) { try IntrinsicExpression(text) }
+            #expect(error?.message.contains("States.Array has more than 256 arguments") == true, "\(error?.message ?? "")")
+        }
+    }
+
+    /// Issue #15: arithmetic on integers from input is checked; results stay integers a JSON
+    /// number holds exactly (below 9e15, as `intValue` reads them).
+    @Test(arguments: [
+        ("States.MathAdd(8999999999999999, 1)", nil),
+        ("States.MathAdd(-8999999999999999, -8999999999999999)", nil),
+        ("States.MathAdd(8999999999999998, 1)", 8_999_999_999_999_999),
+        ("States.ArrayRange(-8999999999999999, 8999999999999999, 1)", nil),
+        ("States.ArrayRange(8999999999999999, -8999999999999999, -8999999999999999)", [8_999_999_999_999_999, 0, -8_999_999_999_999_999]),
+        ("States.ArrayPartition(States.Array(1, 2, 3), 8999999999999999)", [[1, 2, 3]]),
+        ("States.ArrayGetItem(States.Array(1, 2, 3), 8999999999999999)", nil),
+        ("States.ArrayGetItem(States.Array(1, 2, 3), -8999999999999999)", nil),
+        ("States.MathRandom(-8999999999999999, 8999999999999999, 8999999999999999)", nil),
+    ] as [(String, JSONValue?)])
+    func integerArithmeticIsChecked(expression: String, expected: JSONValue?) throws {
+        let compiled = try IntrinsicExpression(expression)
+        if let expected {
+            #expect(try compiled.evaluate(input: [:], context: [:]) == expected)
+        } else if expression.hasPrefix("States.MathRandom") {
+            let value = try compiled.evaluate(input: [:], context: [:])
+            #expect(value.intValue.map { abs($0) < 9_000_000_000_000_000 } == true)
+        } else {
+            let error = #expect(throws: StatesError.self) { try compiled.evaluate(input: [:], context: [:]) }
+            #expect(error?.name == "States.IntrinsicFailure")
+        }
+    }
+
+    /// A call used alone (`ErrorPath`, `CausePath`) is a built value like a template's.
+    @Test(arguments: [
+        ("States.Format('{}{}{}', $.s, $.s, $.s)", "States.Format would write a string longer than the payload limit of 262144 bytes"),
+        ("States.JsonToString(States.Array($.s, $.s, $.s))", "States.JsonToString would write a string longer"),
+    ])
+    func textFunctionsStopAtAPayload(expression: String, cause: String) throws {
+        let input: JSONValue = ["s": .string(String(repeating: "x", count: 100_000))]
+        let error = #expect(throws: StatesError.self) {
+            try IntrinsicExpression(expression).evaluate(input: input, context: [:], field: "CausePath")
+        }
+        #expect(error?.name == "States.DataLimitExceeded")
+        #expect(error?.cause.contains(cause) == true, "\(error?.cause ?? "")")
+    }
+
     @Test func tenNestedCallsAreAllowed() throws {
         let text = String(repeating: "States.Array(", count: 10) + String(repeating: ")", count: 10)
         #expect(try IntrinsicExpression(text).evaluate(input: [:], context: [:]) == [[[[[[[[[[]]]]]]]]]])

@@ -92,8 +92,35 @@ private let pathsExampleInput: JSONValue = [
         #expect(try JSONPath(text).select(in: pathsExampleInput) == expected)
     }
 
+    /// Issue #15: `..` recursed once per level of the input; a deep enough value overflowed the
+    /// stack. The walk keeps its own stack now, and still lists matches in document order.
+    @Test(arguments: [
+        ("$..x", 100_000, [1, 2] as JSONValue),
+        ("$..[0].x", 100_000, [1, 2]),
+        ("$..y", 100_000, []),
+        ("$..x", 3, [1, 2]),
+    ] as [(String, Int, JSONValue)])
+    func recursiveDescentDoesNotRecurse(text: String, depth: Int, expected: JSONValue) throws {
+        // [{"x": 1}, [[...[{"x": 2}]...]]]
+        var chain: JSONValue = [["x": 2]]
+        for _ in 0..<depth { chain = .array([chain]) }
+        var input: JSONValue = [["x": 1], chain]
+        chain = .null
+        defer { letGoOfDeepArrays(&input) }
+        #expect(try JSONPath(text).select(in: input) == expected)
+    }
+
     @Test(arguments: ["$.a[?(@.b == 1)]", "$.a.length()", "$.a[", "x", "$.a[(@.length-1)]"])
     func rejectsUnsupportedSyntax(text: String) {
         #expect(throws: DefinitionError.self) { try JSONPath(text) }
     }
+}
+
+/// Releases arrays nested far deeper than stepd ever holds (through their last elements) one
+/// level at a time: Swift releases a nested value recursively, which would overflow the stack.
+/// `value` must be the only holder.
+func letGoOfDeepArrays(_ value: inout JSONValue) {
+    var current = value
+    value = .null
+    while let next = current.arrayValue?.last { current = next }
 }

@@ -21,11 +21,11 @@ struct TestEngine {
 
     static let logger = Logger(label: "stepd.tests")
 
-    init(clock: any EngineClock = SystemClock(), logger: Logger = Self.logger) throws {
+    init(clock: any EngineClock = SystemClock(), logger: Logger = Self.logger, retention: Retention = .forever) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-engine-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.clock = clock
-        (engine, database) = try Self.openWithDatabase(path: directory + "/db.sqlite", clock: clock, logger: logger)
+        (engine, database) = try Self.openWithDatabase(path: directory + "/db.sqlite", clock: clock, logger: logger, retention: retention)
     }
 
     /// Another engine on an existing database file (a restarted daemon).
@@ -35,10 +35,10 @@ struct TestEngine {
 
     /// `open`, with the engine's database (whose writer connection is the engine's).
     static func openWithDatabase(
-        path: String, clock: any EngineClock = SystemClock(), logger: Logger = Self.logger
+        path: String, clock: any EngineClock = SystemClock(), logger: Logger = Self.logger, retention: Retention = .forever
     ) throws -> (engine: Engine, database: DatabasePool) {
         let pool = try StepDatabase.open(path: path)
-        return (Engine(database: pool, logger: logger, clock: clock), pool)
+        return (Engine(database: pool, logger: logger, clock: clock, retention: retention), pool)
     }
 
     /// Moves the engine's manual clock on by `seconds` and returns once the engine has done

@@ -77,6 +77,23 @@ import Testing
         #expect(isError(none, RequestError.self))
     }
 
+    @Test(arguments: ["aws.appflow", "aws.batch", "AWS.appflow"])
+    func awsSourcesAreRefusedInPutEventsAndStartNothing(source: String) async throws {
+        let test = try await Self.engineWithRule(pattern: ["source": [.string(source)]])
+        let answer = try await test.engine.putEvents(entries: [
+            ["Source": .string(source), "DetailType": "Job Finished", "Detail": "{}"],
+            ["Source": "my.app", "DetailType": "Job Finished", "Detail": "{}"],
+        ])
+        #expect(answer.count == 2)
+        guard case .notAuthorizedForSource(let reason) = answer[0] else {
+            Issue.record("an \(source) entry was not refused: \(answer)")
+            return
+        }
+        #expect(reason.contains("'\(source)'"), "\(reason)")
+        #expect({ if case .stored = answer[1] { true } else { false } }(), "the other entry stands on its own")
+        #expect(try await Self.executions(test).isEmpty)
+    }
+
     /// The reference scenario's two rules: success by value, failure with `anything-but`.
     @Test(arguments: [("Successful", "on-success"), ("Failed", "on-failure"), ("Error", "on-failure")])
     func anythingButRoutesToTheRightMachine(status: String, machine: String) async throws {

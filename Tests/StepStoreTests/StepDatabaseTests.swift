@@ -5,6 +5,37 @@ import TestSupport
 import Testing
 
 @Suite struct StepDatabaseTests {
+    static func mode(_ path: String) -> mode_t? {
+        var info = stat()
+        return stat(path, &info) == 0 ? info.st_mode & 0o777 : nil
+    }
+
+    /// Every execution's data and task tokens are in it: its owner alone may read it.
+    @Test func theDatabaseAndItsLogAreTheOwnersAlone() throws {
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        let pool = try StepDatabase.open(path: scratch.path)
+        try pool.write { db in try db.execute(sql: "CREATE TABLE t (x)") }
+        #expect(Self.mode(scratch.path) == 0o600)
+        #expect(Self.mode(scratch.path + "-wal") == 0o600)
+        try pool.close()
+    }
+
+    @Test func anOlderDatabaseOthersCouldReadIsMadePrivate() throws {
+        let scratch = try ScratchDatabase()
+        defer { scratch.remove() }
+        try StepDatabase.open(path: scratch.path).close()
+        for path in [scratch.path, scratch.path + "-wal", scratch.path + "-shm"] where Self.mode(path) != nil {
+            try #require(chmod(path, 0o644) == 0)
+        }
+        let pool = try StepDatabase.open(path: scratch.path)
+        #expect(Self.mode(scratch.path) == 0o600)
+        for path in [scratch.path + "-wal", scratch.path + "-shm"] where Self.mode(path) != nil {
+            #expect(Self.mode(path) == 0o600, "\(path)")
+        }
+        try pool.close()
+    }
+
     /// Commits must survive a power cut: WAL with synchronous=FULL (2) on the writer, the
     /// connection that commits.
     @Test func commitsAreDurable() throws {

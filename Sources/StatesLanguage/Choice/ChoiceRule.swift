@@ -151,54 +151,31 @@ public struct Comparison: Sendable, Hashable {
 }
 
 /// A `StringMatches` pattern: `*` matches any run of characters, `\*` a literal `*`, `\\` a
-/// literal backslash.
+/// literal backslash (a backslash before any other character stands for that character, and a
+/// trailing one for itself). Matched in time linear in the string and the pattern, comparing
+/// UTF-8 as AWS compares strings, without Unicode normalization (see `WildcardMatcher`).
 struct StringPattern {
-    enum Token: Equatable { case literal(Character), star }
-    let tokens: [Token]
+    let matcher: WildcardMatcher
 
     init(_ pattern: String) {
-        var tokens: [Token] = []
+        var tokens: [UInt8?] = []
         var escaping = false
-        for character in pattern {
+        // Scalars, not Characters: a combining mark after `*` must not hide the star.
+        for scalar in pattern.unicodeScalars {
             if escaping {
-                tokens.append(.literal(character))
+                tokens += String(scalar).utf8.map { $0 }
                 escaping = false
-            } else if character == "\\" {
+            } else if scalar == "\\" {
                 escaping = true
-            } else if character == "*" {
-                if tokens.last != .star { tokens.append(.star) }
+            } else if scalar == "*" {
+                tokens.append(nil)
             } else {
-                tokens.append(.literal(character))
+                tokens += String(scalar).utf8.map { $0 }
             }
         }
-        if escaping { tokens.append(.literal("\\")) }
-        self.tokens = tokens
+        if escaping { tokens.append(UInt8(ascii: "\\")) }
+        matcher = WildcardMatcher(tokens: tokens)
     }
 
-    /// Greedy matching with backtracking to the last star: linear in practice.
-    func matches(_ text: String) -> Bool {
-        let characters = Array(text)
-        var textIndex = 0
-        var tokenIndex = 0
-        var starToken: Int?
-        var starText = 0
-        while textIndex < characters.count {
-            if tokenIndex < tokens.count, case .literal(let expected) = tokens[tokenIndex], expected == characters[textIndex] {
-                tokenIndex += 1
-                textIndex += 1
-            } else if tokenIndex < tokens.count, tokens[tokenIndex] == .star {
-                starToken = tokenIndex
-                starText = textIndex
-                tokenIndex += 1
-            } else if let star = starToken {
-                tokenIndex = star + 1
-                starText += 1
-                textIndex = starText
-            } else {
-                return false
-            }
-        }
-        while tokenIndex < tokens.count, tokens[tokenIndex] == .star { tokenIndex += 1 }
-        return tokenIndex == tokens.count
-    }
+    func matches(_ text: String) -> Bool { matcher.matches(text) }
 }

@@ -26,17 +26,25 @@ public enum ResultPath: Sendable, Hashable {
 
     /// The state output for `result` and the (raw) state `input`. Fails with
     /// `States.ResultPathMatchFailure` when the path runs through something that is not an
-    /// object (or an array element that exists).
+    /// object (or an array element that exists). An output merged into the input is a value
+    /// built from input like any other: larger than 256 KiB as text, it fails with
+    /// `States.DataLimitExceeded`; nesting deeper than 512 levels (a deep result placed deep in
+    /// the input), with `States.Runtime`. `$` (the result itself) and `null` (the input itself)
+    /// build nothing.
     public func apply(result: JSONValue, to input: JSONValue) throws(StatesError) -> JSONValue {
         switch self {
         case .discard: return input
+        case .path(let path) where path.isRoot: return result
         case .path(let path):
+            let output: JSONValue
             do {
-                return try Self.set(result, at: path.components[...], in: input, walked: "$")
+                output = try Self.set(result, at: path.components[...], in: input, walked: "$")
             } catch let failure {
                 throw StatesError.resultPathMatchFailure(
                     "Unable to apply the ResultPath '\(path.text)' to the input '\(input.serialized())': \(failure.reason)")
             }
+            try BuildBudget.check(output, field: "ResultPath", key: path.text)
+            return output
         }
     }
 

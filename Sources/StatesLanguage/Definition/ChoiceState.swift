@@ -7,6 +7,11 @@ public struct ChoiceState: Sendable {
     public let choices: [ChoiceRule]
     public let defaultState: String?
 
+    /// How deeply `And`, `Or` and `Not` may nest in one rule, the rule itself counting as the
+    /// first level. AWS states no bound; ours is far above the rules people write, and keeps
+    /// reading and evaluating a rule (both recurse once a level) small on any thread's stack.
+    public static let maximumRuleNesting = 64
+
     public init(inputPath: InputPath = .default, outputPath: OutputPath = .default, choices: [ChoiceRule], defaultState: String?) {
         self.inputPath = inputPath
         self.outputPath = outputPath
@@ -31,7 +36,7 @@ public struct ChoiceState: Sendable {
                         stateName: reader.stateName, fieldPrefix: reader.fieldPrefix + prefix + ".", members: members)
                     let next = inner.string("Next", required: true)
                     let comment = inner.string("Comment")
-                    let condition = Self.readCondition(&inner)
+                    let condition = Self.readCondition(&inner, nesting: 1)
                     reader.problems += inner.problems
                     if let next, let condition { rules.append(ChoiceRule(condition: condition, next: next, comment: comment)) }
                 }
@@ -44,8 +49,10 @@ public struct ChoiceState: Sendable {
         choices = rules
     }
 
-    /// Reads a rule's condition (its fields other than Next and Comment) and rejects unknown fields.
-    static func readCondition(_ reader: inout FieldReader) -> ChoiceCondition? {
+    /// Reads a rule's condition (its fields other than Next and Comment) and rejects unknown
+    /// fields. `nesting` is the rule's level: 1 for a top-level rule, one more in each And, Or
+    /// and Not.
+    static func readCondition(_ reader: inout FieldReader, nesting: Int) -> ChoiceCondition? {
         defer { reader.rejectUnknownFields(in: "a choice rule") }
         let booleans = ["And", "Or", "Not"].filter { reader.members[$0] != nil }
         let comparisons = reader.members.keys.sorted().compactMap { key in
@@ -67,7 +74,12 @@ public struct ChoiceState: Sendable {
                 _ = reader.raw("Variable")
                 reader.fail("Variable", "is not allowed beside '\(boolean)'")
             }
-            return readBoolean(boolean, &reader)
+            guard nesting < maximumRuleNesting else {
+                _ = reader.raw(boolean)
+                reader.fail(boolean, "nests 'And', 'Or' and 'Not' deeper than \(maximumRuleNesting) levels")
+                return nil
+            }
+            return readBoolean(boolean, &reader, nesting: nesting)
         }
         let comparison = comparisons[0]
         guard let variableText = reader.string("Variable", required: true) else {
@@ -86,7 +98,7 @@ public struct ChoiceState: Sendable {
         return .comparison(Comparison(variable: variable, operator: comparison.op, operand: operand))
     }
 
-    private static func readBoolean(_ field: String, _ reader: inout FieldReader) -> ChoiceCondition? {
+    private static func readBoolean(_ field: String, _ reader: inout FieldReader, nesting: Int) -> ChoiceCondition? {
         guard let value = reader.raw(field) else { return nil }
         func nested(_ element: JSONValue, _ name: String) -> ChoiceCondition? {
             guard case .object(let members) = element else {
@@ -99,7 +111,7 @@ public struct ChoiceState: Sendable {
                 _ = inner.raw("Next")
                 inner.fail("Next", "is only allowed in top-level choice rules")
             }
-            let condition = readCondition(&inner)
+            let condition = readCondition(&inner, nesting: nesting + 1)
             reader.problems += inner.problems
             return condition
         }

@@ -18,7 +18,16 @@ struct FieldReader {
         self.members = members
     }
 
-    var statePathBase: String { stateName.map { "/States/\($0)" } ?? "" }
+    var statePathBase: String { stateName.map { "/States/\(Self.shown($0))" } ?? "" }
+
+    /// `name` as messages show it: cut after 80 characters (a state name longer is refused
+    /// anyway). Every problem of a state repeats its name, so a long one would make the
+    /// messages of a 1 MB definition with many problems take gigabytes.
+    static func shown(_ name: String) -> String {
+        // `prefix` reads at most 80 characters, however long the name: `count` would read it all.
+        let shown = name.prefix(StateMachineDefinition.maximumStateNameLength)
+        return shown.endIndex == name.endIndex ? name : shown + "…"
+    }
 
     func qualified(_ field: String) -> String { fieldPrefix + field }
 
@@ -29,7 +38,7 @@ struct FieldReader {
         return statePathBase + "/" + parts
     }
 
-    private var subject: String { stateName.map { "State '\($0)': " } ?? "" }
+    private var subject: String { stateName.map { "State '\(Self.shown($0))': " } ?? "" }
 
     /// Records "State 'X': field 'F' <message>".
     mutating func fail(_ field: String, _ message: String) {

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 
 /// One entry of a state's `Retry` field.
@@ -53,13 +54,24 @@ public struct Retrier: Sendable, Hashable {
         ErrorHandling.matches(errorName, errorEquals: errorEquals)
     }
 
+    /// The longest a retry waits, in seconds: AWS's largest `IntervalSeconds` (about three
+    /// years), so no delay a definition can ask for directly is shortened. Past it,
+    /// `IntervalSeconds × BackoffRate^(retry − 1)` grows to numbers (1e300, infinity) that no
+    /// timer can be set for: a `Date` that far loses its seconds, and making a `Duration` of it
+    /// traps.
+    static let longestDelaySeconds = Double(maximumCount)
+
     /// Seconds to wait before retry number `retry` (1 for the first retry):
-    /// `IntervalSeconds × BackoffRate^(retry − 1)`, capped at `MaxDelaySeconds`. Without jitter.
+    /// `IntervalSeconds × BackoffRate^(retry − 1)`, capped at `MaxDelaySeconds` and at
+    /// `longestDelaySeconds`; never negative. Without jitter.
     public func delaySeconds(forRetry retry: Int) -> Double {
-        let exponent = Double(max(0, retry - 1))
-        var delay = Double(intervalSeconds) * pow(backoffRate, exponent)
-        if let maxDelaySeconds { delay = min(delay, Double(maxDelaySeconds)) }
-        return delay.isFinite ? delay : Double(maxDelaySeconds ?? Self.maximumDelaySeconds)
+        // `pow` takes the same time for any exponent: the retry count comes from the definition
+        // (MaxAttempts up to 99,999,999), and multiplying once per retry took that many steps.
+        let exponent = retry > 1 ? Double(retry - 1) : 0
+        let delay = Double(intervalSeconds) * pow(backoffRate, exponent)
+        let cap = max(0, min(maxDelaySeconds.map(Double.init) ?? Self.longestDelaySeconds, Self.longestDelaySeconds))
+        // NaN (an interval of 0 times an infinite growth) waits nothing, as the interval says.
+        return delay.isNaN ? 0 : min(max(delay, 0), cap)
     }
 
     /// The delay with `JitterStrategy` applied: `FULL` picks uniformly in [0, delay].
@@ -129,14 +141,4 @@ private func readErrorEquals(_ reader: inout FieldReader) -> [String] {
         reader.fail("ErrorEquals", "must contain \"States.ALL\" alone")
     }
     return names
-}
-
-private func pow(_ base: Double, _ exponent: Double) -> Double {
-    var result = 1.0
-    var count = Int(exponent)
-    while count > 0, result.isFinite {
-        result *= base
-        count -= 1
-    }
-    return result
 }

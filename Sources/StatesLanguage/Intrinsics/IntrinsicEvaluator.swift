@@ -3,7 +3,9 @@ import JSON
 
 /// Evaluates compiled intrinsic calls. Failures of a function itself are
 /// `States.IntrinsicFailure`; a path argument that selects nothing is `States.Runtime`, as for
-/// any other `.$` path.
+/// any other `.$` path. The functions that read whole values or write text count what they read
+/// and write into the evaluation's `BuildBudget`, and no string they write may be longer than a
+/// payload: past either bound, `States.DataLimitExceeded`.
 struct IntrinsicEvaluator {
     let input: JSONValue
     let context: JSONValue
@@ -13,14 +15,21 @@ struct IntrinsicEvaluator {
     static let maximumTextLength = 10_000
     /// AWS limits the array that ArrayRange builds.
     static let maximumRangeCount = 1_000
+    /// The integers an argument may hold (`JSONValue.intValue`): below this in magnitude, a
+    /// `Double` holds each one exactly.
+    static let largestInteger = 9_000_000_000_000_000
 
-    mutating func evaluate(_ call: IntrinsicCall, using generator: inout some RandomNumberGenerator) throws(StatesError)
-        -> JSONValue
-    {
+    mutating func evaluate(
+        _ call: IntrinsicCall, budget: inout BuildBudget, using generator: inout some RandomNumberGenerator
+    ) throws(StatesError) -> JSONValue {
         var values: [JSONValue] = []
-        for argument in call.arguments { values.append(try value(of: argument, using: &generator)) }
+        for argument in call.arguments { values.append(try value(of: argument, budget: &budget, using: &generator)) }
         let name = call.function.rawValue
         func failure(_ cause: String) -> StatesError { .intrinsicFailure("Invalid arguments in \(name): \(cause)") }
+        /// A string longer than a payload can never be kept: refused before it is written whole.
+        func tooLong() -> StatesError {
+            .dataLimitExceeded("\(name) would write a string longer than the payload limit of \(BuildBudget.maximumBytes) bytes")
+        }
         func string(_ index: Int) throws(StatesError) -> String {
             guard let text = values[index].stringValue else {
                 throw failure("argument \(index + 1) must be a string, not \(describe(values[index]))")
@@ -64,18 +73,25 @@ struct IntrinsicEvaluator {
             var result = ""
             var next = 1
             for piece in pieces {
+                let text: String
                 switch piece {
-                case .text(let text): result += text
+                case .text(let literal): text = literal
                 case .placeholder:
                     let value = values[next]
                     next += 1
-                    result += value.stringValue ?? value.serialized()
+                    let room = BuildBudget.maximumBytes - result.utf8.count
+                    guard let written = value.stringValue ?? value.serialized(byteLimit: room) else { throw tooLong() }
+                    text = written
                 }
+                guard result.utf8.count + text.utf8.count <= BuildBudget.maximumBytes else { throw tooLong() }
+                result += text
             }
+            try budget.charge(result.utf8.count, by: call.function)
             return .string(result)
 
         case .stringToJson:
             let text = try string(0)
+            try budget.charge(text.utf8.count, by: call.function)
             do {
                 return try JSONValue(parsing: text)
             } catch {
@@ -83,7 +99,9 @@ struct IntrinsicEvaluator {
             }
 
         case .jsonToString:
-            return .string(values[0].serialized())
+            guard let text = values[0].serialized(byteLimit: BuildBudget.maximumBytes) else { throw tooLong() }
+            try budget.charge(text.utf8.count, by: call.function)
+            return .string(text)
 
         case .array:
             return .array(values)
@@ -92,21 +110,31 @@ struct IntrinsicEvaluator {
             let elements = try array(0)
             let size = try integer(1)
             guard size > 0 else { throw failure("the chunk size must be a positive integer, not \(size)") }
+            try budget.charge(reading: values[0], by: call.function)
+            // `start + size` could pass Int.max for a huge size; what is left of the array cannot.
             return .array(
-                stride(from: 0, to: elements.count, by: size).map { .array(Array(elements[$0..<min($0 + size, elements.count)])) })
+                stride(from: 0, to: elements.count, by: size).map { start in
+                    .array(Array(elements[start..<(start + min(size, elements.count - start))]))
+                })
 
         case .arrayContains:
-            return .bool(try array(0).contains(values[1]))
+            let elements = try array(0)
+            try budget.charge(reading: values[0], by: call.function)
+            return .bool(elements.contains(values[1]))
 
         case .arrayRange:
             let first = try integer(0)
             let last = try integer(1)
             let step = try integer(2)
             guard step != 0 else { throw failure("the step must not be 0") }
-            let count = (step > 0 ? last >= first : last <= first) ? (last - first) / step + 1 : 0
+            // Integers from input are below 2^53, but the arithmetic is checked all the same.
+            let (span, spanOverflow) = last.subtractingReportingOverflow(first)
+            guard !spanOverflow else { throw failure("the range from \(first) to \(last) is too large") }
+            let count = (step > 0 ? span >= 0 : span <= 0) ? span / step + 1 : 0
             guard count <= Self.maximumRangeCount else {
                 throw failure("the range would have \(count) elements; at most \(Self.maximumRangeCount) are allowed")
             }
+            // Each element lies between `first` and `last`, so neither product nor sum overflows.
             return .array((0..<count).map { .number(Double(first + $0 * step)) })
 
         case .arrayGetItem:
@@ -121,14 +149,19 @@ struct IntrinsicEvaluator {
             return .number(Double(try array(0).count))
 
         case .arrayUnique:
+            let elements = try array(0)
+            try budget.charge(reading: values[0], by: call.function)
             var seen = Set<JSONValue>()
-            return .array(try array(0).filter { seen.insert($0).inserted })
+            return .array(elements.filter { seen.insert($0).inserted })
 
         case .base64Encode:
-            return .string(Data(try limitedText(0).utf8).base64EncodedString())
+            let text = try limitedText(0)
+            try budget.charge(text.utf8.count, by: call.function)
+            return .string(Data(text.utf8).base64EncodedString())
 
         case .base64Decode:
             let text = try limitedText(0)
+            try budget.charge(text.utf8.count, by: call.function)
             guard let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8) else {
                 throw failure("'\(text)' is not valid Base64-encoded UTF-8 text")
             }
@@ -136,6 +169,7 @@ struct IntrinsicEvaluator {
 
         case .hash:
             let data = Array(try limitedText(0).utf8)
+            try budget.charge(data.count, by: call.function)
             let algorithm = try string(1)
             let digest: [UInt8]
             switch algorithm {
@@ -159,6 +193,8 @@ struct IntrinsicEvaluator {
             guard values[2] == .bool(false) else {
                 throw failure("argument 3 must be false: only shallow merging is supported")
             }
+            try budget.charge(reading: values[0], by: call.function)
+            try budget.charge(reading: values[1], by: call.function)
             return .object(left.merging(right) { _, new in new })
 
         case .mathRandom:
@@ -173,11 +209,16 @@ struct IntrinsicEvaluator {
 
         case .mathAdd:
             let (sum, overflow) = try integer(0).addingReportingOverflow(try integer(1))
-            guard !overflow else { throw failure("the sum is out of range") }
+            // Past 2^53 a JSON number no longer holds every integer: the sum would be rounded.
+            guard !overflow, sum.magnitude < Self.largestInteger.magnitude else {
+                throw failure("the sum is out of range (integers must be smaller than \(Self.largestInteger) in magnitude)")
+            }
             return .number(Double(sum))
 
         case .stringSplit:
             let text = try string(0)
+            // Reading the text and writing its pieces.
+            try budget.charge(2 * text.utf8.count, by: call.function)
             let delimiters = Set(try string(1))
             guard !delimiters.isEmpty else { return .array([.string(text)]) }
             return .array(text.split(whereSeparator: { delimiters.contains($0) }).map { .string(String($0)) })
@@ -187,13 +228,13 @@ struct IntrinsicEvaluator {
         }
     }
 
-    private mutating func value(of argument: IntrinsicArgument, using generator: inout some RandomNumberGenerator)
-        throws(StatesError) -> JSONValue
-    {
+    private mutating func value(
+        of argument: IntrinsicArgument, budget: inout BuildBudget, using generator: inout some RandomNumberGenerator
+    ) throws(StatesError) -> JSONValue {
         switch argument {
         case .literal(let value): return value
         case .string(let value, _): return .string(value)
-        case .call(let call): return try evaluate(call, using: &generator)
+        case .call(let call): return try evaluate(call, budget: &budget, using: &generator)
         case .path(let path):
             let document = path.isContextPath ? context : input
             guard let value = path.select(in: document) else {

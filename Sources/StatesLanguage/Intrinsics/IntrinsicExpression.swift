@@ -30,12 +30,30 @@ public struct IntrinsicExpression: Sendable, Hashable, CustomStringConvertible {
         text.hasPrefix("States.")
     }
 
-    /// Evaluates the call. `field` names the `.$` key in failure causes.
+    /// AWS documents no limit on a call's arguments; ours is 256, so that one call cannot hold
+    /// an unbounded list of values (a 1 MB definition could write tens of thousands).
+    public static let maximumArguments = 256
+
+    /// Evaluates the call. `field` names the `.$` key in failure causes. The result, like any
+    /// value built from input, is at most 256 KiB as text (else `States.DataLimitExceeded`) and
+    /// nests at most 512 levels (else `States.Runtime`).
     public func evaluate(
         input: JSONValue, context: JSONValue, field: String, using generator: inout some RandomNumberGenerator
     ) throws(StatesError) -> JSONValue {
+        var budget = BuildBudget(field: field)
+        let value = try evaluate(input: input, context: context, field: field, budget: &budget, using: &generator)
+        try budget.add(value, atDepth: 0, key: field)
+        return value
+    }
+
+    /// Evaluates the call inside a larger evaluation (a payload template), whose budget the
+    /// intrinsic functions share; the caller counts the result into the value it builds.
+    func evaluate(
+        input: JSONValue, context: JSONValue, field: String, budget: inout BuildBudget,
+        using generator: inout some RandomNumberGenerator
+    ) throws(StatesError) -> JSONValue {
         var evaluator = IntrinsicEvaluator(input: input, context: context, field: field)
-        return try evaluator.evaluate(call, using: &generator)
+        return try evaluator.evaluate(call, budget: &budget, using: &generator)
     }
 
     public func evaluate(input: JSONValue, context: JSONValue, field: String = "Parameters") throws(StatesError)
@@ -112,6 +130,9 @@ struct IntrinsicParser {
         } else {
             while true {
                 skipSpaces()
+                guard arguments.count < IntrinsicExpression.maximumArguments else {
+                    throw fail("\(name) has more than \(IntrinsicExpression.maximumArguments) arguments")
+                }
                 arguments.append(try parseArgument())
                 skipSpaces()
                 if current == "," { position += 1; continue }

@@ -106,12 +106,18 @@ enum PathSelector: Sendable, Hashable {
                 output.append(elements[index])
             }
         case .descendant(let inner):
-            inner.select(in: value, into: &output)
-            switch value {
-            case .array(let elements): for element in elements { select(in: element, into: &output) }
-            case .object(let members):
-                for key in members.keys.sorted() { select(in: members[key, default: .null], into: &output) }
-            default: break
+            // The value, then each descendant in document order (members by sorted key), kept on
+            // a stack of our own rather than recursing: an input may nest deeper than a thread's
+            // stack allows. `inner` is never itself `..` (the parser reads one selector after it).
+            var pending = [value]
+            while let node = pending.popLast() {
+                inner.select(in: node, into: &output)
+                switch node {
+                case .array(let elements): pending.append(contentsOf: elements.reversed())
+                case .object(let members):
+                    for key in members.keys.sorted().reversed() { pending.append(members[key, default: .null]) }
+                default: break
+                }
             }
         }
     }

@@ -13,13 +13,18 @@ public struct PayloadTemplate: Sendable, Hashable {
 
     public init(json: JSONValue, field: String) throws(DefinitionError) {
         self.field = field
-        self.root = try TemplateNode.compile(json, field: field, location: field)
+        self.root = try TemplateNode.compile(json, field: field, location: field, depth: 0)
     }
 
+    /// The payload the template builds from `input` and `context`. A payload that would be
+    /// larger than 256 KiB as text fails with `States.DataLimitExceeded`, and one that would nest
+    /// deeper than 512 levels with `States.Runtime`, as soon as the part that passes the bound
+    /// is measured: it is never built whole.
     public func evaluate(input: JSONValue, context: JSONValue, using generator: inout some RandomNumberGenerator)
         throws(StatesError) -> JSONValue
     {
-        try root.evaluate(input: input, context: context, using: &generator)
+        var budget = BuildBudget(field: field)
+        return try root.evaluate(input: input, context: context, depth: 0, budget: &budget, using: &generator)
     }
 
     public func evaluate(input: JSONValue, context: JSONValue) throws(StatesError) -> JSONValue {
@@ -29,14 +34,27 @@ public struct PayloadTemplate: Sendable, Hashable {
 }
 
 indirect enum TemplateNode: Sendable, Hashable {
-    case literal(JSONValue)
+    /// A value copied as it is, with the length of its text (measured once, when compiled).
+    case literal(JSONValue, bytes: Int)
     case object([TemplateMember])
     case array([TemplateNode])
     /// `key` is the `.$` field name, for messages.
     case path(JSONPath, key: String)
     case intrinsic(IntrinsicExpression, key: String)
 
-    static func compile(_ json: JSONValue, field: String, location: String) throws(DefinitionError) -> TemplateNode {
+    /// `depth` counts the containers around `json` in the template. Text the parser reads
+    /// nests at most 512 levels; a template built in code is held to the same bound, so that
+    /// compiling and evaluating it (both recurse once a level) stay within the stack.
+    static func compile(_ json: JSONValue, field: String, location: String, depth: Int) throws(DefinitionError)
+        -> TemplateNode
+    {
+        switch json {
+        case .object, .array:
+            guard depth < BuildBudget.maximumDepth else {
+                throw DefinitionError(message: "field '\(location)' nests deeper than \(BuildBudget.maximumDepth) levels")
+            }
+        default: break
+        }
         switch json {
         case .object(let members):
             var compiled: [TemplateMember] = []
@@ -77,42 +95,71 @@ indirect enum TemplateNode: Sendable, Hashable {
                             DefinitionError(message: "the value of '\(key)' in field '\(location)': \(error.message)"))
                     }
                 } else {
-                    let node = try compile(value, field: field, location: "\(location).\(key)")
+                    let node = try compile(value, field: field, location: within(location, ".\(key)"), depth: depth + 1)
                     if case .literal = node {} else { dynamic = true }
                     compiled.append(TemplateMember(name: key, node: node))
                 }
             }
             if !problems.isEmpty { throw DefinitionError(problems: problems) }
-            return dynamic ? .object(compiled) : .literal(json)
+            if dynamic { return .object(compiled) }
+            // The text's length from the members' own, so that nested literals are measured once.
+            let memberBytes = compiled.reduce(0) { $0 + $1.nameBytes + 1 + $1.node.literalBytes }
+            return .literal(json, bytes: 2 + max(0, compiled.count - 1) + memberBytes)
         case .array(let elements):
             var compiled: [TemplateNode] = []
             var dynamic = false
             for (index, element) in elements.enumerated() {
-                let node = try compile(element, field: field, location: "\(location)[\(index)]")
+                let node = try compile(element, field: field, location: within(location, "[\(index)]"), depth: depth + 1)
                 if case .literal = node {} else { dynamic = true }
                 compiled.append(node)
             }
-            return dynamic ? .array(compiled) : .literal(json)
+            if dynamic { return .array(compiled) }
+            return .literal(json, bytes: 2 + max(0, compiled.count - 1) + compiled.reduce(0) { $0 + $1.literalBytes })
         default:
-            return .literal(json)
+            return .literal(json, bytes: json.serialized().utf8.count)
         }
     }
 
-    func evaluate(input: JSONValue, context: JSONValue, using generator: inout some RandomNumberGenerator)
-        throws(StatesError) -> JSONValue
-    {
+    /// `location` followed by `step`, for messages; past 200 bytes, only "…". Each level
+    /// repeats its parent's location, and each problem its own: unbounded, a deep template of
+    /// long keys would cost the square of its size.
+    private static func within(_ location: String, _ step: String) -> String {
+        location.utf8.count + step.utf8.count <= 200 ? location + step : (location.hasSuffix("…") ? location : location + "…")
+    }
+
+    /// The length of a literal's text; 0 for the other nodes.
+    var literalBytes: Int {
+        if case .literal(_, let bytes) = self { bytes } else { 0 }
+    }
+
+    /// Builds the node's value, `depth` containers deep in the payload, counting its text into
+    /// `budget` as it goes: a literal by its known length, the punctuation of objects and
+    /// arrays, and each selected or computed value measured no further than the budget left.
+    func evaluate(
+        input: JSONValue, context: JSONValue, depth: Int, budget: inout BuildBudget,
+        using generator: inout some RandomNumberGenerator
+    ) throws(StatesError) -> JSONValue {
         switch self {
-        case .literal(let value):
+        case .literal(let value, let bytes):
+            try budget.add(bytes: bytes)
             return value
         case .object(let members):
+            // The braces and the commas between members.
+            try budget.add(bytes: 2 + max(0, members.count - 1))
             var result: [String: JSONValue] = [:]
             for member in members {
-                result[member.name] = try member.node.evaluate(input: input, context: context, using: &generator)
+                try budget.add(bytes: member.nameBytes + 1)
+                result[member.name] = try member.node.evaluate(
+                    input: input, context: context, depth: depth + 1, budget: &budget, using: &generator)
             }
             return .object(result)
         case .array(let elements):
+            try budget.add(bytes: 2 + max(0, elements.count - 1))
             var result: [JSONValue] = []
-            for element in elements { result.append(try element.evaluate(input: input, context: context, using: &generator)) }
+            for element in elements {
+                result.append(
+                    try element.evaluate(input: input, context: context, depth: depth + 1, budget: &budget, using: &generator))
+            }
             return .array(result)
         case .path(let path, let key):
             let document = path.isContextPath ? context : input
@@ -121,9 +168,12 @@ indirect enum TemplateNode: Sendable, Hashable {
                     "The JSONPath '\(path.text)' specified for the field '\(key)' could not be found in the "
                         + (path.isContextPath ? "context object" : "input") + " '\(document.serialized())'")
             }
+            try budget.add(value, atDepth: depth, key: key)
             return value
         case .intrinsic(let expression, let key):
-            return try expression.evaluate(input: input, context: context, field: key, using: &generator)
+            let value = try expression.evaluate(input: input, context: context, field: key, budget: &budget, using: &generator)
+            try budget.add(value, atDepth: depth, key: key)
+            return value
         }
     }
 }
@@ -131,4 +181,12 @@ indirect enum TemplateNode: Sendable, Hashable {
 struct TemplateMember: Sendable, Hashable {
     let name: String
     let node: TemplateNode
+    /// The length of `name` as JSON text, quotes and escapes included.
+    let nameBytes: Int
+
+    init(name: String, node: TemplateNode) {
+        self.name = name
+        self.node = node
+        nameBytes = JSONValue.string(name).serialized().utf8.count
+    }
 }

@@ -7,7 +7,8 @@ struct DynamoDBHandler: ServiceHandler {
     let engine: Engine
     let prefix = Actions.dynamoDB
 
-    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+    func handle(_ action: String, _ request: APIRequest, caller: Caller) async throws -> JSONValue {
+        let body = request.body
         switch action {
         case "CreateTable":
             return ["TableDescription": Self.json(of: try await engine.createTable(CreateTableRequest(body)))]
@@ -18,16 +19,33 @@ struct DynamoDBHandler: ServiceHandler {
         case "ListTables":
             return ["TableNames": .array(try await engine.listTables().map { .string($0) })]
         case "PutItem":
+            try Self.checkReturnValues(body)
             let old = try await engine.putItem(TableItemRequest(body, member: "Item"))
             return old.map { ["Attributes": .object($0)] } ?? [:]
         case "GetItem":
+            try Self.checkProjection(body)
             let item = try await engine.getItem(TableItemRequest(body, member: "Key"))
             return item.map { ["Item": .object($0)] } ?? [:]
         case "DeleteItem":
+            try Self.checkReturnValues(body)
             let old = try await engine.deleteItem(TableItemRequest(body, member: "Key"))
             return old.map { ["Attributes": .object($0)] } ?? [:]
         default:
             throw APIError.invalidAction("\(prefix).\(action) is not supported by stepd")
+        }
+    }
+
+    /// PutItem and DeleteItem answer with the old item or nothing.
+    private static func checkReturnValues(_ body: JSONValue) throws(APIError) {
+        if let returnValues = try body.optionalString("ReturnValues"), returnValues != "NONE", returnValues != "ALL_OLD" {
+            throw .validation("ReturnValues can only be ALL_OLD or NONE")
+        }
+    }
+
+    private static func checkProjection(_ body: JSONValue) throws(APIError) {
+        if let size = try body.optionalString("ProjectionExpression")?.utf8.count, size > maximumExpressionBytes {
+            throw .validation(
+                "Invalid ProjectionExpression: Expression size has exceeded the maximum allowed size; expression size: \(size)")
         }
     }
 

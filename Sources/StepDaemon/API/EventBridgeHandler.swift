@@ -7,7 +7,8 @@ struct EventBridgeHandler: ServiceHandler {
     let engine: Engine
     let prefix = Actions.events
 
-    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+    func handle(_ action: String, _ request: APIRequest, caller: Caller) async throws -> JSONValue {
+        let body = request.body
         try checkBus(body)
         switch action {
         case "PutRule":
@@ -44,7 +45,11 @@ struct EventBridgeHandler: ServiceHandler {
             try await engine.deleteRule(name: try body.requiredString("Name"), force: try body.optionalBool("Force") ?? false)
             return [:]
         case "PutEvents":
-            let results = try await engine.putEvents(entries: try body.requiredArray("Entries"))
+            let requested = try body.requiredArray("Entries")
+            if Self.entriesSize(requested) > Self.maximumEntriesSize {
+                throw APIError.validation("Total size of the entries in the request is over the limit.")
+            }
+            let results = try await engine.putEvents(entries: requested, startedByUid: caller.uid)
             var failed = 0
             let entries = results.map { result -> JSONValue in
                 switch result {
@@ -56,6 +61,9 @@ struct EventBridgeHandler: ServiceHandler {
                 case .notStored(let reason):
                     failed += 1
                     return ["ErrorCode": "InternalFailure", "ErrorMessage": .string(reason)]
+                case .notAuthorizedForSource(let reason):
+                    failed += 1
+                    return ["ErrorCode": "NotAuthorizedForSourceException", "ErrorMessage": .string(reason)]
                 }
             }
             return ["FailedEntryCount": .number(Double(failed)), "Entries": .array(entries)]

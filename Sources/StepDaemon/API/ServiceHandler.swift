@@ -9,8 +9,13 @@ protocol ServiceHandler: Sendable {
     /// The `X-Amz-Target` prefix the service answers to: `AWSStepFunctions`.
     var prefix: String { get }
 
-    /// The answer to `action` (the part of the target after the dot).
-    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue
+    /// The requests' members the service reads, by action, with the constraints of AWS's
+    /// model: the dispatcher checks a request against its shape before ``handle(_:_:caller:)``.
+    static var requests: [String: RequestShape] { get }
+
+    /// The answer to `action` (the part of the target after the dot), for `caller`, whose
+    /// role the dispatcher has found enough for the action.
+    func handle(_ action: String, _ request: APIRequest, caller: Caller) async throws -> JSONValue
 
     /// The error the caller gets for `error`, an engine error of this service's resources;
     /// nil for one it does not know (an internal failure).

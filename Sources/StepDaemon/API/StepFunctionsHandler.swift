@@ -7,7 +7,8 @@ struct StepFunctionsHandler: ServiceHandler {
     let engine: Engine
     let prefix = Actions.stepFunctions
 
-    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+    func handle(_ action: String, _ request: APIRequest, caller: Caller) async throws -> JSONValue {
+        let body = request.body
         switch action {
         case "CreateStateMachine":
             let created = try await engine.createStateMachine(
@@ -36,35 +37,39 @@ struct StepFunctionsHandler: ServiceHandler {
         case "StartExecution":
             let started = try await engine.startExecution(
                 stateMachine: try body.requiredString("stateMachineArn"), name: try body.optionalString("name"),
-                input: try body.optionalString("input"), startedByUid: peer?.uid)
+                input: try body.optionalString("input"), startedByUid: caller.uid)
             return ["executionArn": .string(started.arn), "startDate": .number(started.startDate)]
         case "DescribeExecution":
-            return Self.json(of: try await engine.describeExecution(arn: try body.requiredString("executionArn")))
+            return Self.json(of: try await engine.describeExecution(arn: try body.requiredString("executionArn"), scope: caller.executionScope))
         case "ListExecutions":
             let page = try await engine.listExecutions(
                 stateMachine: try body.requiredString("stateMachineArn"), statusFilter: try body.optionalString("statusFilter"),
-                maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"))
+                maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"), scope: caller.executionScope)
             return Self.json(page, member: "executions", item: Self.summary(of:))
         case "GetExecutionHistory":
             let includeExecutionData = try body.optionalBool("includeExecutionData") ?? true
             let page = try await engine.getExecutionHistory(
                 arn: try body.requiredString("executionArn"), maxResults: try body.optionalInt("maxResults"),
-                reverseOrder: try body.optionalBool("reverseOrder") ?? false, nextToken: try body.optionalString("nextToken"))
+                reverseOrder: try body.optionalBool("reverseOrder") ?? false, nextToken: try body.optionalString("nextToken"),
+                scope: caller.executionScope)
             return Self.json(page, member: "events", item: { Self.json(of: $0, includeExecutionData: includeExecutionData) })
         case "StopExecution":
             let stopDate = try await engine.stopExecution(
-                arn: try body.requiredString("executionArn"), error: try body.optionalString("error"), cause: try body.optionalString("cause"))
+                arn: try body.requiredString("executionArn"), error: try body.optionalString("error"), cause: try body.optionalString("cause"),
+                scope: caller.executionScope)
             return ["stopDate": .number(stopDate)]
         case "SendTaskSuccess":
-            try await engine.sendTask(token: try body.requiredString("taskToken"), answer: .success(output: try body.requiredString("output")))
+            try await engine.sendTask(
+                token: try body.requiredString("taskToken"), answer: .success(output: try body.requiredString("output")),
+                scope: caller.executionScope)
             return [:]
         case "SendTaskFailure":
             try await engine.sendTask(
                 token: try body.requiredString("taskToken"),
-                answer: .failure(error: try body.optionalString("error"), cause: try body.optionalString("cause")))
+                answer: .failure(error: try body.optionalString("error"), cause: try body.optionalString("cause")), scope: caller.executionScope)
             return [:]
         case "SendTaskHeartbeat":
-            try await engine.sendTask(token: try body.requiredString("taskToken"), answer: .heartbeat)
+            try await engine.sendTask(token: try body.requiredString("taskToken"), answer: .heartbeat, scope: caller.executionScope)
             return [:]
         default:
             throw unknownAction(action)

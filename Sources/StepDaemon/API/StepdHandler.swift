@@ -7,44 +7,41 @@ import StepEngine
 /// execution, job definitions and jobs, health); `Actions` lists them with their shapes.
 struct StepdHandler: ServiceHandler {
     let engine: Engine
+    let heldWaits: HeldWaits
     let prefix = Actions.stepd
 
-    func handle(_ action: String, _ body: JSONValue, peer: PeerCredentials?) async throws -> JSONValue {
+    func handle(_ action: String, _ request: APIRequest, caller: Caller) async throws -> JSONValue {
+        let body = request.body
         switch action {
         case "WaitForExecution":
-            return StepFunctionsHandler.json(of: try await engine.waitForExecution(arn: try body.requiredString("executionArn")))
+            let arn = try body.requiredString("executionArn")
+            let engine = self.engine
+            let scope = caller.executionScope
+            let ended = try await heldWaits.hold {
+                try await HeldWaits.untilDeparture(request.departure) { try await engine.waitForExecution(arn: arn, scope: scope) }
+            }
+            return StepFunctionsHandler.json(of: ended)
         case "PutJobDefinition":
-            try requireDaemonOwner(peer, action)
             let definition = try Self.jobDefinition(body)
             try await engine.putJobDefinition(definition)
             return ["Name": .string(definition.name)]
         case "DescribeJobDefinition":
-            return Self.json(of: try await engine.describeJobDefinition(name: try body.requiredString("Name")))
+            return Self.json(of: try await engine.describeJobDefinition(name: try body.requiredString("Name")), for: caller)
         case "ListJobDefinitions":
-            return ["JobDefinitions": .array(try await engine.listJobDefinitions().map(Self.json(of:)))]
+            return ["JobDefinitions": .array(try await engine.listJobDefinitions().map { Self.json(of: $0, for: caller) })]
         case "DeleteJobDefinition":
-            try requireDaemonOwner(peer, action)
             try await engine.deleteJobDefinition(name: try body.requiredString("Name"))
             return [:]
         case "DescribeJob":
-            return Self.json(of: try await engine.describeJob(id: try body.requiredString("JobId")))
+            return Self.json(of: try await engine.describeJob(id: try body.requiredString("JobId"), scope: caller.executionScope))
         case "Health":
             return ["Status": "OK"]
         case "WaitUntilIdle":
-            await engine.waitUntilIdle()
+            // Not given up when the client goes: the writer's idle wait cannot be cancelled.
+            try await heldWaits.hold { await engine.waitUntilIdle() }
             return ["Status": "IDLE"]
         default:
             throw unknownAction(action)
-        }
-    }
-
-    /// A job definition names a program stepd runs as its own user: only that user (or root)
-    /// may define one, whoever else may reach the socket.
-    private func requireDaemonOwner(_ peer: PeerCredentials?, _ action: String) throws {
-        guard let peer, peer.uid == 0 || peer.uid == geteuid() else {
-            throw APIError(
-                "AccessDeniedException",
-                "Stepd.\(action) is allowed to stepd's own user (uid \(geteuid())) and root only; the caller is \(peer.map { "uid \($0.uid)" } ?? "unknown")")
         }
     }
 
@@ -72,11 +69,13 @@ struct StepdHandler: ServiceHandler {
             workingDirectory: request["WorkingDirectory"]?.stringValue, timeoutSeconds: timeout?.intValue)
     }
 
-    private static func json(of definition: JobDefinition) -> JSONValue {
+    /// The environment's values may be secrets: below the admin role, only their names show.
+    private static func json(of definition: JobDefinition, for caller: Caller) -> JSONValue {
+        let environment = caller.role >= .admin ? definition.environment : definition.environment.mapValues { _ in hiddenValue }
         var json: [String: JSONValue] = [
             "Name": .string(definition.name),
             "Command": .array(definition.command.map { .string($0) }),
-            "Environment": .object(definition.environment.mapValues { .string($0) }),
+            "Environment": .object(environment.mapValues { .string($0) }),
         ]
         if let directory = definition.workingDirectory { json["WorkingDirectory"] = .string(directory) }
         if let timeout = definition.timeoutSeconds { json["TimeoutSeconds"] = .number(Double(timeout)) }
@@ -95,6 +94,9 @@ struct StepdHandler: ServiceHandler {
         if let exit = job.exitDescription { json["Exit"] = .string(exit) }
         return .object(json)
     }
+
+    /// What a job definition's environment value reads as below the admin role.
+    static let hiddenValue = "(hidden: admins only)"
 
     // MARK: - Errors
 

@@ -22,6 +22,7 @@ struct ConfigurationLoader: Sendable {
 
     @discardableResult
     func apply() async -> Summary {
+        loadPolicy()
         let folder = ConfigurationFolder(path: directory, api: DaemonCaller(dispatcher: dispatcher))
         let files: [ConfigurationFile]
         do {
@@ -55,6 +56,35 @@ struct ConfigurationLoader: Sendable {
             "configuration applied",
             metadata: ["FOLDER": "\(directory)", "FILES": "\(summary.applied)", "FAILED": "\(summary.failed)"])
         return summary
+    }
+}
+
+extension ConfigurationLoader {
+    /// The folder's `policy.json`, or the standard policy when there is none. A file that
+    /// cannot be read or understood leaves the policy in force as it was.
+    func loadPolicy(accounts: any AccountDirectory = SystemAccounts()) {
+        let path = directory + "/" + AccessPolicy.fileName
+        guard FileManager.default.fileExists(atPath: path) else {
+            dispatcher.setPolicy(.standard(accounts: accounts))
+            return
+        }
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            var unresolved: [String] = []
+            let policy = try AccessPolicy(json: text, accounts: accounts, unresolved: &unresolved)
+            if !unresolved.isEmpty {
+                logger.warning(
+                    "access policy names users or groups that do not exist; left out",
+                    metadata: ["FILE": "\(path)", "NAMES": "\(unresolved.joined(separator: ", "))"])
+            }
+            dispatcher.setPolicy(policy)
+            logger.info("access policy applied", metadata: [
+                "FILE": "\(path)", "ADMIN_USERS": "\(policy.admins.users.count)", "ADMIN_GROUPS": "\(policy.admins.groups.count)",
+                "OPERATOR_USERS": "\(policy.operators.users.count)", "OPERATOR_GROUPS": "\(policy.operators.groups.count)",
+            ])
+        } catch {
+            logger.error("access policy not applied; the one in force stays", metadata: ["FILE": "\(path)", "REASON": "\(error)"])
+        }
     }
 }
 

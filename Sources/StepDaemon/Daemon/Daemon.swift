@@ -23,18 +23,50 @@ public struct Daemon {
         public var commitTracePath: String?
         /// The speed machinery the store and the engine use (stepd's executor is stepd's own).
         public var speedSwitches: SpeedSwitches
+        /// How long what has ended is kept (nil: for good).
+        public var retention: Retention
+        /// Tests only: trap while driving the execution it names (``CrashHook``:
+        /// `execution:NAME` or `stateMachine:NAME`).
+        public var crashHook: String?
+        /// What one client may hold of each API server (the body limit is set by stepd).
+        public var connectionLimits: ConnectionLimits
+        /// How many `Stepd.WaitForExecution` and `Stepd.WaitUntilIdle` may wait at once.
+        public var maximumHeldWaits: Int
 
         public init(
             stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil,
-            commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches()
+            commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches(), retention: Retention = .standard,
+            crashHook: String? = nil, connectionLimits: ConnectionLimits = ConnectionLimits(),
+            maximumHeldWaits: Int = APIDispatcher.defaultMaximumHeldWaits
         ) {
+            self.retention = retention
+            self.crashHook = crashHook
             self.stateDirectory = stateDirectory
             self.socketPath = socketPath
             self.binDirectory = binDirectory
             self.configurationDirectory = configurationDirectory
             self.commitTracePath = commitTracePath
             self.speedSwitches = speedSwitches
+            self.connectionLimits = connectionLimits
+            self.maximumHeldWaits = maximumHeldWaits
         }
+    }
+
+    /// How long closed executions, event ids and failed spool files are kept.
+    public struct Retention: Sendable, Equatable {
+        public var closedExecutions: Duration?
+        public var eventIds: Duration?
+        public var failedSpoolFiles: Duration?
+
+        public init(closedExecutions: Duration?, eventIds: Duration?, failedSpoolFiles: Duration?) {
+            self.closedExecutions = closedExecutions
+            self.eventIds = eventIds
+            self.failedSpoolFiles = failedSpoolFiles
+        }
+
+        /// AWS's 90 days for executions, a day for event ids, two weeks for failed spool files.
+        public static let standard = Retention(
+            closedExecutions: .seconds(90 * 86_400), eventIds: .seconds(86_400), failedSpoolFiles: .seconds(14 * 86_400))
     }
 
     let options: Options
@@ -52,9 +84,17 @@ public struct Daemon {
         let watchdogInterval = WatchdogService.pingInterval()
         // Trapped before the long part of the start: SIGHUP's default action ends the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let (connectionLimits, maximumHeldWaits) = boundsForOpenFiles()
 
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // The database and the spool are stepd's and its jobs' alone, also in a folder made
+        // before (systemd's StateDirectory=, an older stepd).
+        if chmod(options.stateDirectory, 0o700) != 0 {
+            logger.warning(
+                "cannot make the state folder private (mode 0700)",
+                metadata: ["FOLDER": "\(options.stateDirectory)", "ERROR": "\(String(cString: strerror(errno)))"])
+        }
         let logDirectory = DaemonPaths.jobLogs(in: options.stateDirectory)
         try fileManager.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
@@ -63,18 +103,22 @@ public struct Daemon {
         let engine = try Engine(
             databasePath: DaemonPaths.database(in: options.stateDirectory), logger: logger,
             commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)), logWriteBuffer: options.speedSwitches.logWriteBuffer,
-            awakeWriter: options.speedSwitches.awakeWriter, commitsOnCallingThread: options.speedSwitches.commitOnSpoolThread)
+            awakeWriter: options.speedSwitches.awakeWriter, commitsOnCallingThread: options.speedSwitches.commitOnSpoolThread,
+            crashHook: options.crashHook.flatMap(CrashHook.init),
+            retention: StepEngine.Retention(closedExecutions: options.retention.closedExecutions, eventIds: options.retention.eventIds))
         let status = StatusReporter(engine: engine, logger: logger)
         if SystemdNotifier.isListening {
             engine.onCommit { [status] in status.figuresMayHaveChanged() }
         }
         let spool = SpoolDirectory(root: DaemonPaths.spool(in: options.stateDirectory))
         try spool.create()
-        let watcher = SpoolWatcher(directory: spool, logger: logger)
+        let watcher = SpoolWatcher(directory: spool, failedFileRetention: options.retention.failedSpoolFiles, logger: logger)
         let ingest = SpoolIngest(engine: engine, logger: logger)
+        let spawnMarkers = SpawnMarkers(folder: DaemonPaths.spawnMarkers(in: options.stateDirectory))
+        try spawnMarkers.create()
         let jobs = DaemonJobs(
             engine: engine, spool: spool, watcher: watcher, ingest: ingest, logDirectory: logDirectory,
-            binDirectory: options.binDirectory, logger: logger)
+            binDirectory: options.binDirectory, spawnMarkers: spawnMarkers, logger: logger)
         engine.setJobLauncher(jobs)
         defer { jobs.shutdown() }
 
@@ -82,18 +126,18 @@ public struct Daemon {
         // down (so jobs that reported and ended meanwhile are seen to have reported), then jobs.
         let recovery = try await engine.recover()
         await watcher.drain(handler: ingest.handle)
-        for job in recovery.pendingJobs { await jobs.launch(job) }
+        for job in await jobs.settleSpawns(recovery.pendingJobs) { await jobs.launch(job) }
         await jobs.adopt(recovery.runningJobs)
 
         // The configuration is in place before the first request is answered: a client that
         // connected to a passed socket early waits for it.
-        let dispatcher = APIDispatcher(engine: engine, logger: logger)
+        let dispatcher = APIDispatcher(engine: engine, logger: logger, maximumHeldWaits: maximumHeldWaits)
         let configuration = options.configurationDirectory.map {
             ConfigurationLoader(directory: $0, dispatcher: dispatcher, logger: logger)
         }
         await configuration?.apply()
 
-        let servers = makeServers(inheritedSockets, dispatcher: dispatcher)
+        let servers = makeServers(inheritedSockets, dispatcher: dispatcher, limits: connectionLimits)
         let ready = ListeningSignal()
         let readiness = ReadinessReporter(
             servers: servers, engine: engine, status: status, ready: ready, logger: logger, recovery: recovery,
@@ -119,18 +163,48 @@ public struct Daemon {
         logger.info("stopped")
     }
 
-    /// One server per socket systemd passed; without any, one on our own socket at `--socket`.
-    private func makeServers(_ inherited: [InheritedSocket], dispatcher: APIDispatcher) -> [APIServer] {
+    /// Raises the open file limit to its hard limit, and fits the connection and wait bounds
+    /// within it: connections leave ``OpenFileLimit/reserved`` descriptors to the rest of
+    /// the daemon, and waits leave connections to other requests.
+    private func boundsForOpenFiles() -> (ConnectionLimits, Int) {
+        let change = OpenFileLimit.raiseToHardLimit()
+        if let failure = change.failure {
+            logger.warning("open file limit not raised", metadata: ["NOFILE": "\(change.before)", "ERROR": "\(failure)"])
+        } else {
+            logger.info("open file limit", metadata: ["NOFILE": "\(change.after)", "NOFILE_BEFORE": "\(change.before)"])
+        }
+        var limits = options.connectionLimits
         // Room for a 1 MiB definition with every character escaped, and a little more.
-        let maximumBodySize = 2 * Limits.maximumDefinitionBytes + 65_536
+        limits.maximumBodyBytes = 2 * Limits.maximumDefinitionBytes + 65_536
+        if change.after > 0 {
+            let fitting = OpenFileLimit.connectionBound(requested: limits.maximumConnections, openFiles: change.after)
+            if fitting < limits.maximumConnections {
+                logger.warning(
+                    "connection bound lowered to fit the open file limit",
+                    metadata: ["MAX_CONNECTIONS": "\(fitting)", "REQUESTED": "\(limits.maximumConnections)", "NOFILE": "\(change.after)"])
+                limits.maximumConnections = fitting
+            }
+        }
+        var waits = options.maximumHeldWaits
+        if waits >= limits.maximumConnections {
+            waits = max(1, limits.maximumConnections / 2)
+            logger.warning(
+                "held wait bound lowered below the connection bound",
+                metadata: ["MAX_HELD_WAITS": "\(waits)", "REQUESTED": "\(options.maximumHeldWaits)", "MAX_CONNECTIONS": "\(limits.maximumConnections)"])
+        }
+        return (limits, waits)
+    }
+
+    /// One server per socket systemd passed; without any, one on our own socket at `--socket`.
+    private func makeServers(_ inherited: [InheritedSocket], dispatcher: APIDispatcher, limits: ConnectionLimits) -> [APIServer] {
         guard !inherited.isEmpty else {
-            return [APIServer(socketPath: options.socketPath, handler: dispatcher, logger: logger, maximumBodySize: maximumBodySize)]
+            return [APIServer(socketPath: options.socketPath, handler: dispatcher, logger: logger, limits: limits)]
         }
         logger.info(
             "serving the sockets systemd passed; --socket is not bound",
             metadata: ["SOCKETS": "\(inherited.map(\.description).joined(separator: ", "))"])
         return inherited.map {
-            APIServer(listeningDescriptor: $0.descriptor, handler: dispatcher, logger: logger, maximumBodySize: maximumBodySize)
+            APIServer(listeningDescriptor: $0.descriptor, handler: dispatcher, logger: logger, limits: limits)
         }
     }
 }

@@ -21,12 +21,14 @@ final class DaemonJobs: JobLauncher, Service {
     let outputDestination: LogDestination
     let logger: Logger
     let runner: JobRunner
+    let spawnMarkers: SpawnMarkers
     private let isShuttingDown = Mutex(false)
 
     init(
         engine: Engine, spool: SpoolDirectory, watcher: SpoolWatcher, ingest: SpoolIngest, logDirectory: String, binDirectory: String?,
-        logger: Logger, outputDestination: LogDestination = DaemonLogging.destination
+        spawnMarkers: SpawnMarkers, logger: Logger, outputDestination: LogDestination = DaemonLogging.destination
     ) {
+        self.spawnMarkers = spawnMarkers
         self.engine = engine
         self.spool = spool
         self.watcher = watcher
@@ -64,9 +66,14 @@ final class DaemonJobs: JobLauncher, Service {
             workingDirectory: job.workingDirectory, timeoutSeconds: job.timeoutSeconds,
             output: .forJob(jobId: job.jobId, jobName: job.jobName, logDirectory: logDirectory, destination: outputDestination))
         do {
-            let running = try runner.start(launch)
+            // Just before the spawn: should stepd die after it, the next start must not spawn
+            // the job again.
+            let running = try runner.start(launch) { () throws(JobLaunchError) in try spawnMarkers.mark(job.jobId) }
             try await engine.recordJobStarted(jobId: job.jobId, pid: running.pid, pidStartTime: running.startTime)
+            spawnMarkers.clear(job.jobId)
         } catch let error as JobLaunchError {
+            // Not spawned: no mark.
+            spawnMarkers.clear(job.jobId)
             // Refused because stepd is stopping: the job stays pending for the next start.
             if isShuttingDown.withLock({ $0 }) || runner.isStopped { return }
             logger.error(
@@ -76,6 +83,39 @@ final class DaemonJobs: JobLauncher, Service {
         } catch {
             logger.error("job start could not be recorded", metadata: ["JOB_ID": "\(job.jobId)", "JOB_NAME": "\(job.jobName)", "ERROR": "\(error)"])
         }
+    }
+
+    /// After a restart, of the pending jobs: those whose spawn may have happened (marked) are
+    /// looked for, and adopted if they run; one that does not run is not spawned again (a job
+    /// runs at most once): it ended, with the failure report that implies unless it reported.
+    /// Returns the jobs never spawned, for `launch`.
+    func settleSpawns(_ pending: [PendingJob]) async -> [PendingJob] {
+        let marked = spawnMarkers.marked()
+        var toLaunch: [PendingJob] = []
+        var cutShort: [PendingJob] = []
+        for job in pending {
+            if marked.contains(job.jobId) { cutShort.append(job) } else { toLaunch.append(job) }
+        }
+        let found = JobProcessFinder.find(jobIds: Set(cutShort.map(\.jobId)))
+        for job in cutShort {
+            if let process = found[job.jobId] {
+                do {
+                    try await engine.recordJobStarted(jobId: job.jobId, pid: process.pid, pidStartTime: process.startTime)
+                } catch {
+                    logger.error("job start could not be recorded", metadata: ["JOB_ID": "\(job.jobId)", "ERROR": "\(error)"])
+                }
+                await adopt([RunningJobRow(
+                    jobId: job.jobId, jobName: job.jobName, pid: process.pid, pidStartTime: process.startTime,
+                    deadline: job.timeoutSeconds.map { Date().addingTimeInterval(Double($0)) })])
+            } else {
+                await jobEnded(
+                    jobId: job.jobId,
+                    description: "was being spawned when stepd stopped and does not run now; it is not spawned again, so that it runs at most once")
+            }
+        }
+        // Marks of jobs no longer pending (their start was committed just before the stop).
+        for jobId in marked { spawnMarkers.clear(jobId) }
+        return toLaunch
     }
 
     /// After a restart: watch again the jobs that were running; those gone meanwhile ended unseen.

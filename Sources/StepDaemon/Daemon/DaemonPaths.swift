@@ -16,4 +16,6 @@ public enum DaemonPaths {
     public static func database(in stateDirectory: String) -> String { stateDirectory + "/stepd.sqlite" }
     public static func spool(in stateDirectory: String) -> String { stateDirectory + "/events" }
     public static func jobLogs(in stateDirectory: String) -> String { stateDirectory + "/jobs" }
+    /// A mark per job being spawned (`SpawnMarkers`).
+    public static func spawnMarkers(in stateDirectory: String) -> String { stateDirectory + "/spawning" }
 }

@@ -133,7 +133,9 @@ public final class JobRunner: Service, Sendable {
     /// - Throws: `JobLaunchError` naming the problem when the command is not found or not
     ///   executable, the working directory is missing, the log file cannot be opened, the
     ///   job id is already running, or the runner is shut down.
-    public func start(_ launch: JobLaunch) throws(JobLaunchError) -> RunningJob {
+    /// `beforeSpawn` runs right before the spawn, after everything else that may fail or take
+    /// time; its error stops the launch.
+    public func start(_ launch: JobLaunch, beforeSpawn: () throws(JobLaunchError) -> Void = {}) throws(JobLaunchError) -> RunningJob {
         let describe = "job '\(launch.jobName)' (\(launch.jobId))"
         let (isShutDown, isRunning) = state.withLock { ($0.isShutDown, $0.watched[launch.jobId] != nil) }
         guard !isShutDown else { throw JobLaunchError("\(describe): the job runner is shut down") }
@@ -158,7 +160,7 @@ public final class JobRunner: Service, Sendable {
         if let journalStream = output.journalStream { environment["JOURNAL_STREAM"] = journalStream.description }
         let pid = try JobSpawner.spawn(
             executable: executable, arguments: launch.command, environment: environment,
-            workingDirectory: launch.workingDirectory, output: output, describe: describe)
+            workingDirectory: launch.workingDirectory, output: output, describe: describe, beforeSpawn: beforeSpawn)
 
         let pidfd = LinuxProcess.pidfdOpen(pid)
         guard pidfd >= 0 else {

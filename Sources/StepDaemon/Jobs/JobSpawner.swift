@@ -150,9 +150,10 @@ enum JobSpawner {
     }
 
     /// Spawns `executable` and returns its pid.
+    /// `beforeSpawn` runs right before `posix_spawn`, once all else is ready.
     static func spawn(
         executable: String, arguments: [String], environment: [String: String],
-        workingDirectory: String?, output: OpenedOutput, describe: String
+        workingDirectory: String?, output: OpenedOutput, describe: String, beforeSpawn: () throws(JobLaunchError) -> Void = {}
     ) throws(JobLaunchError) -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -194,6 +195,7 @@ enum JobSpawner {
         var pid: pid_t = 0
         let argvTerminated = argv + [nil]
         let envpTerminated = envp + [nil]
+        try beforeSpawn()
         let result = posix_spawn(&pid, executable, &actions, &attributes, argvTerminated, envpTerminated)
         guard result == 0 else {
             throw JobLaunchError("\(describe): cannot run '\(executable)': \(LinuxProcess.errorText(result))")

@@ -35,24 +35,41 @@ enum LinuxProcess {
 
     /// Field 22 (`starttime`) of `/proc/<pid>/stat`, or nil when the process does not exist.
     static func startTime(of pid: pid_t) -> UInt64? {
-        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        statField(22, of: pid).flatMap(UInt64.init)
+    }
+
+    /// Field 6 (`session`) of `/proc/<pid>/stat`: a job is the leader of its own session.
+    static func session(of pid: pid_t) -> pid_t? {
+        statField(6, of: pid).flatMap { pid_t($0) }
+    }
+
+    /// Field `number` (from 3 on) of `/proc/<pid>/stat`, or nil when the process does not exist.
+    private static func statField(_ number: Int, of pid: pid_t) -> String? {
+        guard let bytes = readProcFile("/proc/\(pid)/stat", limit: 4_096) else { return nil }
+        // Field 2 is "(comm)" and comm may hold spaces and parentheses: count from the last ')'.
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = bytes[(close + 1)...].split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
+        // fields[0] is field 3 (state).
+        guard number >= 3, fields.count > number - 3 else { return nil }
+        return String(decoding: fields[number - 3], as: UTF8.self)
+    }
+
+    /// A file of /proc, at most `limit` bytes of it; nil when it cannot be read (the process is
+    /// gone, or is another user's).
+    static func readProcFile(_ path: String, limit: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        while true {
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while bytes.count < limit {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else { return nil }
             if count == 0 { break }
             bytes.append(contentsOf: buffer[0..<count])
         }
-        // Field 2 is "(comm)" and comm may hold spaces and parentheses: count from the last ')'.
-        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let fields = bytes[(close + 1)...].split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
-        // fields[0] is field 3 (state), so field 22 is fields[19].
-        guard fields.count > 19 else { return nil }
-        return UInt64(String(decoding: fields[19], as: UTF8.self))
+        return Array(bytes.prefix(limit))
     }
 
     /// Whether a pidfd reports its process as ended, without blocking.

@@ -19,7 +19,9 @@ enum AWSJSONProtocol {
     ]
 
     /// Checks a complete request in the order AWS does: method and path, target, content type, body.
-    static func decode(head: HTTPRequestHead, body: ByteBuffer, peer: PeerCredentials?) -> Result<APIRequest, APIError> {
+    static func decode(
+        head: HTTPRequestHead, body: ByteBuffer, peer: PeerCredentials?, departure: ClientDeparture? = nil
+    ) -> Result<APIRequest, APIError> {
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         guard path == "/" else {
             return .failure(.malformedRequest("no resource at \(path): requests are POST /", httpStatus: 404))
@@ -41,7 +43,7 @@ enum AWSJSONProtocol {
                 return .failure(.serialization("unsupported Content-Type \(contentType); send \(defaultContentType)"))
             }
         }
-        return parseBody(body).map { APIRequest(target: target, body: $0, peer: peer) }
+        return parseBody(body).map { APIRequest(target: target, body: $0, peer: peer, departure: departure) }
     }
 
     /// `text` without the spaces and tabs around it (Foundation's trimming costs more than the

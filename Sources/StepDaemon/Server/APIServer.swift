@@ -20,6 +20,9 @@ import Glibc
 /// (keep-alive); a handler that takes minutes holds up only its own connection. Every
 /// request carries the peer's credentials, read once per connection with `SO_PEERCRED`.
 ///
+/// What one client may hold is bounded (``ConnectionLimits``): connections open at once,
+/// time to send a request, time left idle, header and body bytes.
+///
 /// As a `Service`, ``run()`` lasts as long as the server: graceful shutdown stops accepting,
 /// lets requests in flight finish and be answered, closes idle connections, then returns;
 /// cancellation ends everything at once.
@@ -41,7 +44,7 @@ public final class APIServer: Service, Sendable {
     private let handler: any APIHandler
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
-    private let maximumBodySize: Int
+    private let limits: ConnectionLimits
     private let listening = ListeningSignal()
     private let listenerEventLoop = Mutex<(any EventLoop)?>(nil)
     private let started = Atomic<Bool>(false)
@@ -51,18 +54,17 @@ public final class APIServer: Service, Sendable {
     /// - Parameters:
     ///   - socketPath: Where to bind. The parent folder is created if missing; a socket file
     ///     nobody answers on is replaced; the new socket gets mode 0660.
-    ///   - maximumBodySize: The largest request body accepted; a larger one is answered
-    ///     413 `RequestEntityTooLargeException` and its connection closed.
+    ///   - limits: What one client may hold; a body over the limit is answered 413
+    ///     `RequestEntityTooLargeException` and its connection closed.
     public convenience init(
         socketPath: String,
         handler: some APIHandler,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        maximumBodySize: Int = 1 << 20
+        limits: ConnectionLimits = ConnectionLimits()
     ) {
         self.init(
-            listener: .path(socketPath), handler: handler, logger: logger, eventLoopGroup: eventLoopGroup,
-            maximumBodySize: maximumBodySize)
+            listener: .path(socketPath), handler: handler, logger: logger, eventLoopGroup: eventLoopGroup, limits: limits)
     }
 
     /// A server on a Unix stream socket that is already bound and listening, such as one
@@ -73,21 +75,21 @@ public final class APIServer: Service, Sendable {
         handler: some APIHandler,
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        maximumBodySize: Int = 1 << 20
+        limits: ConnectionLimits = ConnectionLimits()
     ) {
         self.init(
             listener: .descriptor(listeningDescriptor), handler: handler, logger: logger, eventLoopGroup: eventLoopGroup,
-            maximumBodySize: maximumBodySize)
+            limits: limits)
     }
 
     private init(
-        listener: Listener, handler: some APIHandler, logger: Logger, eventLoopGroup: any EventLoopGroup, maximumBodySize: Int
+        listener: Listener, handler: some APIHandler, logger: Logger, eventLoopGroup: any EventLoopGroup, limits: ConnectionLimits
     ) {
         self.listener = listener
         self.handler = handler
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
-        self.maximumBodySize = maximumBodySize
+        self.limits = limits
     }
 
     /// Returns once the socket is bound and listening; throws the error that kept it from
@@ -164,16 +166,21 @@ public final class APIServer: Service, Sendable {
     private func bind(
         quiesce: ServerQuiescingHelper
     ) async throws -> (NIOAsyncChannel<Connection, Never>, (SocketFile, SocketFile.Identity)?) {
+        let limits = self.limits
+        let logger = self.logger
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Over the limit, a connection is closed before quiescing would track it.
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionLimitHandler(maximum: limits.maximumConnections, logger: logger))
                     try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                 }
             }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
-            Self.makeConnection(on: channel)
+            Self.makeConnection(on: channel, limits: limits, logger: logger)
         }
         switch listener {
         case .path(let path):
@@ -203,15 +210,24 @@ public final class APIServer: Service, Sendable {
     struct Connection: Sendable {
         let channel: any Channel
         let peer: PeerCredentials?
+        /// Recorded by the connection's ``ConnectionStateHandler`` when the client closes its side.
+        let departure: ClientDeparture
     }
 
-    private static func makeConnection(on channel: any Channel) -> EventLoopFuture<Connection> {
-        channel.eventLoop.makeCompletedFuture {
+    private static func makeConnection(on channel: any Channel, limits: ConnectionLimits, logger: Logger) -> EventLoopFuture<Connection> {
+        let departure = ClientDeparture()
+        return channel.eventLoop.makeCompletedFuture {
+            var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+            decoderLimits.maxHeaderFieldSize = limits.maximumHeaderBytes
+            decoderLimits.maxHeaderListSize = limits.maximumHeaderBytes
             // Malformed HTTP is answered by `serve(_:)`, in AWS's shape, not by NIO's error handler.
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                withErrorHandling: false, withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+            try channel.pipeline.syncOperations.addHandler(
+                ConnectionStateHandler(limits: limits, departure: departure, logger: logger), name: ConnectionStateHandler.name)
             try channel.pipeline.syncOperations.addHandler(HoldInboundHandler(), name: HoldInboundHandler.name)
         }.flatMap {
-            PeerCredentials.read(from: channel).map { Connection(channel: channel, peer: $0) }
+            PeerCredentials.read(from: channel).map { Connection(channel: channel, peer: $0, departure: departure) }
         }
     }
 
@@ -249,7 +265,7 @@ public final class APIServer: Service, Sendable {
         }
         do {
             try await channel.executeThenClose { requests, responses in
-                var assembler = RequestAssembler(maximumBodySize: maximumBodySize)
+                var assembler = RequestAssembler(maximumBodySize: limits.maximumBodyBytes)
                 do {
                     for try await part in requests {
                         switch assembler.receive(part) {
@@ -258,17 +274,22 @@ public final class APIServer: Service, Sendable {
                         case .sendContinue(let version):
                             try await responses.write(.head(HTTPResponseHead(version: version, status: .continue)))
                         case .rejectTooLarge(let head):
-                            logger.notice("request body over the limit", metadata: ["LIMIT_BYTES": "\(maximumBodySize)"])
+                            logger.notice("request body over the limit", metadata: ["LIMIT_BYTES": "\(limits.maximumBodyBytes)"])
                             try await respond(
-                                .failure(.requestTooLarge(limit: maximumBodySize)), to: head, keepAlive: false,
+                                .failure(.requestTooLarge(limit: limits.maximumBodyBytes)), to: head, keepAlive: false,
                                 on: responses)
                             return
                         case .complete(let head, let body):
-                            let outcome = await answer(head: head, body: body, peer: connection.peer, logger: logger)
+                            let outcome = await answer(
+                                head: head, body: body, peer: connection.peer, departure: connection.departure, logger: logger)
                             try await respond(outcome, to: head, keepAlive: head.isKeepAlive, on: responses)
                             if !head.isKeepAlive { return }
                         }
                     }
+                } catch HTTPParserError.headerOverflow {
+                    logger.notice("request head over the limit", metadata: ["LIMIT_BYTES": "\(limits.maximumHeaderBytes)"])
+                    try await respond(
+                        .failure(.headerTooLarge(limit: limits.maximumHeaderBytes)), to: nil, keepAlive: false, on: responses)
                 } catch let error as HTTPParserError {
                     // The decoder delivers its error only between responses, so one can still be sent.
                     logger.debug("malformed HTTP request", metadata: ["ERROR": "\(error)"])
@@ -283,9 +304,9 @@ public final class APIServer: Service, Sendable {
     }
 
     private func answer(
-        head: HTTPRequestHead, body: ByteBuffer, peer: PeerCredentials?, logger: Logger
+        head: HTTPRequestHead, body: ByteBuffer, peer: PeerCredentials?, departure: ClientDeparture, logger: Logger
     ) async -> Result<JSONValue, APIError> {
-        switch AWSJSONProtocol.decode(head: head, body: body, peer: peer) {
+        switch AWSJSONProtocol.decode(head: head, body: body, peer: peer, departure: departure) {
         case .failure(let error):
             logger.debug(
                 "API request refused", metadata: ["ERROR": "\(error.type)", "ERROR_MESSAGE": "\(error.message)"])

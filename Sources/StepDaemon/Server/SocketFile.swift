@@ -1,4 +1,5 @@
 import Foundation
+import StepAPI
 
 #if canImport(Glibc)
 import Glibc
@@ -16,16 +17,23 @@ struct SocketFile: Sendable {
     ///
     /// A socket file that nobody answers on is a leftover and is removed; one that answers
     /// belongs to a running daemon, and anything that is not a socket is not ours to delete.
+    ///
+    /// The fallback folder under /tmp is made with mode 0700, and refused unless it is the
+    /// user's own with that mode (``FallbackSocketFolder``).
     func prepare() throws(APIServerError) {
         let parent = (path as NSString).deletingLastPathComponent
+        let isFallback = parent == FallbackSocketFolder.path(uid: geteuid())
         if !parent.isEmpty {
             do {
                 try FileManager.default.createDirectory(
                     atPath: parent, withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: 0o755])
+                    attributes: [.posixPermissions: isFallback ? 0o700 : 0o755])
             } catch {
                 throw .socketSetup("cannot create the folder \(parent) for the socket: \(error.localizedDescription)")
             }
+        }
+        if let refusal = FallbackSocketFolder.refusal(socketPath: path, uid: geteuid()) {
+            throw .socketSetup(refusal)
         }
         var info = stat()
         guard lstat(path, &info) == 0 else {

@@ -38,6 +38,11 @@ final class InotifyWatch: TaskExecutor, Sendable {
 
     private let jobs = Mutex(Jobs())
     let path: String
+    /// File events read and not yet taken by the consumer. At the limit the thread stops
+    /// reading: a flood then waits in the kernel's queue, whose overflow is one event
+    /// (rescan), instead of growing a buffer here without bound.
+    private let unconsumed = Atomic<Int>(0)
+    static let unconsumedLimit = 4_096
 
     /// Adds the watch (`IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR`). Events are queued by
     /// the kernel from here on, before the thread starts reading them.
@@ -63,9 +68,36 @@ final class InotifyWatch: TaskExecutor, Sendable {
         wakeWriteFD = Mutex(pair[1])
     }
 
-    /// Starts the reading thread; the stream ends when the thread exits (after `stop()` or
+    /// The events, as the thread reads them; taking one makes room for the thread to read more.
+    struct Events: AsyncSequence, Sendable {
+        let stream: AsyncStream<Event>
+        let watch: InotifyWatch
+
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var base: AsyncStream<Event>.AsyncIterator
+            let watch: InotifyWatch
+
+            mutating func next() async -> Event? {
+                let event = await base.next()
+                if case .file = event { watch.consumed() }
+                return event
+            }
+        }
+
+        func makeAsyncIterator() -> AsyncIterator {
+            AsyncIterator(base: stream.makeAsyncIterator(), watch: watch)
+        }
+    }
+
+    private func consumed() {
+        let (_, left) = unconsumed.subtract(1, ordering: .relaxed)
+        // The thread may be blocked with the inotify descriptor left out of its poll.
+        if left == Self.unconsumedLimit - 1 { wake() }
+    }
+
+    /// Starts the reading thread; the events end when the thread exits (after `stop()` or
     /// a failure, which is yielded first).
-    func start() -> AsyncStream<Event> {
+    func start() -> Events {
         let (stream, continuation) = AsyncStream.makeStream(of: Event.self)
         let thread = Thread { [self] in
             readLoop(continuation)
@@ -82,7 +114,7 @@ final class InotifyWatch: TaskExecutor, Sendable {
         }
         thread.name = "stepd-inotify"
         thread.start()
-        return stream
+        return Events(stream: stream, watch: self)
     }
 
     /// Queues a job of the consuming task for the thread (waking it from `poll` if it sleeps);
@@ -145,6 +177,7 @@ final class InotifyWatch: TaskExecutor, Sendable {
                 if batch.isEmpty { break }
                 for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
             }
+            fds[0].events = unconsumed.load(ordering: .relaxed) < Self.unconsumedLimit ? Int16(POLLIN) : 0
             fds[0].revents = 0
             fds[1].revents = 0
             let ready = poll(&fds, nfds_t(fds.count), -1)
@@ -174,6 +207,7 @@ final class InotifyWatch: TaskExecutor, Sendable {
                         continuation.yield(.failed("the inotify watch of \(path) was removed (directory deleted or moved?)"))
                         return
                     } else if !record.name.isEmpty {
+                        unconsumed.add(1, ordering: .relaxed)
                         continuation.yield(.file(record.name))
                     }
                 }

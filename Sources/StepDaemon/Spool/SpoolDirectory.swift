@@ -80,6 +80,20 @@ public struct SpoolDirectory: Sendable, Equatable {
         try Self.syncDirectory(new)
     }
 
+    /// Deletes the regular files of `folder` last modified before `cutoff` (seconds since
+    /// 1970); returns how many. Entries it cannot inspect or delete are left.
+    static func deleteFiles(in folder: String, modifiedBefore cutoff: Double) -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        var deleted = 0
+        for name in names {
+            let path = folder + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Double(info.st_mtim.tv_sec) < cutoff else { continue }
+            if unlink(path) == 0 { deleted += 1 }
+        }
+        return deleted
+    }
+
     static func validate(name: String) throws(SpoolError) {
         guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/"), !name.utf8.contains(0),
             name.utf8.count <= 240

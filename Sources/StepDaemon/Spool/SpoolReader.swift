@@ -9,6 +9,19 @@ enum SpoolReader {
         /// Gone between the event and the open: someone else took it, or a duplicate event.
         case vanished
         case unacceptable(reason: String)
+        /// The system could not give the file now (no memory, no descriptors, an I/O error):
+        /// the file stays for a later try.
+        case failedForNow(reason: String)
+    }
+
+    /// The errors that say nothing about the file: trying it again later may succeed.
+    static func isPassing(_ code: Int32) -> Bool {
+        [EMFILE, ENFILE, ENOMEM, EIO, ENOSPC, ENOBUFS, EAGAIN, EDQUOT].contains(code)
+    }
+
+    static func failure(_ what: String, _ code: Int32) -> Outcome {
+        let reason = "\(what): \(systemMessage(code))"
+        return isPassing(code) ? .failedForNow(reason: reason) : .unacceptable(reason: reason)
     }
 
     static func read(path: String, limit: Int) -> Outcome {
@@ -18,13 +31,13 @@ enum SpoolReader {
             switch code {
             case ENOENT: return .vanished
             case ELOOP: return .unacceptable(reason: "the file is a symbolic link; the spool takes regular files only")
-            default: return .unacceptable(reason: "the file cannot be opened: \(systemMessage(code))")
+            default: return failure("the file cannot be opened", code)
             }
         }
         defer { _ = close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            return .unacceptable(reason: "the file cannot be inspected: \(systemMessage(errno))")
+            return failure("the file cannot be inspected", errno)
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             return .unacceptable(reason: "the file is not a regular file; the spool takes regular files only")
@@ -46,7 +59,7 @@ enum SpoolReader {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                return .unacceptable(reason: "the file cannot be read: \(systemMessage(errno))")
+                return failure("the file cannot be read", errno)
             }
             if count == 0 { break }
             total += count

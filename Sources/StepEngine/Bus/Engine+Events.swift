@@ -19,13 +19,30 @@ extension Engine {
     /// recognised as the same event.
     ///
     /// The spool's thread may block: when the writer sleeps, it commits the event itself.
+    ///
+    /// Throws ``SpoolEventSetAside`` for a file whose processing stopped the daemon before.
     public func ingestSpoolEvent(_ data: Data, fileName: String) async throws -> IngestedEvent {
+        try beginSpoolFile(fileName)
+        var settled = false
+        defer { progress?.endSpoolFile(fileName, settled: settled) }
         let json: JSONValue
-        do { json = try JSONValue(parsing: data) } catch { throw EventFormatError("the event file is not JSON: \(error.message)") }
+        do {
+            json = try JSONValue(parsing: data)
+        } catch {
+            settled = true
+            throw EventFormatError("the event file is not JSON: \(error.message)")
+        }
         var defaults = envelopeDefaults
         defaults.makeId = { Self.spoolEventId(fileName: fileName, contents: data) }
-        let envelope = try EventEnvelope(json: json, defaults: defaults)
+        let envelope: EventEnvelope
+        do {
+            envelope = try EventEnvelope(json: json, defaults: defaults)
+        } catch {
+            settled = true
+            throw error
+        }
         let outcome = try await ingest(envelope, commitsHere: true)
+        settled = true
         return IngestedEvent(eventId: outcome.eventId, duplicate: outcome.duplicate, matchedRules: outcome.matchedRules)
     }
 
@@ -40,18 +57,21 @@ extension Engine {
         return UUID(uuid: bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }).lowercasedString
     }
 
-    func ingest(_ envelope: EventEnvelope, commitsHere: Bool = false) async throws -> EventIngest.Outcome {
+    func ingest(_ envelope: EventEnvelope, commitsHere: Bool = false, startedByUid: UInt32? = nil) async throws -> EventIngest.Outcome {
         let rules = self.rules
         let definitions = self.definitions
         let logger = self.logger
         return try await transact(commitsHere: commitsHere) { db, now, effects in
-            try EventIngest.ingest(envelope, rules: rules, definitions: definitions, db: db, now: now, logger: logger, effects: &effects)
+            try EventIngest.ingest(
+                envelope, rules: rules, definitions: definitions, db: db, now: now, logger: logger, effects: &effects,
+                startedByUid: startedByUid.map(Int64.init))
         }
     }
 
     /// PutEvents: each entry (PutEvents' entry shape: `Source`, `DetailType`, `Detail`, ...) is
     /// accepted or refused on its own, as EventBridge does.
-    public func putEvents(entries: [JSONValue]) async throws -> [PutEventResult] {
+    /// `startedByUid`: the caller, who becomes the starter of the executions its events start.
+    public func putEvents(entries: [JSONValue], startedByUid: UInt32? = nil) async throws -> [PutEventResult] {
         guard !entries.isEmpty, entries.count <= 10 else {
             throw RequestError.invalid(
                 reason: "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10")
@@ -60,7 +80,13 @@ extension Engine {
         for entry in entries {
             do {
                 let envelope = try EventEnvelope(putEventsEntry: entry, defaults: envelopeDefaults)
-                let outcome = try await ingest(envelope)
+                if Self.isReservedSource(envelope.source) {
+                    results.append(.notAuthorizedForSource(reason:
+                        "You do not have permissions to publish events with source '\(envelope.source)' onto this event bus: "
+                        + "aws.* sources are reserved for AWS services (in stepd, the spool)"))
+                    continue
+                }
+                let outcome = try await ingest(envelope, startedByUid: startedByUid)
                 results.append(.stored(eventId: outcome.eventId))
             } catch let error as EventFormatError {
                 results.append(.malformed(reason: error.message))
@@ -70,6 +96,14 @@ extension Engine {
             }
         }
         return results
+    }
+
+    /// AWS refuses `aws.*` sources in PutEvents. In stepd they are what jobs report through
+    /// the spool, so a caller of the socket who could send them would forge a job's end.
+    /// Case does not matter here, though patterns match case-sensitively: refusing `AWS.x`
+    /// too costs nothing and leaves no doubt.
+    static func isReservedSource(_ source: String) -> Bool {
+        source.lowercased().hasPrefix("aws.")
     }
 
     // MARK: - Rules

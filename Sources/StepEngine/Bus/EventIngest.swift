@@ -15,9 +15,10 @@ enum EventIngest {
         let matchedRules: [String]
     }
 
+    /// `startedByUid`: who put the event (PutEvents), the starter of the executions it starts.
     static func ingest(
         _ envelope: EventEnvelope, rules: RuleCache, definitions: DefinitionCache, db: Database, now: Date, logger: Logger,
-        effects: inout TransitionEffects
+        effects: inout TransitionEffects, startedByUid: Int64? = nil
     ) throws -> Outcome {
         let event = envelope.json
         let matchingRules = try rules.enabledRules(in: db).filter { $0.pattern.matches(event) }
@@ -39,7 +40,7 @@ enum EventIngest {
                     let input = try targetInput(target, event: event, eventText: stored.envelope)
                     try db.withSavepoint {
                         let execution = try ExecutionStarter.start(
-                            stateMachine: target.arn, name: nil, inputText: input, startedByUid: nil, parentExecutionArn: nil,
+                            stateMachine: target.arn, name: nil, inputText: input, startedByUid: startedByUid, parentExecutionArn: nil,
                             definitions: definitions, db: db, now: now, effects: &targetEffects)
                         started.append(execution.execution.arn)
                     }

@@ -43,6 +43,8 @@ public enum PutEventResult: Sendable, Equatable {
     case malformed(reason: String)
     /// The entry is valid but could not be stored.
     case notStored(reason: String)
+    /// The entry names a source the caller may not use (`aws.*`: only the spool emits those).
+    case notAuthorizedForSource(reason: String)
 }
 
 /// What became of one event from the spool.

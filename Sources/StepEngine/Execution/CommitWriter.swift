@@ -63,13 +63,19 @@ final class CommitWriter: Sendable {
     private let trace: CommitTrace?
     private let checkpointer: WALCheckpointer?
     private let commitsOnCallingThread: Bool
+    private let progress: WorkInProgress?
+    private let crashHook: CrashHook?
 
     /// `commitsOnCallingThread`: false makes `submitCommittingHere` queue like `submit`.
+    /// `progress`: told which execution each drive is for, and of each durable commit.
     init(
         database: DatabasePool, definitions: DefinitionCache, rules: RuleCache, clock: @escaping @Sendable () -> Date, logger: Logger,
-        trace: CommitTrace?, checkpointer: WALCheckpointer?, commitsOnCallingThread: Bool = true
+        trace: CommitTrace?, checkpointer: WALCheckpointer?, commitsOnCallingThread: Bool = true, progress: WorkInProgress? = nil,
+        crashHook: CrashHook? = nil
     ) {
         self.database = database
+        self.progress = progress
+        self.crashHook = crashHook
         self.commitsOnCallingThread = commitsOnCallingThread
         self.trace = trace
         self.checkpointer = checkpointer
@@ -130,7 +136,7 @@ final class CommitWriter: Sendable {
             }
             return (inbox.writes, inbox.idleWaiters + inbox.endWaiters)
         }
-        for write in writes { write.continuation.resume(throwing: EngineUnavailable.stopping) }
+        for write in writes { write.finish(.failure(EngineUnavailable.stopping)) }
         for waiter in waiters { waiter.resume() }
     }
 
@@ -157,7 +163,7 @@ final class CommitWriter: Sendable {
             return
         }
         guard let observer = observer.withLock({ $0.observer }) else {
-            write.continuation.resume(throwing: CancellationError())
+            write.finish(.failure(CancellationError()))
             return
         }
         commit(writes: [write], executions: [], observer: observer)
@@ -184,7 +190,7 @@ final class CommitWriter: Sendable {
             return Self.markAwake(&inbox)
         }
         guard let mustWake else {
-            write.continuation.resume(throwing: EngineUnavailable.stopping)
+            write.finish(.failure(EngineUnavailable.stopping))
             return
         }
         arrivals.add(1, ordering: .releasing)
@@ -295,7 +301,9 @@ final class CommitWriter: Sendable {
 
     private func commit(writes: [PendingWrite], executions: [Int64], observer: any CommitObserver) {
         let began = clock()
-        let commit = GroupCommit(writes: writes, queued: executions, now: began, definitions: definitions, logger: logger)
+        var commit = GroupCommit(writes: writes, queued: executions, now: began, definitions: definitions, logger: logger)
+        commit.progress = progress
+        commit.crashHook = crashHook
         do {
             var committing = began
             let write = { (withSavepoints: Bool) throws -> GroupCommit.Outcome in
@@ -317,9 +325,10 @@ final class CommitWriter: Sendable {
             }
             trace?.record(began: began, committing: committing, durable: Date(), writes: writes.count, executions: executions.count)
             checkpointer?.committed()
+            progress?.committed()
             inbox.withLock { $0.consecutiveFailures = 0 }
             observer.committed(effects: outcome.effects, nextTimerDue: outcome.nextTimerDue)
-            for (write, result) in zip(writes, outcome.results) { write.continuation.resume(with: result) }
+            for (write, result) in zip(writes, outcome.results) { write.finish(result) }
             schedule(outcome.effects.readyExecutions + outcome.stillReady)
             checkpointer?.finishCheckpointIfDue(on: database)
         } catch {
@@ -332,8 +341,9 @@ final class CommitWriter: Sendable {
             }
             logger.error(
                 "a group commit failed", metadata: ["ERROR": "\(error)", "WRITES": "\(writes.count)", "EXECUTIONS": "\(executions.count)"])
+            progress?.commitFailed()
             let failure = (error as? DatabaseError).map(GroupCommit.describe) ?? error
-            for write in writes { write.continuation.resume(throwing: failure) }
+            for write in writes { write.finish(.failure(failure)) }
             definitions.invalidate()
             rules.invalidate()
             observer.commitFailed(executions: executions, consecutiveFailures: failures)

@@ -18,6 +18,8 @@ struct ExecutionStepper {
     /// The last state output this stepper serialized, with its text: the next state's input,
     /// which need not be parsed back.
     private var lastOutput: (text: String, value: JSONValue)?
+    /// Tests only: trap while driving the execution it names.
+    var crashHook: CrashHook?
 
     init(db: Database, now: Date, definitions: DefinitionCache, effects: TransitionEffects = TransitionEffects()) {
         self.db = db
@@ -32,6 +34,7 @@ struct ExecutionStepper {
         guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running,
             execution.isReady
         else { return false }
+        crashHook?.check(execution)
         let definition: StateMachineDefinition
         do {
             definition = try definitions.definition(versionId: execution.versionId, in: db)
@@ -270,9 +273,18 @@ struct ExecutionStepper {
         effects: inout TransitionEffects
     ) throws {
         effects.log(.on(logger, level: .error, "execution failed on an internal error", metadata: ["EXECUTION_ID": "\(id)", "ERROR": "\(error)"]))
+        try fail(
+            executionId: id, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"), db: db, now: now,
+            definitions: definitions, effects: &effects)
+    }
+
+    /// Fails the execution `id` with `error` if it is still running, wherever it is.
+    static func fail(
+        executionId id: Int64, error: StatesError, db: Database, now: Date, definitions: DefinitionCache, effects: inout TransitionEffects
+    ) throws {
         var failing = ExecutionStepper(db: db, now: now, definitions: definitions)
         guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running else { return }
-        try failing.failExecution(&execution, error: StatesError(name: StatesError.runtime, cause: "internal error: \(error)"))
+        try failing.failExecution(&execution, error: error)
         try failing.save(&execution)
         effects.merge(failing.effects)
     }

@@ -80,9 +80,16 @@ extension Engine {
         }
     }
 
-    public func describeJob(id: String) async throws -> JobDescription {
+    /// `scope`: a job is seen by whoever may see its execution.
+    public func describeJob(id: String, scope: ExecutionScope = .all) async throws -> JobDescription {
         try await read { db in
             guard let job = try JobRecord.find(db, key: id) else { throw JobError.jobDoesNotExist(id: id) }
+            if scope != .all {
+                let starter = try ExecutionRecord.find(db, arn: job.executionArn)?.startedByUid
+                guard scope.allows(startedByUid: starter) else {
+                    throw AccessDenied(resource: id, reason: "a job is seen by whoever started its execution, and admins")
+                }
+            }
             return JobDescription(
                 jobId: job.id, jobName: job.jobName, executionArn: job.executionArn, status: job.status, reported: job.reported,
                 createdAt: job.createdAt, pid: job.pid, startedAt: job.startedAt, endedAt: job.endedAt, exitDescription: job.exitDescription)

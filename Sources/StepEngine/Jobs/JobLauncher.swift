@@ -19,6 +19,14 @@ public struct RunningJobRow: Sendable, Equatable {
     public let pidStartTime: UInt64
     /// When its time limit runs out: its start plus its definition's TimeoutSeconds.
     public let deadline: Date?
+
+    public init(jobId: String, jobName: String, pid: Int32, pidStartTime: UInt64, deadline: Date?) {
+        self.jobId = jobId
+        self.jobName = jobName
+        self.pid = pid
+        self.pidStartTime = pidStartTime
+        self.deadline = deadline
+    }
 }
 
 /// The daemon's side of jobs: spawning processes is outside the engine's world.

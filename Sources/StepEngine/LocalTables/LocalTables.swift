@@ -43,6 +43,9 @@ public enum LocalTables {
         let record = try table(named: request.tableName, in: db)
         let item = try request.requiredAttributes()
         try validateAttributes(item)
+        if ItemSize.of(item) > ItemSize.maximumItemBytes {
+            throw LocalTableError.invalid(reason: "Item size has exceeded the maximum allowed size")
+        }
         let key = try keyText(of: item, table: record, what: "item")
         let previous = try LocalItemRecord.find(db, table: record.name, key: key)
         try LocalItemRecord(tableName: record.name, key: key, item: JSONValue.object(item).serialized()).upsert(db)
@@ -75,10 +78,13 @@ public enum LocalTables {
         guard let name = request["TableName"]?.stringValue, !name.isEmpty else {
             throw .invalid(reason: "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null")
         }
-        guard name.utf8.count >= 3, name.utf8.count <= 255,
-            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
-        else {
-            throw .invalid(reason: "TableName must be 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'")
+        // DynamoDB's words for each rule (the name is counted in characters of ASCII).
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }) else {
+            throw .invalid(
+                reason: "1 validation error detected: Value '\(name)' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+        }
+        guard name.utf8.count >= 3, name.utf8.count <= 255 else {
+            throw .invalid(reason: "TableName must be at least 3 characters long and at most 255 characters long")
         }
         return name
     }
@@ -120,12 +126,32 @@ public enum LocalTables {
             guard case .object(let typed) = value, typed.count == 1, typed[expected] != nil else {
                 throw LocalTableError.invalid(reason: "One or more parameter values were invalid: Type mismatch for key \(name) expected: \(expected) actual: \(value.objectValue?.keys.first ?? value.typeName)")
             }
+            try checkKeySize(value, name: name, type: expected, isPartitionKey: element["KeyType"]?.stringValue != "RANGE")
             key[name] = value
         }
         if exact, attributes.count != key.count {
             throw LocalTableError.invalid(reason: "The provided key element does not match the schema")
         }
         return JSONValue.object(key).serialized()
+    }
+
+    /// DynamoDB's limits on a key attribute's value: not empty, at most 2048 bytes for the
+    /// partition key and 1024 for the sort key (in DynamoDB's words, "of2048" included).
+    private static func checkKeySize(_ value: JSONValue, name: String, type: String, isPartitionKey: Bool) throws {
+        let size = ItemSize.keySize(of: value)
+        if size == 0, type == "S" || type == "B" {
+            let kind = type == "S" ? "string" : "binary"
+            throw LocalTableError.invalid(
+                reason: "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty \(kind) value. Key: \(name)")
+        }
+        if isPartitionKey, size > ItemSize.maximumPartitionKeyBytes {
+            throw LocalTableError.invalid(
+                reason: "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of\(ItemSize.maximumPartitionKeyBytes) bytes")
+        }
+        if !isPartitionKey, size > ItemSize.maximumSortKeyBytes {
+            throw LocalTableError.invalid(
+                reason: "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of \(ItemSize.maximumSortKeyBytes) bytes")
+        }
     }
 
     private static func oldItem(_ request: TableItemRequest, previous: LocalItemRecord?) throws -> [String: JSONValue]? {

@@ -24,15 +24,20 @@ extension Engine {
         return StartedExecution(arn: started.execution.arn, startDate: started.execution.startDate)
     }
 
-    public func describeExecution(arn reference: String) async throws -> ExecutionDescription {
+    /// `scope`: whose executions the caller may see (``AccessDenied`` for another's).
+    public func describeExecution(arn reference: String, scope: ExecutionScope = .all) async throws -> ExecutionDescription {
         let arn = try LocalARN.normalizedExecution(reference)
         let execution = try readOneStatement { db in try ExecutionRecord.find(db, arn: arn) }
         guard let execution else { throw ExecutionError.doesNotExist(arn: arn) }
+        try scope.check(execution)
         return ExecutionDescription(execution)
     }
 
     /// `statusFilter`: AWS's status names; `PENDING_REDRIVE` is valid and matches nothing here.
-    public func listExecutions(stateMachine: String, statusFilter: String?, maxResults: Int?, nextToken: String?) async throws -> Page<ExecutionDescription> {
+    /// `scope`: only the executions the caller may see are listed.
+    public func listExecutions(
+        stateMachine: String, statusFilter: String?, maxResults: Int?, nextToken: String?, scope: ExecutionScope = .all
+    ) async throws -> Page<ExecutionDescription> {
         let name = try LocalARN.stateMachineName(from: stateMachine)
         let statuses = Set(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"])
         if let statusFilter, !statuses.contains(statusFilter) {
@@ -44,20 +49,24 @@ extension Engine {
                 || (try ExecutionRecord.exists(stateMachine: name, in: db))
             else { throw Self.noSuchStateMachine(name) }
             let records = try ExecutionRecord.page(
-                stateMachine: name, status: statusFilter, before: try page.afterId(), limit: page.limit + 1, in: db)
+                stateMachine: name, status: statusFilter, startedByUid: scope.uidFilter, before: try page.afterId(), limit: page.limit + 1,
+                in: db)
             let last = records.count > page.limit ? records[page.limit - 1].id : nil
             return Page(items: records.prefix(page.limit).map(ExecutionDescription.init), nextToken: last.map { Pagination.token(after: String($0)) })
         }
     }
 
     public func getExecutionHistory(
-        arn reference: String, maxResults: Int?, reverseOrder: Bool, nextToken: String?
+        arn reference: String, maxResults: Int?, reverseOrder: Bool, nextToken: String?, scope: ExecutionScope = .all
     ) async throws -> Page<HistoryEvent> {
         let arn = try LocalARN.normalizedExecution(reference)
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
-            guard let id = try ExecutionRecord.id(arn: arn, in: db) else {
+            guard let (id, starter) = try ExecutionRecord.idAndStarter(arn: arn, in: db) else {
                 throw ExecutionError.doesNotExist(arn: arn)
+            }
+            guard scope.allows(startedByUid: starter) else {
+                throw AccessDenied.notStarter(of: arn)
             }
             let records = try HistoryEventRecord.page(
                 executionId: id, after: try page.afterId(), reverse: reverseOrder, limit: page.limit + 1, in: db)
@@ -68,11 +77,12 @@ extension Engine {
     }
 
     /// Returns the stop date.
-    public func stopExecution(arn reference: String, error: String?, cause: String?) async throws -> Double {
+    public func stopExecution(arn reference: String, error: String?, cause: String?, scope: ExecutionScope = .all) async throws -> Double {
         let arn = try LocalARN.normalizedExecution(reference)
         let definitions = self.definitions
         let stopDate = try await transact { db, now, effects -> Double in
             guard var execution = try ExecutionRecord.find(db, arn: arn) else { throw ExecutionError.doesNotExist(arn: arn) }
+            try scope.check(execution)
             guard execution.status == .running else {
                 throw ExecutionError.notRunning(arn: arn, status: execution.status.rawValue)
             }
@@ -85,8 +95,14 @@ extension Engine {
         return stopDate
     }
 
-    public func sendTask(token: String, answer: TaskAnswerRequest) async throws {
+    /// `scope`: a token answers only for an execution the caller may act on.
+    public func sendTask(token: String, answer: TaskAnswerRequest, scope: ExecutionScope = .all) async throws {
         try await transact { db, now, effects in
+            if scope != .all, let owner = try TaskAnswer.owner(ofToken: token, in: db) {
+                guard scope.allows(startedByUid: owner.startedByUid) else {
+                    throw AccessDenied(resource: owner.arn, reason: "a task token answers only for its execution's starter and admins")
+                }
+            }
             switch answer {
             case .success(let output):
                 try TaskAnswer.success(output: try TaskAnswer.parseOutput(output)).deliver(token: token, db: db, now: now, effects: &effects)

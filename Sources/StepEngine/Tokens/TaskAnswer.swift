@@ -13,6 +13,7 @@ enum TaskAnswer: Sendable {
     case heartbeat
 
     func deliver(token: String, db: Database, now: Date, effects: inout TransitionEffects) throws {
+        if case .failure(let error, let cause) = self { try Limits.checkTaskFailure(error: error, cause: cause) }
         guard TaskTokens.isWellFormed(token) else {
             throw TaskTokenError.malformed
         }
@@ -52,6 +53,15 @@ enum TaskAnswer: Sendable {
         try execution.updateChanges(db)
         try TaskWait.close(executionId: record.executionId, db: db, now: now, effects: &effects)
         effects.readyExecutions.append(record.executionId)
+    }
+
+    /// The execution a well-formed, known token belongs to, and who started it; nil otherwise
+    /// (`deliver` then says what is wrong with the token).
+    static func owner(ofToken token: String, in db: Database) throws -> (arn: String, startedByUid: Int64?)? {
+        guard TaskTokens.isWellFormed(token), let record = try TaskTokenRecord.find(db, key: token),
+            let execution = try ExecutionRecord.find(db, key: record.executionId)
+        else { return nil }
+        return (execution.arn, execution.startedByUid)
     }
 
     /// Reads SendTaskSuccess's `output`: a string holding JSON, within the payload limit.

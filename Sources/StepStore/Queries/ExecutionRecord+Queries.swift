@@ -6,6 +6,13 @@ extension ExecutionRecord {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM execution WHERE arn = ?"), arguments: [arn])
     }
 
+    /// The id of execution `arn` and the uid that started it; nil when there is no such execution.
+    public static func idAndStarter(arn: String, in db: Database) throws -> (id: Int64, startedByUid: Int64?)? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, startedByUid FROM execution WHERE arn = ?"), arguments: [arn])
+        else { return nil }
+        return (row[0], row[1])
+    }
+
     /// The status of execution `id`; nil when there is no such execution.
     public static func status(id: Int64, in db: Database) throws -> Status? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id])
@@ -32,9 +39,13 @@ extension ExecutionRecord {
 
     /// Up to `limit` executions of `stateMachine`, newest first: those with `status` (AWS's
     /// name, which may match none) when given, those older than execution `before` when given.
-    public static func page(stateMachine: String, status: String?, before: Int64?, limit: Int, in db: Database) throws -> [ExecutionRecord] {
+    /// `startedByUid`: only the executions that uid started; nil for all.
+    public static func page(
+        stateMachine: String, status: String?, startedByUid: Int64? = nil, before: Int64?, limit: Int, in db: Database
+    ) throws -> [ExecutionRecord] {
         var request = ExecutionRecord.filter(Column("stateMachineName") == stateMachine)
         if let status { request = request.filter(Column("status") == status) }
+        if let startedByUid { request = request.filter(Column("startedByUid") == startedByUid) }
         if let before { request = request.filter(Column("id") < before) }
         return try request.order(Column("id").desc).limit(limit).fetchAll(db)
     }

@@ -18,9 +18,14 @@ extension JobRecord {
 
     /// Records that job `id` was spawned as process `pid`, started at `pidStartTime` (the
     /// kernel's start time, which tells the process from a later one with the same pid).
+    /// A job that ended before its start was recorded (a short one, on a busy daemon) stays
+    /// ended: only a pending job becomes running.
     public static func markStarted(id: String, pid: Int32, pidStartTime: Int64, at startedAt: Double, in db: Database) throws {
         try db.execute(
-            sql: "UPDATE job SET status = 'running', pid = ?, pidStartTime = ?, startedAt = ? WHERE id = ?",
+            sql: """
+                UPDATE job SET status = CASE status WHEN 'pending' THEN 'running' ELSE status END, pid = ?, pidStartTime = ?, startedAt = ?
+                WHERE id = ?
+                """,
             arguments: [pid, pidStartTime, startedAt, id])
     }
 

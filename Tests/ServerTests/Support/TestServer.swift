@@ -19,14 +19,14 @@ func makeTemporaryDirectory() throws -> String {
 @discardableResult
 func withServer<T: Sendable>(
     handler: TestHandler = TestHandler(),
-    maximumBodySize: Int = 1 << 20,
+    limits: ConnectionLimits = ConnectionLimits(),
     _ body: (_ server: APIServer, _ socketPath: String) async throws -> T
 ) async throws -> T {
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/stepd.sock"
     let server = APIServer(
-        socketPath: path, handler: handler, logger: quietLogger, maximumBodySize: maximumBodySize)
+        socketPath: path, handler: handler, logger: quietLogger, limits: limits)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         try await server.waitUntilListening()

@@ -1,0 +1,54 @@
+import StepAPI
+import StepEngine
+
+/// The members of Step Functions' requests that stepd reads, with the constraints of AWS's
+/// model (botocore `stepfunctions/2016-11-23`); checked before the request reaches the engine.
+extension StepFunctionsHandler {
+    static let requests: [String: RequestShape] = [
+        "CreateStateMachine": .structure([
+            "name": .required(name), "definition": .required(definition), "roleArn": .optional(arn),
+            "type": .optional(.string([.oneOf(["STANDARD", "EXPRESS"])])),
+        ]),
+        "UpdateStateMachine": .structure([
+            "stateMachineArn": .required(arn), "definition": .optional(definition), "roleArn": .optional(arn),
+        ]),
+        "DescribeStateMachine": .structure(["stateMachineArn": .required(arn)]),
+        "ListStateMachines": .structure(["maxResults": .optional(pageSize), "nextToken": .optional(pageToken)]),
+        "DeleteStateMachine": .structure(["stateMachineArn": .required(arn)]),
+        "StartExecution": .structure([
+            "stateMachineArn": .required(arn), "name": .optional(name), "input": .optional(payload),
+            "traceHeader": .optional(.string([.length(min: 0, max: 256), .pattern(#"\p{ASCII}*"#) { $0.unicodeScalars.allSatisfy(\.isASCII) }])),
+        ]),
+        "DescribeExecution": .structure(["executionArn": .required(arn)]),
+        "ListExecutions": .structure([
+            "stateMachineArn": .required(arn),
+            "statusFilter": .optional(.string([.oneOf(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"])])),
+            "maxResults": .optional(pageSize), "nextToken": .optional(.string([.length(min: 1, max: 3096)])),
+        ]),
+        "GetExecutionHistory": .structure([
+            "executionArn": .required(arn), "maxResults": .optional(pageSize), "reverseOrder": .optional(.boolean),
+            "nextToken": .optional(pageToken), "includeExecutionData": .optional(.boolean),
+        ]),
+        "StopExecution": .structure(["executionArn": .required(arn), "error": .optional(error), "cause": .optional(cause)]),
+        "SendTaskSuccess": .structure(["taskToken": .required(taskToken), "output": .required(payload)]),
+        "SendTaskFailure": .structure(["taskToken": .required(taskToken), "error": .optional(error), "cause": .optional(cause)]),
+        "SendTaskHeartbeat": .structure(["taskToken": .required(taskToken)]),
+    ]
+
+    /// `Arn`: a state machine or execution ARN (stepd also takes a state machine's bare name).
+    static let arn = RequestShape.string([.length(min: 1, max: 256)])
+    /// `Name`: state machines and executions; the characters are the engine's to check
+    /// (InvalidName, as AWS answers).
+    static let name = RequestShape.string([.length(min: 1, max: 80)])
+    /// `Definition`, sensitive.
+    static let definition = RequestShape.string([.length(min: 1, max: Limits.maximumDefinitionBytes)], sensitive: true)
+    /// `SensitiveData`: an execution's input, a task's output. AWS counts its bytes.
+    static let payload = RequestShape.string([.utf8Size(max: Limits.maximumPayloadBytes)], sensitive: true)
+    /// `SensitiveError` and `SensitiveCause`.
+    static let error = RequestShape.string([.length(min: 0, max: Limits.maximumErrorLength)], sensitive: true)
+    static let cause = RequestShape.string([.length(min: 0, max: Limits.maximumCauseLength)], sensitive: true)
+    static let taskToken = RequestShape.string([.length(min: 1, max: 2048)])
+    /// `PageSize` and `PageToken` of the List actions and GetExecutionHistory.
+    static let pageSize = RequestShape.integer([.range(min: 0, max: 1000)])
+    static let pageToken = RequestShape.string([.length(min: 1, max: 1024)])
+}
