@@ -10,9 +10,9 @@
 #
 # `fuzz` keeps what it finds in .build-fuzz/corpus/TARGET (fuzz/corpus/TARGET holds the seeds
 # and is only read), so that a later run goes on from there, and writes a crashing input to
-# .build-fuzz/artifacts/TARGET/. Once the crash is fixed, its input goes into
-# fuzz/regressions/TARGET/, which `smoke` replays; one not fixed yet waits in
-# fuzz/crashes/TARGET/, which `smoke` leaves alone.
+# .build-fuzz/found/TARGET/ (not artifacts/, which SwiftPM empties when it resolves). Once the
+# crash is fixed, its input goes into fuzz/regressions/TARGET/, which `smoke` replays; one not
+# fixed yet waits in fuzz/crashes/TARGET/, which `smoke` leaves alone.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -78,10 +78,10 @@ binary() { echo "$SCRATCH/debug/fuzz-$1"; }
 
 fuzz() {
     for target in "$@"; do
-        mkdir -p "$SCRATCH/corpus/$target" "$SCRATCH/artifacts/$target"
+        mkdir -p "$SCRATCH/corpus/$target" "$SCRATCH/found/$target"
         echo "== fuzz-$target: $RUNS runs"
         # shellcheck disable=SC2046
-        ASAN_OPTIONS=$(asan_options "$target") "$(binary "$target")" $(options "$target") -runs="$RUNS" -artifact_prefix="$SCRATCH/artifacts/$target/" \
+        ASAN_OPTIONS=$(asan_options "$target") "$(binary "$target")" $(options "$target") -runs="$RUNS" -artifact_prefix="$SCRATCH/found/$target/" \
             "$SCRATCH/corpus/$target" "fuzz/corpus/$target"
     done
 }

@@ -30,10 +30,7 @@ public func fuzzEngine(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         let (json, document) = generator.definitionAndInput()
         (definition, executionInput) = (json.serialized(), document.serialized())
     }
-    let harness = FuzzEngine.shared
-    harness.beginInput()
-    let engine = harness.engine
-    let clock = harness.clock
+    let (engine, clock) = FuzzEngine.shared.beginInput()
     blocking { await run(definition: definition, input: executionInput, engine: engine, clock: clock) }
     return 0
 }

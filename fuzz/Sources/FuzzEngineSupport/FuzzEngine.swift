@@ -15,15 +15,19 @@ extension ManualClock: @retroactive EngineClock {}
 /// The file is in /dev/shm when there is one (a `sync` costs nothing there: the fuzzer is not
 /// testing durability), else in the temporary folder. The folder is removed at exit; one left
 /// by a process that crashed is removed by the next that starts.
-public final class FuzzEngine: @unchecked Sendable {
+public final class FuzzEngine: Sendable {
     public static let shared = FuzzEngine()
 
-    /// Only ever used from libFuzzer's one thread.
-    public private(set) var engine: Engine
-    public private(set) var clock: ManualClock
-    private var folder: URL
-    private var inputs = 0
-    private let inputsPerDatabase = 500
+    private struct Current {
+        var engine: Engine
+        var clock: ManualClock
+        var folder: URL
+        var inputs = 0
+    }
+
+    /// libFuzzer calls a target from one thread only; the lock makes that a fact, not a promise.
+    private let current: Mutex<Current>
+    private static let inputsPerDatabase = 500
 
     public static let logger = Logger(label: "stepd.fuzz") { _ in DiscardingLogHandler() }
     /// The ARNs of the state machines every database starts with, for tasks to start.
@@ -37,19 +41,27 @@ public final class FuzzEngine: @unchecked Sendable {
         // The engine's execution log lines use the process's logging system.
         LoggingSystem.bootstrap { _ in DiscardingLogHandler() }
         Self.removeFoldersOfEndedProcesses()
-        (engine, clock, folder) = Self.open()
+        let (engine, clock, folder) = Self.open()
+        current = Mutex(Current(engine: engine, clock: clock, folder: folder))
         atexit { FuzzEngine.removeScratch() }
     }
 
-    /// Call at the start of each input: opens a new database when the current one has served its share.
-    public func beginInput() {
-        inputs += 1
-        guard inputs > inputsPerDatabase else { return }
-        let old = engine
-        blocking { await old.shutdown() }
-        try? FileManager.default.removeItem(at: folder)
-        (engine, clock, folder) = Self.open()
-        inputs = 1
+    /// Call at the start of each input: opens a new database when the current one has served
+    /// its share. Returns the engine and the clock this input is to use.
+    public func beginInput() -> (engine: Engine, clock: ManualClock) {
+        let (retired, engine, clock): ((Engine, URL)?, Engine, ManualClock) = current.withLock { current in
+            current.inputs += 1
+            guard current.inputs > Self.inputsPerDatabase else { return (nil, current.engine, current.clock) }
+            let retired = (current.engine, current.folder)
+            let (engine, clock, folder) = Self.open()
+            current = Current(engine: engine, clock: clock, folder: folder, inputs: 1)
+            return (retired, engine, clock)
+        }
+        if let (oldEngine, oldFolder) = retired {
+            blocking { await oldEngine.shutdown() }
+            try? FileManager.default.removeItem(at: oldFolder)
+        }
+        return (engine, clock)
     }
 
     private static let scratchFolders = Mutex<[URL]>([])

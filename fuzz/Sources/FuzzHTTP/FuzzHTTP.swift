@@ -15,13 +15,16 @@ import StepAPI
 /// the server would write it. As `APIServer.serve` does, a request over the body limit or an
 /// HTTP error ends the connection.
 ///
+/// One input in four is sent as user `nobody` (uid 65534, the user role: only its own
+/// executions, no definitions), the rest as root, so that the access checks are driven too.
+///
 /// Checked: no request is answered `InternalFailure` (an error no handler names), and the
 /// connection fails with nothing but an HTTP parse error.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHTTP(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let input = FuzzInput(start, count)
-    FuzzEngine.shared.beginInput()
-    let dispatcher = APIDispatcher(engine: FuzzEngine.shared.engine, logger: FuzzEngine.logger)
+    let (engine, _) = FuzzEngine.shared.beginInput()
+    let dispatcher = APIDispatcher(engine: engine, logger: FuzzEngine.logger)
     let channel = EmbeddedChannel()
     defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     do {
@@ -43,7 +46,7 @@ public func fuzzHTTP(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
                 try respond(.failure(.requestTooLarge(limit: assembler.maximumBodySize)), to: head, keepAlive: false, on: channel)
                 return 0
             case .complete(let head, let body):
-                let outcome = answer(head: head, body: body, dispatcher: dispatcher)
+                let outcome = answer(head: head, body: body, peer: input.bytes.count % 4 == 3 ? nobody : root, dispatcher: dispatcher)
                 try respond(outcome, to: head, keepAlive: head.isKeepAlive, on: channel)
                 if !head.isKeepAlive { return 0 }
             }
@@ -60,8 +63,11 @@ public func fuzzHTTP(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
 /// with the clock standing still they may wait forever, so they are answered without the engine.
 private let waitingActions: Set<String> = ["Stepd.WaitForExecution", "Stepd.WaitUntilIdle"]
 
-private func answer(head: HTTPRequestHead, body: ByteBuffer, dispatcher: APIDispatcher) -> Result<JSONValue, APIError> {
-    switch AWSJSONProtocol.decode(head: head, body: body, peer: PeerCredentials(pid: 1, uid: 0, gid: 0)) {
+private let root = PeerCredentials(pid: 1, uid: 0, gid: 0)
+private let nobody = PeerCredentials(pid: 2, uid: 65_534, gid: 65_534)
+
+private func answer(head: HTTPRequestHead, body: ByteBuffer, peer: PeerCredentials, dispatcher: APIDispatcher) -> Result<JSONValue, APIError> {
+    switch AWSJSONProtocol.decode(head: head, body: body, peer: peer) {
     case .failure(let error):
         return .failure(error)
     case .success(let request):
