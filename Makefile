@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 BIN_DIR = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path 2>/dev/null)
 
 .PHONY: all deps build test demo bench clean release install uninstall check-units test-systemd test-durability \
-	test-crash-consistency
+	test-crash-consistency fuzz fuzz-smoke test-asan test-tsan
 
 all: build
 
@@ -35,6 +35,9 @@ build: deps
 #
 # The real-systemd test runs beside the Swift tests (it installs the binaries just built into
 # its container and mostly waits on systemd); its lines are printed after theirs.
+#
+# Then the fuzz smoke (fuzz-smoke, below): each libFuzzer target over its seeds and saved
+# crashes; it says so and passes when the toolchain has no libFuzzer.
 test: deps
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	@if command -v systemd-analyze >/dev/null; then scripts/check-units.sh "$(BIN_DIR)"; \
@@ -44,7 +47,8 @@ test: deps
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build; swift_status=$$?; \
 	wait $$systemd_test; systemd_status=$$?; \
 	cat "$$systemd_log"; rm -f "$$systemd_log"; \
-	[ $$swift_status -eq 0 ] && [ $$systemd_status -eq 0 ]
+	SWIFT="$(SWIFT)" fuzz/run.sh smoke; fuzz_status=$$?; \
+	[ $$swift_status -eq 0 ] && [ $$systemd_status -eq 0 ] && [ $$fuzz_status -eq 0 ]
 
 # The kill -9 loop under load (Tests/IntegrationTests/DurabilityLoopTests.swift), CYCLES times
 # in each mode (as built and plain); `make test` runs it 20 times. STEPD_DURABILITY_SEED=N
@@ -69,6 +73,34 @@ demo: build
 # QUICK=1 runs every row at a smaller size.
 bench: deps
 	@QUICK=$(QUICK) bench/run.sh
+
+# ---- Tests that attack it (docs/reliability.md) --------------------------------------------
+# libFuzzer targets (fuzz/): RUNS inputs each, one target at a time; TARGETS="json http" for
+# some (the names of fuzz/corpus/). Built with ASan in .build-fuzz, which keeps their corpus.
+RUNS ?= 1000000
+fuzz: deps
+	@SWIFT="$(SWIFT)" RUNS=$(RUNS) fuzz/run.sh fuzz $(TARGETS)
+
+# Each target over its seeds and fuzz/regressions/, and SMOKE_RUNS inputs more (make test).
+fuzz-smoke: deps
+	@SWIFT="$(SWIFT)" fuzz/run.sh smoke
+
+# The whole test suite built with AddressSanitizer, or ThreadSanitizer, each in a scratch
+# folder of its own (the integration tests run the stepd built there). LeakSanitizer is off:
+# it cannot follow Swift enum payloads and reports what they hold (docs/reliability.md).
+test-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+#
+# ThreadSanitizer builds optimized (with -enable-testing for the tests' @testable imports): in
+# a debug build swiftc instruments the inout access to a generic `some RandomNumberGenerator`
+# holding the empty SystemRandomNumberGenerator, and TSan crashes on its meaningless address
+# the first time a Task state runs (swiftlang/swift#66099).
+TSAN_FLAGS = -c release -Xswiftc -enable-testing --sanitize=thread --scratch-path .build-tsan
+test-tsan: deps
+	$(SWIFT) build --build-tests $(TSAN_FLAGS)
+	$(SWIFT) test --skip-build $(TSAN_FLAGS)
 
 # ---- Installing, and stepd under systemd (README: "Running under systemd") ----------------
 # Release binaries, in the scratch folder `make bench` uses too.
@@ -112,4 +144,4 @@ test-systemd:
 	@scripts/test-systemd.sh
 
 clean:
-	rm -rf .build examples/async-job/output
+	rm -rf .build .build-fuzz .build-asan .build-tsan examples/async-job/output

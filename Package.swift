@@ -12,6 +12,10 @@ let package = Package(
         .executable(name: "stepd", targets: ["stepd"]),
         .executable(name: "stepctl", targets: ["stepctl"]),
         .executable(name: "stepd-example-flow", targets: ["stepd-example-flow"]),
+        // For the libFuzzer package in fuzz/ (docs/reliability.md), which depends on this one by
+        // path and can only use products. Not an API: nothing else should depend on them.
+        .library(name: "StepdFuzzing", targets: ["JSON", "StatesLanguage", "EventPatterns"]),
+        .library(name: "StepdFuzzingEngine", targets: ["StepAPI", "StepEngine", "StepDaemon", "TestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
