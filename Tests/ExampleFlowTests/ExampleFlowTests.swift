@@ -46,7 +46,7 @@ private struct Scratch {
     var events: String { root + "/events" }
 
     init() throws {
-        root = NSTemporaryDirectory() + "example-flow-tests-" + UUID().uuidString
+        root = try ScratchFolder.make("example-flow-tests")
         for directory in ["/input", "/events/tmp", "/events/new"] {
             try FileManager.default.createDirectory(atPath: root + directory, withIntermediateDirectories: true)
         }

@@ -153,8 +153,7 @@ private struct OutputHarness {
             stopGracePeriod: .seconds(10), openJournalStream: opener)
         self.runner = runner
         running = Task { await runner.run() }
-        directory = NSTemporaryDirectory() + "job-output-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = try ScratchFolder.make("job-output-tests")
     }
 
     func launch(_ command: [String], id: String = UUID().uuidString, output: JobOutput, environment: [String: String] = [:]) -> JobLaunch {

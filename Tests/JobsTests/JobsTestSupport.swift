@@ -65,7 +65,5 @@ struct Harness {
 
 
 func makeTemporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "jobs-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    try ScratchFolder.make("jobs-tests")
 }

@@ -69,8 +69,7 @@ extension TestEngine {
     /// `plain`: an engine without the speed tricks (no log write buffer, no awake writer, no
     /// commits on the caller's thread), as `STEPD_PLAIN=1` makes stepd's.
     init(plain: Bool) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-engine-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = try ScratchFolder.make("stepd-engine")
         let path = directory + "/db.sqlite"
         clock = SystemClock()
         if plain {

@@ -22,8 +22,7 @@ struct TestEngine {
     static let logger = Logger(label: "stepd.tests")
 
     init(clock: any EngineClock = SystemClock(), logger: Logger = Self.logger, retention: Retention = .forever) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-engine-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = try ScratchFolder.make("stepd-engine")
         self.clock = clock
         (engine, database) = try Self.openWithDatabase(path: directory + "/db.sqlite", clock: clock, logger: logger, retention: retention)
     }

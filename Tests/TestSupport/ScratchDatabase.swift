@@ -1,13 +1,13 @@
 import Foundation
 
-/// A database path in a folder of its own; `remove()` deletes the folder.
+/// A database path in a folder of its own; `remove()` deletes the folder, and the test
+/// process's exit does if nothing did before (`ScratchFolder`).
 public struct ScratchDatabase: Sendable {
     public let folder: URL
     public var path: String { folder.appendingPathComponent("db.sqlite").path }
 
     public init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = URL(fileURLWithPath: try ScratchFolder.make("stepd-db"))
     }
 
     public func remove() {
