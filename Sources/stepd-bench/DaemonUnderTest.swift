@@ -18,7 +18,7 @@ final class DaemonUnderTest: Sendable {
 
     var pid: Int32 { process.processIdentifier }
 
-    init(context: BenchContext, name: String, reuseState: Bool = false, traceCommits: Bool = false) throws {
+    init(context: BenchContext, name: String, reuseState: Bool = false, traceCommits: Bool = false, extraArguments: [String] = []) throws {
         let folder = context.workDirectory + "/" + name
         if !reuseState { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -32,7 +32,7 @@ final class DaemonUnderTest: Sendable {
         var arguments = ["--state-dir", stateDirectory, "--socket", socketPath, "--config", folder + "/no-config", "--log-level", "notice"]
         commitTracePath = traceCommits ? folder + "/commits.jsonl" : nil
         if let commitTracePath { arguments += ["--trace-commits", commitTracePath] }
-        process.arguments = arguments
+        process.arguments = arguments + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment["STEPD_SOCKET"] = socketPath
         process.environment = environment
