@@ -98,6 +98,7 @@ import Testing
         (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "TimeoutSeconds": 0, "End": true}}}"#, "field 'TimeoutSeconds' must be a positive integer"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "TimeoutSeconds": 5, "TimeoutSecondsPath": "$.t", "End": true}}}"#, "has both 'TimeoutSeconds' and 'TimeoutSecondsPath'"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "TimeoutSeconds": 5, "HeartbeatSeconds": 5, "End": true}}}"#, "field 'HeartbeatSeconds' must be smaller than TimeoutSeconds"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "HeartbeatSeconds": 99999999, "End": true}}}"#, "field 'HeartbeatSeconds' must be smaller than TimeoutSeconds (99999999)"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "ResultSelector": [1], "End": true}}}"#, "field 'ResultSelector' must be an object"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "Retry": [{"MaxAttempts": 1}], "End": true}}}"#, "field 'Retry[0].ErrorEquals' is required"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "Retry": [{"ErrorEquals": []}], "End": true}}}"#, "field 'Retry[0].ErrorEquals' must be a non-empty array"),
@@ -121,6 +122,19 @@ import Testing
     func rejectsInvalidDefinitions(text: String, fragment: String) {
         let error = #expect(throws: DefinitionError.self) { try StateMachineDefinition(text: text) }
         #expect(error?.message.contains(fragment) == true, "\(error?.message ?? "")")
+    }
+
+    /// AWS takes TimeoutSeconds to be 99999999 when it is not given, so a heartbeat alone is valid.
+    @Test(arguments: [600, 99_999_998])
+    func acceptsHeartbeatWithoutTimeout(seconds: Int) throws {
+        let definition = try StateMachineDefinition(
+            text: #"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "HeartbeatSeconds": \#(seconds), "End": true}}}"#)
+        guard case .task(let task)? = definition.startState?.kind else {
+            Issue.record("state 'A' is not a Task")
+            return
+        }
+        #expect(task.heartbeatSeconds == seconds)
+        #expect(task.timeoutSeconds == nil)
     }
 
     @Test func reportsSeveralProblemsAtOnce() {

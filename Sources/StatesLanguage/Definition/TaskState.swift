@@ -62,8 +62,10 @@ public struct TaskState: Sendable {
                 plain: "has both 'HeartbeatSeconds' and 'HeartbeatSecondsPath'; it may have only one",
                 field: "HeartbeatSecondsPath")
         }
-        if let heartbeatSeconds, heartbeatSeconds >= (timeoutSeconds ?? 60) {
-            reader.fail("HeartbeatSeconds", "must be smaller than TimeoutSeconds (\(timeoutSeconds ?? 60))")
+        // AWS's default TimeoutSeconds is its maximum (the ASL specification's 60 is not what AWS does).
+        let effectiveTimeout = timeoutSeconds ?? Self.maximumSeconds
+        if let heartbeatSeconds, heartbeatSeconds >= effectiveTimeout {
+            reader.fail("HeartbeatSeconds", "must be smaller than TimeoutSeconds (\(effectiveTimeout))")
         }
         if reader.members["Credentials"] != nil {
             _ = reader.raw("Credentials")
