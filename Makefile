@@ -36,8 +36,8 @@ build: deps
 # The real-systemd test runs beside the Swift tests (it installs the binaries just built into
 # its container and mostly waits on systemd); its lines are printed after theirs.
 #
-# Then the fuzz smoke (fuzz-smoke, below): each libFuzzer target over its seeds and saved
-# crashes; it says so and passes when the toolchain has no libFuzzer.
+# Then the fuzz smoke (fuzz-smoke, below): each libFuzzer target over its saved crashes and
+# 3000 inputs; it says so and passes when the toolchain has no libFuzzer.
 test: deps
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	@if command -v systemd-analyze >/dev/null; then scripts/check-units.sh "$(BIN_DIR)"; \
@@ -81,7 +81,7 @@ RUNS ?= 1000000
 fuzz: deps
 	@SWIFT="$(SWIFT)" RUNS=$(RUNS) fuzz/run.sh fuzz $(TARGETS)
 
-# Each target over its seeds and fuzz/regressions/, and SMOKE_RUNS inputs more (make test).
+# Each target over fuzz/regressions/, then SMOKE_RUNS inputs (3000), its seeds first (make test).
 fuzz-smoke: deps
 	@SWIFT="$(SWIFT)" fuzz/run.sh smoke
 
@@ -92,7 +92,6 @@ test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
-#
 # ThreadSanitizer builds optimized (with -enable-testing for the tests' @testable imports): in
 # a debug build swiftc instruments the inout access to a generic `some RandomNumberGenerator`
 # holding the empty SystemRandomNumberGenerator, and TSan crashes on its meaningless address

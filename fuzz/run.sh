@@ -2,7 +2,7 @@
 # Builds and runs the libFuzzer targets of fuzz/Package.swift (docs/reliability.md, "Fuzzing").
 #
 #   fuzz/run.sh fuzz [TARGET...]   each target for $RUNS inputs (default 1000000), one at a time
-#   fuzz/run.sh smoke              each target over its seeds, its regressions and $SMOKE_RUNS more
+#   fuzz/run.sh smoke              each target over its regressions, then $SMOKE_RUNS inputs (seeds first)
 #   fuzz/run.sh build              only the build
 #
 # TARGET is a name of fuzz/corpus/ (json, definition, paths, intrinsics, event-patterns, http,
