@@ -9,8 +9,9 @@ import TestSupport
 extension ManualClock: @retroactive EngineClock {}
 
 /// The engine the whole-engine and HTTP targets drive: one per process, on a scratch SQLite
-/// file with a manual clock, opened afresh every `inputsPerDatabase` inputs so that the file
-/// stays small (and an input's effect on later ones stays bounded).
+/// file with a manual clock, opened afresh every `inputsPerDatabase` inputs (sooner when the
+/// clock nears its end) so that the file stays small (and an input's effect on later ones
+/// stays bounded).
 ///
 /// The file is in /dev/shm when there is one (a `sync` costs nothing there: the fuzzer is not
 /// testing durability), else in the temporary folder. The folder is removed at exit; one left
@@ -28,6 +29,9 @@ public final class FuzzEngine: Sendable {
     /// libFuzzer calls a target from one thread only; the lock makes that a fact, not a promise.
     private let current: Mutex<Current>
     private static let inputsPerDatabase = 500
+    /// An input moves the clock on by up to 1.1 × 10⁸ s (3.5 years), and `ManualClock` counts
+    /// nanoseconds in an Int64, which ends in 2262: past this (2128) a new engine and clock start.
+    private static let latestStartSeconds: TimeInterval = 5_000_000_000
 
     public static let logger = Logger(label: "stepd.fuzz") { _ in DiscardingLogHandler() }
     /// The ARNs of the state machines every database starts with, for tasks to start.
@@ -51,7 +55,8 @@ public final class FuzzEngine: Sendable {
     public func beginInput() -> (engine: Engine, clock: ManualClock) {
         let (retired, engine, clock): ((Engine, URL)?, Engine, ManualClock) = current.withLock { current in
             current.inputs += 1
-            guard current.inputs > Self.inputsPerDatabase else { return (nil, current.engine, current.clock) }
+            let clockHasRoom = current.clock.now().timeIntervalSince1970 < Self.latestStartSeconds
+            guard current.inputs > Self.inputsPerDatabase || !clockHasRoom else { return (nil, current.engine, current.clock) }
             let retired = (current.engine, current.folder)
             let (engine, clock, folder) = Self.open()
             current = Current(engine: engine, clock: clock, folder: folder, inputs: 1)
