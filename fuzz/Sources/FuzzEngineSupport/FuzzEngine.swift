@@ -47,7 +47,6 @@ public final class FuzzEngine: Sendable {
         Self.removeFoldersOfEndedProcesses()
         let (engine, clock, folder) = Self.open()
         current = Mutex(Current(engine: engine, clock: clock, folder: folder))
-        atexit { FuzzEngine.removeScratch() }
     }
 
     /// Call at the start of each input: opens a new database when the current one has served
@@ -69,12 +68,6 @@ public final class FuzzEngine: Sendable {
         return (engine, clock)
     }
 
-    private static let scratchFolders = Mutex<[URL]>([])
-
-    private static func removeScratch() {
-        for folder in scratchFolders.withLock({ $0 }) { try? FileManager.default.removeItem(at: folder) }
-    }
-
     private static let base =
         FileManager.default.isWritableFile(atPath: "/dev/shm") ? URL(fileURLWithPath: "/dev/shm") : FileManager.default.temporaryDirectory
 
@@ -90,17 +83,17 @@ public final class FuzzEngine: Sendable {
     }
 
     private static func open() -> (Engine, ManualClock, URL) {
-        let folder = base.appendingPathComponent("stepd-fuzz-\(getpid())-\(UUID().uuidString)")
         let clock = ManualClock()
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            scratchFolders.withLock { $0.append(folder) }
+            // Removed at exit (`ScratchFolder`); the pid in the name lets a later process remove
+            // the folder of one that crashed.
+            let folder = URL(fileURLWithPath: try ScratchFolder.make("stepd-fuzz-\(getpid())", under: base.path))
             let engine = try Engine(
                 databasePath: folder.appendingPathComponent("db.sqlite").path, logger: logger, clock: clock)
             try blocking { try await prepare(engine) }
             return (engine, clock, folder)
         } catch {
-            fatalError("the fuzz engine cannot open in \(folder.path): \(error)")
+            fatalError("the fuzz engine cannot open in \(base.path): \(error)")
         }
     }
 
