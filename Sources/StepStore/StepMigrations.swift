@@ -217,6 +217,45 @@ public enum StepMigrations {
                 CREATE INDEX jobEndedByTime ON job(endedAt) WHERE endedAt IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v6: branches of Parallel states, each with its own cursor, timers and tokens") { db in
+            // A branch is a cursor of its own inside its execution (the top level's stays on the
+            // execution row, branchId 0 below); timers and tokens say which cursor they wake.
+            try db.execute(sql: """
+                CREATE TABLE branch (
+                    id INTEGER PRIMARY KEY,
+                    executionId INTEGER NOT NULL REFERENCES execution(id) ON DELETE CASCADE,
+                    parentBranchId INTEGER NOT NULL,
+                    stateName TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    output TEXT,
+                    error TEXT,
+                    cause TEXT,
+                    currentState TEXT,
+                    stateInput TEXT,
+                    stateEnteredDate REAL,
+                    phase TEXT NOT NULL,
+                    resumeValue TEXT,
+                    retryCounts TEXT
+                );
+                CREATE INDEX branchByParent ON branch(executionId, parentBranchId, position);
+                CREATE INDEX branchReady ON branch(executionId, id) WHERE phase IN ('enter', 'resume');
+
+                CREATE TABLE timerByBranch (
+                    executionId INTEGER NOT NULL REFERENCES execution(id) ON DELETE CASCADE,
+                    branchId INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    dueAt REAL NOT NULL,
+                    PRIMARY KEY (executionId, branchId, kind)
+                ) WITHOUT ROWID;
+                INSERT INTO timerByBranch SELECT executionId, 0, kind, dueAt FROM timer;
+                DROP TABLE timer;
+                ALTER TABLE timerByBranch RENAME TO timer;
+                CREATE INDEX timerByDue ON timer(dueAt);
+
+                ALTER TABLE taskToken ADD COLUMN branchId INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -76,7 +76,20 @@ import Testing
         (#"{"StartAt": "A", "QueryLanguage": "JSONata", "States": {"A": {"Type": "Succeed"}}}"#, "field 'QueryLanguage' is not supported yet"),
         // States in general.
         (#"{"StartAt": "A", "States": {"A": {"Type": "Map", "End": true}}}"#, "State 'A': state type 'Map' is not supported yet"),
-        (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "End": true}}}"#, "state type 'Parallel' is not supported yet"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "End": true}}}"#, "State 'A': field 'Branches' is required"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [], "End": true}}}"#, "field 'Branches' must be a non-empty array"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [{"StartAt": "B"}], "End": true}}}"#,
+         "State 'A': field 'Branches[0].States' is required"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Next": "C"}}}], "Next": "C"}, "C": {"Type": "Succeed"}}}"#,
+         "State 'B': 'Next' names state 'C', which is not in the same branch"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}], "End": true}}}"#,
+         "State name 'A' is used more than once"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}, "TimeoutSeconds": 5}], "End": true}}}"#,
+         "field 'Branches[0].TimeoutSeconds' is not supported in a Parallel branch"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Succeed"}, "U": {"Type": "Succeed"}}}], "End": true}}}"#,
+         "State 'U' is not reachable from StartAt 'B'"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Wait"}}}], "End": true}}}"#,
+         "State 'B'"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Nope"}}}"#, "State 'A': field 'Type' must be one of"),
         (#"{"StartAt": "A", "States": {"A": {"End": true}}}"#, "State 'A': field 'Type' is required"),
         (#"{"StartAt": "A", "States": {"A": 5}}"#, "State 'A' must be an object"),
@@ -167,5 +180,37 @@ import Testing
         let (error, cause) = try fail.errorAndCause(input: ["id": 7], context: [:])
         #expect(error == "Custom")
         #expect(cause == "Item 7 failed")
+    }
+}
+
+@Suite struct ParallelDefinitionTests {
+    @Test func branchStatesAreFoundByNameAndProblemsNameTheirPath() throws {
+        let text = #"""
+            {"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "Next": "Done",
+              "Branches": [{"StartAt": "B1", "States": {"B1": {"Type": "Pass", "Next": "B2"}, "B2": {"Type": "Succeed"}}},
+                           {"StartAt": "C1", "Comment": "second", "States": {"C1": {"Type": "Pass", "End": true}}}]},
+             "Done": {"Type": "Succeed"}}}
+            """#
+        let definition = try StateMachineDefinition(text: text)
+        #expect(definition.states.keys.sorted() == ["Done", "Fan"])
+        #expect(definition.state(named: "B2")?.type == "Succeed")
+        guard case .parallel(let parallel)? = definition.state(named: "Fan")?.kind else {
+            Issue.record("Fan is not a Parallel state")
+            return
+        }
+        #expect(parallel.branches.map(\.startAt) == ["B1", "C1"])
+
+        let bad = #"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Wait", "End": true}}}]}}}"#
+        let error = #expect(throws: DefinitionError.self) { try StateMachineDefinition(text: bad) }
+        #expect(error?.statePath == "/States/A/Branches/0/States/B")
+    }
+
+    @Test func parallelStatesNestOnlySoDeep() {
+        var branch = #"{"StartAt": "L", "States": {"L": {"Type": "Succeed"}}}"#
+        for level in 0...StateMachineDefinition.maximumNesting {
+            branch = #"{"StartAt": "P\#(level)", "States": {"P\#(level)": {"Type": "Parallel", "End": true, "Branches": [\#(branch)]}}}"#
+        }
+        let error = #expect(throws: DefinitionError.self) { try StateMachineDefinition(text: branch) }
+        #expect(error?.message.contains("Parallel states nest more than") == true, "\(error?.message ?? "")")
     }
 }

@@ -32,8 +32,7 @@ public struct ChoiceState: Sendable {
                         reader.fail(prefix, "must be an object, not \(element.typeName)")
                         continue
                     }
-                    var inner = FieldReader(
-                        stateName: reader.stateName, fieldPrefix: reader.fieldPrefix + prefix + ".", members: members)
+                    var inner = reader.nested(prefix, members: members)
                     let next = inner.string("Next", required: true)
                     let comment = inner.string("Comment")
                     let condition = Self.readCondition(&inner, nesting: 1)
@@ -105,7 +104,7 @@ public struct ChoiceState: Sendable {
                 reader.fail(name, "must be a choice rule object, not \(element.typeName)")
                 return nil
             }
-            var inner = FieldReader(stateName: reader.stateName, fieldPrefix: reader.fieldPrefix + name + ".", members: members)
+            var inner = reader.nested(name, members: members)
             _ = inner.string("Comment")
             if members["Next"] != nil {
                 _ = inner.raw("Next")

@@ -8,17 +8,21 @@ struct FieldReader {
     let stateName: String?
     /// Prefix of field names in messages and paths, e.g. "Retry[0]." or "Choices[1].And[0].".
     let fieldPrefix: String
+    /// Where the state's graph sits in the definition: "" at the top level,
+    /// "/States/P/Branches/0" in a branch of Parallel state P.
+    let location: String
     let members: [String: JSONValue]
     private(set) var known: Set<String> = []
     var problems: [DefinitionError] = []
 
-    init(stateName: String?, fieldPrefix: String = "", members: [String: JSONValue]) {
+    init(stateName: String?, fieldPrefix: String = "", location: String = "", members: [String: JSONValue]) {
         self.stateName = stateName
         self.fieldPrefix = fieldPrefix
+        self.location = location
         self.members = members
     }
 
-    var statePathBase: String { stateName.map { "/States/\(Self.shown($0))" } ?? "" }
+    var statePathBase: String { stateName.map { "\(location)/States/\(Self.shown($0))" } ?? location }
 
     /// `name` as messages show it: cut after 80 characters (a state name longer is refused
     /// anyway). Every problem of a state repeats its name, so a long one would make the
@@ -30,6 +34,12 @@ struct FieldReader {
     }
 
     func qualified(_ field: String) -> String { fieldPrefix + field }
+
+    /// A reader for an object inside this one (a retrier, a choice rule, a branch), whose
+    /// fields are named after `field` in messages: "Retry[0].ErrorEquals".
+    func nested(_ field: String, members: [String: JSONValue]) -> FieldReader {
+        FieldReader(stateName: stateName, fieldPrefix: fieldPrefix + field + ".", location: location, members: members)
+    }
 
     private func pathFor(_ field: String?) -> String {
         guard let field else { return statePathBase.isEmpty ? "/" : statePathBase }

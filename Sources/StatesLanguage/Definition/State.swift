@@ -25,6 +25,7 @@ public struct State: Sendable {
         case .pass(let state): state.transition
         case .task(let state): state.transition
         case .wait(let state): state.transition
+        case .parallel(let state): state.transition
         case .choice, .succeed, .fail: nil
         }
     }
@@ -39,13 +40,15 @@ public struct State: Sendable {
             if let defaultState = state.defaultState { names.append(defaultState) }
         case .task(let state):
             names += state.catchers.map { $0.next }
+        case .parallel(let state):
+            names += state.catchers.map { $0.next }
         default: break
         }
         return names
     }
 }
 
-/// What a state does, by `Type`. Parallel and Map will join as cases of their own.
+/// What a state does, by `Type`. Map will join as a case of its own.
 public enum StateKind: Sendable {
     case pass(PassState)
     case task(TaskState)
@@ -53,6 +56,7 @@ public enum StateKind: Sendable {
     case wait(WaitState)
     case succeed(SucceedState)
     case fail(FailState)
+    case parallel(ParallelState)
 
     public var typeName: String {
         switch self {
@@ -62,6 +66,7 @@ public enum StateKind: Sendable {
         case .wait: "Wait"
         case .succeed: "Succeed"
         case .fail: "Fail"
+        case .parallel: "Parallel"
         }
     }
 }

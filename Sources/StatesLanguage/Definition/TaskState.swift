@@ -91,8 +91,7 @@ public struct TaskState: Sendable {
                 reader.fail("\(field)[\(index)]", "must be an object, not \(element.typeName)")
                 continue
             }
-            var inner = FieldReader(
-                stateName: reader.stateName, fieldPrefix: reader.fieldPrefix + "\(field)[\(index)].", members: members)
+            var inner = reader.nested("\(field)[\(index)]", members: members)
             result.append(read(&inner))
             reader.problems += inner.problems
         }

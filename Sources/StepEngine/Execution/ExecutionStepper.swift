@@ -28,11 +28,12 @@ struct ExecutionStepper {
         self.effects = effects
     }
 
-    /// Runs the ready execution `id` for up to `Limits.transitionsPerTurn` transitions.
-    /// Returns true when it is still ready (its turn ran out).
+    /// Runs the ready cursors of execution `id` (its top level, its Parallel states'
+    /// branches) for up to `Limits.transitionsPerTurn` transitions in all. Returns true when
+    /// one is still ready (the turn ran out).
     mutating func drive(executionId id: Int64) throws -> Bool {
         guard var execution = try ExecutionRecord.find(db, key: id), execution.status == .running,
-            execution.isReady
+            execution.isReady || execution.phase == .awaitingBranches
         else { return false }
         crashHook?.check(execution)
         let definition: StateMachineDefinition
@@ -44,16 +45,42 @@ struct ExecutionStepper {
             return false
         }
         var transitions = 0
-        while execution.isReady, execution.status == .running {
-            if transitions == Limits.transitionsPerTurn {
+        while execution.status == .running {
+            var branch: BranchRecord?
+            var cursor: Cursor
+            if execution.isReady {
+                cursor = Cursor(of: execution)
+            } else if execution.phase == .awaitingBranches, let ready = try BranchRecord.firstReady(executionId: id, in: db) {
+                branch = ready
+                cursor = Cursor(of: ready)
+            } else {
+                break
+            }
+            var turnEnded = false
+            while cursor.isReady, execution.status == .running {
+                if transitions == Limits.transitionsPerTurn {
+                    turnEnded = true
+                    break
+                }
+                transitions += 1
+                do {
+                    try step(&execution, &cursor, definition: definition)
+                } catch let error as StatesError {
+                    try failCursor(&execution, &cursor, error: error)
+                }
+            }
+            if var branch {
+                // A branch that ended has been written with how it ended.
+                if cursor.phase != .done {
+                    cursor.store(in: &branch)
+                    try branch.updateChanges(db)
+                }
+            } else if execution.status == .running {
+                cursor.store(in: &execution)
+            }
+            if turnEnded {
                 try save(&execution)
                 return true
-            }
-            transitions += 1
-            do {
-                try step(&execution, definition: definition)
-            } catch let error as StatesError {
-                try failExecution(&execution, error: error)
             }
         }
         try save(&execution)
@@ -62,23 +89,24 @@ struct ExecutionStepper {
 
     // MARK: - One step
 
-    private mutating func step(_ execution: inout ExecutionRecord, definition: StateMachineDefinition) throws {
-        guard let stateName = execution.currentState, let state = definition.state(named: stateName) else {
-            throw StatesError(name: StatesError.runtime, cause: "The state '\(execution.currentState ?? "")' does not exist")
+    private mutating func step(_ execution: inout ExecutionRecord, _ cursor: inout Cursor, definition: StateMachineDefinition) throws {
+        guard let stateName = cursor.currentState, let state = definition.state(named: stateName) else {
+            throw StatesError(name: StatesError.runtime, cause: "The state '\(cursor.currentState ?? "")' does not exist")
         }
-        let input = try stateInput(of: execution)
-        if execution.phase == .enter {
-            execution.stateEnteredDate = now.timeIntervalSince1970
-            execution.retryCounts = nil
+        let input = try stateInput(of: cursor)
+        if cursor.phase == .enter {
+            cursor.stateEnteredDate = now.timeIntervalSince1970
+            cursor.retryCounts = nil
             // The stored text is the input's serialized form already.
-            let inputText = execution.stateInput ?? "{}"
+            let inputText = cursor.stateInput ?? "{}"
             try append(state.enteredEventType, HistoryWriter.payload("input", text: inputText, adding: ["name": .string(stateName)]), &execution)
         }
-        let resume = execution.phase == .resume ? ResumeValue(text: execution.resumeValue) : nil
-        execution.resumeValue = nil
+        let resume = cursor.phase == .resume ? ResumeValue(text: cursor.resumeValue) : nil
+        cursor.resumeValue = nil
         // A task builds its own, with its token.
         let isTask = if case .task = state.kind { true } else { false }
-        let context = isTask || !state.readsContextObject ? Self.unreadContext : contextObject(execution, stateName: stateName, taskToken: nil)
+        let context =
+            isTask || !state.readsContextObject ? Self.unreadContext : contextObject(execution, cursor, stateName: stateName, taskToken: nil)
 
         switch state.kind {
         case .pass(let pass):
@@ -86,65 +114,74 @@ struct ExecutionStepper {
             let result = pass.result ?? effective
             let output = try DataFlow.stateOutput(
                 stateInput: input, result: result, resultSelector: nil, resultPath: pass.resultPath, outputPath: pass.outputPath, context: context)
-            try exitState(&execution, .passStateExited, name: stateName, output: output, transition: pass.transition)
+            try exitState(&execution, &cursor, .passStateExited, name: stateName, output: output, transition: pass.transition)
 
         case .choice(let choice):
             let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: choice.inputPath, parameters: nil, context: context)
             let next = try choice.nextState(for: effective)
             let output = try DataFlow.stateOutput(
                 stateInput: effective, result: effective, resultSelector: nil, resultPath: .discard, outputPath: choice.outputPath, context: context)
-            try exitState(&execution, .choiceStateExited, name: stateName, output: output, transition: .next(next))
+            try exitState(&execution, &cursor, .choiceStateExited, name: stateName, output: output, transition: .next(next))
 
         case .wait(let wait):
             let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: wait.inputPath, parameters: nil, context: context)
             if resume != .waitElapsed {
                 let until = try wait.waitUntil(input: effective, now: now)
                 if until > now {
-                    try suspendOnTimer(&execution, kind: .wait, until: until, then: .waitElapsed)
+                    try suspendOnTimer(execution, &cursor, kind: .wait, until: until, then: .waitElapsed)
                     return
                 }
             }
             let output = try DataFlow.stateOutput(
                 stateInput: effective, result: effective, resultSelector: nil, resultPath: .discard, outputPath: wait.outputPath, context: context)
-            try exitState(&execution, .waitStateExited, name: stateName, output: output, transition: wait.transition)
+            try exitState(&execution, &cursor, .waitStateExited, name: stateName, output: output, transition: wait.transition)
 
         case .succeed(let succeed):
             let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: succeed.inputPath, parameters: nil, context: context)
             let output = try DataFlow.stateOutput(
                 stateInput: effective, result: effective, resultSelector: nil, resultPath: .discard, outputPath: succeed.outputPath, context: context)
-            try exitState(&execution, .succeedStateExited, name: stateName, output: output, transition: .end)
+            try exitState(&execution, &cursor, .succeedStateExited, name: stateName, output: output, transition: .end)
 
         case .fail(let fail):
             let (error, cause) = try fail.errorAndCause(input: input, context: context)
-            try endExecution(&execution, status: .failed, outputText: nil, error: error, cause: cause)
+            try failCursor(&execution, &cursor, error: StatesError(name: error ?? "", cause: cause ?? ""))
 
         case .task(let task):
-            try stepTask(&execution, task: task, stateName: stateName, input: input, resume: resume, readsContext: state.readsContextObject)
+            try stepTask(
+                &execution, &cursor, task: task, stateName: stateName, input: input, resume: resume, readsContext: state.readsContextObject)
+
+        case .parallel(let parallel):
+            try stepParallel(&execution, &cursor, parallel: parallel, stateName: stateName, input: input, resume: resume, context: context)
         }
     }
 
     // MARK: - Task states
 
     private mutating func stepTask(
-        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, resume: ResumeValue?, readsContext: Bool
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, task: TaskState, stateName: String, input: JSONValue,
+        resume: ResumeValue?, readsContext: Bool
     ) throws {
+        let handling = ErrorHandlers(retry: task.retry, catchers: task.catchers, exitedType: .taskStateExited)
         switch resume {
         case .taskSucceeded(let result)?:
-            try finishTask(&execution, task: task, stateName: stateName, input: input, result: result, readsContext: readsContext)
+            try finishTask(&execution, &cursor, task: task, stateName: stateName, input: input, result: result, readsContext: readsContext)
         case .taskFailed(let error, let cause)?:
-            try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: StatesError(name: error, cause: cause))
+            try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: StatesError(name: error, cause: cause))
         case .waitElapsed?, .retryDue?, nil:
-            try attemptTask(&execution, task: task, stateName: stateName, input: input, readsContext: readsContext)
+            try attemptTask(&execution, &cursor, task: task, stateName: stateName, input: input, readsContext: readsContext)
+        case .branchesEnded?:
+            throw StatesError.runtime("Task state '\(stateName)' was resumed as a Parallel state")
         }
     }
 
     private mutating func attemptTask(
-        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, readsContext: Bool
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, task: TaskState, stateName: String, input: JSONValue, readsContext: Bool
     ) throws {
+        let handling = ErrorHandlers(retry: task.retry, catchers: task.catchers, exitedType: .taskStateExited)
         let prepared: Result<PreparedTask, StatesError> = Result { () throws(StatesError) in
             let resource = try TaskResource.reading(task.resource)
             let token = resource.pattern == .waitForTaskToken ? TaskTokens.newToken() : nil
-            let context = readsContext ? contextObject(execution, stateName: stateName, taskToken: token) : Self.unreadContext
+            let context = readsContext ? contextObject(execution, cursor, stateName: stateName, taskToken: token) : Self.unreadContext
             let parameters = try DataFlow.effectiveInput(
                 stateInput: input, inputPath: task.inputPath, parameters: task.parameters, context: context)
             let parametersText = parameters.serialized()
@@ -156,7 +193,7 @@ struct ExecutionStepper {
         }
         guard case .success(let ready) = prepared else {
             if case .failure(let error) = prepared {
-                try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: error)
+                try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
             }
             return
         }
@@ -180,34 +217,41 @@ struct ExecutionStepper {
         switch outcome {
         case .failure(let error):
             try append(.taskFailed, resourceMembers.merging(["error": .string(error.name), "cause": .string(error.cause)]) { $1 }, &execution)
-            try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: error)
+            try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
         case .success(.completed(let result)):
             try append(.taskSucceeded, HistoryWriter.payload("output", result, adding: resourceMembers), &execution)
-            try finishTask(&execution, task: task, stateName: stateName, input: input, result: result, readsContext: readsContext)
+            try finishTask(&execution, &cursor, task: task, stateName: stateName, input: input, result: result, readsContext: readsContext)
         case .success(.submitted(let submitted)):
             guard let token, let executionId = execution.id else { return }
             try append(.taskSubmitted, HistoryWriter.payload("output", submitted, adding: resourceMembers), &execution)
             try TaskTokenRecord(
-                token: token, executionId: executionId, stateName: stateName, resourceType: resource.resourceType,
-                resource: resource.resource, createdAt: now.timeIntervalSince1970, heartbeatSeconds: ready.heartbeatSeconds
+                token: token, executionId: executionId, branchId: cursor.branchId, stateName: stateName,
+                resourceType: resource.resourceType, resource: resource.resource, createdAt: now.timeIntervalSince1970,
+                heartbeatSeconds: ready.heartbeatSeconds
             ).insertRow(db)
-            execution.phase = .awaitingToken
+            cursor.phase = .awaitingToken
             self.effects.tokenWaitsOpened += 1
             if let timeout = ready.timeoutSeconds {
-                try TimerRecord(executionId: executionId, kind: .taskTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).set(db)
+                try TimerRecord(
+                    executionId: executionId, branchId: cursor.branchId, kind: .taskTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)
+                ).set(db)
                 self.effects.timersChanged = true
             }
             if let heartbeat = ready.heartbeatSeconds {
-                try TimerRecord(executionId: executionId, kind: .heartbeatTimeout, dueAt: now.timeIntervalSince1970 + Double(heartbeat)).set(db)
+                try TimerRecord(
+                    executionId: executionId, branchId: cursor.branchId, kind: .heartbeatTimeout,
+                    dueAt: now.timeIntervalSince1970 + Double(heartbeat)
+                ).set(db)
                 self.effects.timersChanged = true
             }
         }
     }
 
     private mutating func finishTask(
-        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, result: JSONValue, readsContext: Bool
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, task: TaskState, stateName: String, input: JSONValue,
+        result: JSONValue, readsContext: Bool
     ) throws {
-        let context = readsContext ? contextObject(execution, stateName: stateName, taskToken: nil) : Self.unreadContext
+        let context = readsContext ? contextObject(execution, cursor, stateName: stateName, taskToken: nil) : Self.unreadContext
         let output = Result { () throws(StatesError) in
             try DataFlow.stateOutput(
                 stateInput: input, result: result, resultSelector: task.resultSelector, resultPath: task.resultPath,
@@ -215,55 +259,216 @@ struct ExecutionStepper {
         }
         switch output {
         case .success(let output):
-            try exitState(&execution, .taskStateExited, name: stateName, output: output, transition: task.transition)
+            try exitState(&execution, &cursor, .taskStateExited, name: stateName, output: output, transition: task.transition)
         case .failure(let error):
-            try handleTaskError(&execution, task: task, stateName: stateName, input: input, error: error)
+            let handling = ErrorHandlers(retry: task.retry, catchers: task.catchers, exitedType: .taskStateExited)
+            try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
         }
     }
 
-    /// Retry when a retrier matches and has attempts left, else catch, else fail the execution.
-    private mutating func handleTaskError(
-        _ execution: inout ExecutionRecord, task: TaskState, stateName: String, input: JSONValue, error: StatesError
+    // MARK: - Parallel states
+
+    /// Entering (or retrying): the branches are made, each a cursor of its own starting on the
+    /// effective input, and this cursor waits for them. Resumed once they have all ended (or
+    /// one failed): the result is their outputs in branch order.
+    private mutating func stepParallel(
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, parallel: ParallelState, stateName: String, input: JSONValue,
+        resume: ResumeValue?, context: JSONValue
     ) throws {
-        var counts = execution.retryCounts.flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.intValue) ?? []
-        if counts.count != task.retry.count { counts = Array(repeating: 0, count: task.retry.count) }
-        switch ErrorHandling.decide(error: error, retriers: task.retry, retriesSoFar: counts, catchers: task.catchers, stateInput: input) {
+        let handling = ErrorHandlers(retry: parallel.retry, catchers: parallel.catchers, exitedType: .parallelStateExited)
+        guard let executionId = execution.id else { return }
+        if resume == .branchesEnded {
+            let branches = try BranchRecord.children(executionId: executionId, parentBranchId: cursor.branchId, in: db)
+            try BranchRecord.deleteChildren(executionId: executionId, parentBranchId: cursor.branchId, in: db)
+            if let failed = branches.first(where: { $0.status == .failed }) {
+                try append(.parallelStateFailed, &execution)
+                let error = StatesError(name: failed.error ?? "", cause: failed.cause ?? "")
+                try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
+                return
+            }
+            let outcome = Result { () throws(StatesError) in
+                var outputs: [JSONValue] = []
+                outputs.reserveCapacity(branches.count)
+                for branch in branches {
+                    do { outputs.append(try JSONValue(parsing: branch.output ?? "null")) } catch {
+                        throw StatesError.runtime("The stored output of a branch of state '\(stateName)' is not JSON: \(error)")
+                    }
+                }
+                return try DataFlow.stateOutput(
+                    stateInput: input, result: .array(outputs), resultSelector: parallel.resultSelector, resultPath: parallel.resultPath,
+                    outputPath: parallel.outputPath, context: context)
+            }
+            switch outcome {
+            case .success(let output):
+                try append(.parallelStateSucceeded, &execution)
+                try exitState(&execution, &cursor, .parallelStateExited, name: stateName, output: output, transition: parallel.transition)
+            case .failure(let error):
+                try append(.parallelStateFailed, &execution)
+                try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
+            }
+            return
+        }
+        let effective = Result { () throws(StatesError) in
+            let effective = try DataFlow.effectiveInput(
+                stateInput: input, inputPath: parallel.inputPath, parameters: parallel.parameters, context: context)
+            let text = effective.serialized()
+            try Limits.checkPayload(text: text, what: "The input of the branches of state '\(stateName)'")
+            return text
+        }
+        switch effective {
+        case .failure(let error):
+            try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
+        case .success(let branchInput):
+            try append(.parallelStateStarted, &execution)
+            for (position, graph) in parallel.branches.enumerated() {
+                var branch = BranchRecord(
+                    executionId: executionId, parentBranchId: cursor.branchId, stateName: stateName, position: Int64(position),
+                    startAt: graph.startAt, input: branchInput)
+                try branch.insertAssigningId(db)
+            }
+            cursor.phase = .awaitingBranches
+            if cursor.isTopLevel { execution.phase = .awaitingBranches }
+        }
+    }
+
+    // MARK: - Errors
+
+    /// A state's Retry and Catch, and the event that closes it when a catcher moves on.
+    private struct ErrorHandlers {
+        let retry: [Retrier]
+        let catchers: [Catcher]
+        let exitedType: HistoryEventType
+    }
+
+    /// Retry when a retrier matches and has attempts left, else catch, else the cursor fails.
+    private mutating func handleStateError(
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, _ handling: ErrorHandlers, stateName: String, input: JSONValue,
+        error: StatesError
+    ) throws {
+        var counts = cursor.retryCounts.flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.intValue) ?? []
+        if counts.count != handling.retry.count { counts = Array(repeating: 0, count: handling.retry.count) }
+        switch ErrorHandling.decide(error: error, retriers: handling.retry, retriesSoFar: counts, catchers: handling.catchers, stateInput: input) {
         case .retry(let index, let retry, let delaySeconds):
             counts[index] = retry
-            execution.retryCounts = JSONValue.array(counts.map { .number(Double($0)) }).serialized()
-            try suspendOnTimer(&execution, kind: .wait, until: now.addingTimeInterval(delaySeconds), then: .retryDue)
+            cursor.retryCounts = JSONValue.array(counts.map { .number(Double($0)) }).serialized()
+            try suspendOnTimer(execution, &cursor, kind: .wait, until: now.addingTimeInterval(delaySeconds), then: .retryDue)
         case .catch(let next, let output):
-            try exitState(&execution, .taskStateExited, name: stateName, output: output, transition: .next(next))
+            try exitState(&execution, &cursor, handling.exitedType, name: stateName, output: output, transition: .next(next))
         case .fail(let failure):
-            try failExecution(&execution, error: failure)
+            try failCursor(&execution, &cursor, error: failure)
         }
     }
 
     // MARK: - Moving on
 
     private mutating func exitState(
-        _ execution: inout ExecutionRecord, _ type: HistoryEventType, name: String, output: JSONValue, transition: Transition
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, _ type: HistoryEventType, name: String, output: JSONValue,
+        transition: Transition
     ) throws {
         let outputText = output.serialized()
         try Limits.checkPayload(text: outputText, what: "The output of state '\(name)'")
         try append(type, HistoryWriter.payload("output", text: outputText, adding: ["name": .string(name)]), &execution)
         switch transition {
         case .next(let next):
-            execution.currentState = next
-            execution.stateInput = outputText
+            cursor.currentState = next
+            cursor.stateInput = outputText
             lastOutput = (outputText, output)
-            execution.phase = .enter
+            cursor.phase = .enter
         case .end:
-            try endExecution(&execution, status: .succeeded, outputText: outputText, error: nil, cause: nil)
+            try endCursor(&execution, &cursor, status: .succeeded, outputText: outputText, error: nil)
         }
     }
 
-    private mutating func suspendOnTimer(_ execution: inout ExecutionRecord, kind: TimerRecord.Kind, until: Date, then resume: ResumeValue) throws {
+    private mutating func suspendOnTimer(
+        _ execution: ExecutionRecord, _ cursor: inout Cursor, kind: TimerRecord.Kind, until: Date, then resume: ResumeValue
+    ) throws {
         guard let executionId = execution.id else { return }
-        try TimerRecord(executionId: executionId, kind: kind, dueAt: until.timeIntervalSince1970).set(db)
-        execution.phase = .awaitingTimer
-        execution.resumeValue = resume.text
+        try TimerRecord(executionId: executionId, branchId: cursor.branchId, kind: kind, dueAt: until.timeIntervalSince1970).set(db)
+        cursor.phase = .awaitingTimer
+        cursor.resumeValue = resume.text
         effects.timersChanged = true
+    }
+
+    /// The cursor's graph fails: the execution, for the top level; the branch, and with it its
+    /// Parallel state, for a branch.
+    private mutating func failCursor(_ execution: inout ExecutionRecord, _ cursor: inout Cursor, error: StatesError) throws {
+        try endCursor(&execution, &cursor, status: .failed, outputText: nil, error: error)
+    }
+
+    /// The cursor's graph has ended. The top level's end is the execution's. A branch that
+    /// succeeds readies its Parallel state once its siblings have all succeeded; one that
+    /// fails stops its running siblings and readies the state at once.
+    private mutating func endCursor(
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, status: ExecutionRecord.Status, outputText: String?, error: StatesError?
+    ) throws {
+        cursor.phase = .done
+        cursor.resumeValue = nil
+        guard !cursor.isTopLevel, let executionId = execution.id,
+            var branch = try BranchRecord.find(db, id: cursor.branchId, executionId: executionId)
+        else {
+            try endExecution(&execution, status: status, outputText: outputText, error: error?.name, cause: error?.cause)
+            return
+        }
+        branch.status = status
+        branch.output = outputText
+        branch.error = error?.name
+        branch.cause = error?.cause
+        cursor.store(in: &branch)
+        try branch.updateChanges(db)
+        if status == .failed {
+            for sibling in try BranchRecord.children(executionId: executionId, parentBranchId: branch.parentBranchId, in: db)
+            where sibling.status == .running {
+                try abortBranch(sibling, execution: &execution)
+            }
+        } else if try BranchRecord.runningChildren(executionId: executionId, parentBranchId: branch.parentBranchId, in: db) > 0 {
+            return
+        }
+        try resumeParent(of: branch, execution: &execution)
+    }
+
+    /// Readies the cursor that waits on `branch`'s Parallel state.
+    private mutating func resumeParent(of branch: BranchRecord, execution: inout ExecutionRecord) throws {
+        if branch.parentBranchId == BranchRecord.topLevel {
+            execution.phase = .resume
+            execution.resumeValue = ResumeValue.branchesEnded.text
+            return
+        }
+        guard var parent = try BranchRecord.find(db, id: branch.parentBranchId, executionId: branch.executionId),
+            parent.status == .running
+        else { return }
+        parent.phase = .resume
+        parent.resumeValue = ResumeValue.branchesEnded.text
+        try parent.updateChanges(db)
+    }
+
+    /// Stops a running branch and every branch under it: their waits end (token, timers),
+    /// and the state each stood in gets its aborted event where AWS writes one.
+    private mutating func abortBranch(_ branch: BranchRecord, execution: inout ExecutionRecord) throws {
+        guard let branchId = branch.id else { return }
+        if branch.phase == .awaitingBranches {
+            for child in try BranchRecord.children(executionId: branch.executionId, parentBranchId: branchId, in: db)
+            where child.status == .running {
+                try abortBranch(child, execution: &execution)
+            }
+        }
+        if branch.phase != .enter, let name = branch.currentState,
+            let kind = try definitions.definition(versionId: execution.versionId, in: db).state(named: name)?.kind
+        {
+            switch kind {
+            case .task: try append(.taskStateAborted, &execution)
+            case .wait: try append(.waitStateAborted, &execution)
+            case .parallel: try append(.parallelStateAborted, &execution)
+            case .pass, .choice, .succeed, .fail: break
+            }
+        }
+        effects.tokenWaitsClosed += try TaskTokenRecord.resolve(
+            executionId: branch.executionId, branchId: branchId, at: now.timeIntervalSince1970, in: db)
+        try TimerRecord.deleteAll(executionId: branch.executionId, branchIds: [branchId], in: db)
+        var aborted = branch
+        aborted.status = .aborted
+        aborted.phase = .done
+        aborted.resumeValue = nil
+        try aborted.updateChanges(db)
     }
 
     /// A bug or a corrupt row must not stop the others: the execution fails with
@@ -320,12 +525,16 @@ struct ExecutionStepper {
         execution.error = error?.isEmpty == false ? error : nil
         execution.cause = cause?.isEmpty == false ? cause : nil
         execution.stopDate = now.timeIntervalSince1970
+        // Its Parallel states' branches (stopped, timed out) go with it: their tokens and
+        // timers below are the execution's.
+        let hadBranches = execution.phase == .awaitingBranches
         execution.phase = .done
         execution.resumeValue = nil
         effects.log(.about(execution, level: status.endLogLevel, status.endLogMessage))
         if let id = execution.id {
             try TaskWait.resolveToken(executionId: id, db: db, now: now, effects: &effects)
             try TimerRecord.deleteAll(executionId: id, in: db)
+            if hadBranches { try BranchRecord.deleteAll(executionId: id, in: db) }
             effects.endedExecutions.append(id)
         }
     }
@@ -355,6 +564,11 @@ struct ExecutionStepper {
         if let event = try HistoryWriter.next(type, details: .object(details), for: &execution, at: now) { unwrittenEvents.append(event) }
     }
 
+    /// An event without details.
+    private mutating func append(_ type: HistoryEventType, _ execution: inout ExecutionRecord) throws {
+        if let event = try HistoryWriter.next(type, details: nil, for: &execution, at: now) { unwrittenEvents.append(event) }
+    }
+
     /// Writes the events appended so far and the execution's row. Whoever changes an
     /// execution through a stepper ends with this.
     mutating func save(_ execution: inout ExecutionRecord) throws {
@@ -365,8 +579,8 @@ struct ExecutionStepper {
         try execution.updateChanges(db)
     }
 
-    private func stateInput(of execution: ExecutionRecord) throws -> JSONValue {
-        guard let text = execution.stateInput else { return .object([:]) }
+    private func stateInput(of cursor: Cursor) throws -> JSONValue {
+        guard let text = cursor.stateInput else { return .object([:]) }
         if let lastOutput, lastOutput.text == text { return lastOutput.value }
         do { return try JSONValue(parsing: text) } catch {
             throw StatesError(name: StatesError.runtime, cause: "the stored state input is not JSON: \(error)")
@@ -376,8 +590,8 @@ struct ExecutionStepper {
     /// Stands for the context object where the state cannot read it.
     private static let unreadContext: JSONValue = .object([:])
 
-    private func contextObject(_ execution: ExecutionRecord, stateName: String, taskToken: String?) -> JSONValue {
-        let retryCount = execution.retryCounts.flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.intValue).reduce(0, +) ?? 0
+    private func contextObject(_ execution: ExecutionRecord, _ cursor: Cursor, stateName: String, taskToken: String?) -> JSONValue {
+        let retryCount = cursor.retryCounts.flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.intValue).reduce(0, +) ?? 0
         return ContextObject(
             executionId: execution.arn,
             executionName: execution.name,
@@ -387,7 +601,7 @@ struct ExecutionStepper {
             stateMachineId: LocalARN.stateMachine(execution.stateMachineName),
             stateMachineName: execution.stateMachineName,
             stateName: stateName,
-            stateEnteredTime: Date(timeIntervalSince1970: execution.stateEnteredDate ?? now.timeIntervalSince1970),
+            stateEnteredTime: Date(timeIntervalSince1970: cursor.stateEnteredDate ?? now.timeIntervalSince1970),
             retryCount: retryCount,
             taskToken: taskToken
         ).json
@@ -413,6 +627,7 @@ extension State {
         case .wait: .waitStateEntered
         case .succeed: .succeedStateEntered
         case .fail: .failStateEntered
+        case .parallel: .parallelStateEntered
         }
     }
 }

@@ -1,12 +1,14 @@
 import JSON
 
-/// Why a suspended execution is ready again, stored in `execution.resumeValue` so that the
+/// Why a suspended cursor is ready again, stored in its `resumeValue` so that the
 /// resumption survives a restart between the answer and the next transition.
 enum ResumeValue: Sendable, Equatable {
     case taskSucceeded(output: JSONValue)
     case taskFailed(error: String, cause: String)
     case waitElapsed
     case retryDue
+    /// Every branch of the cursor's Parallel state has ended, or one failed.
+    case branchesEnded
 
     var json: JSONValue {
         switch self {
@@ -14,6 +16,7 @@ enum ResumeValue: Sendable, Equatable {
         case .taskFailed(let error, let cause): ["kind": "taskFailed", "error": .string(error), "cause": .string(cause)]
         case .waitElapsed: ["kind": "waitElapsed"]
         case .retryDue: ["kind": "retryDue"]
+        case .branchesEnded: ["kind": "branchesEnded"]
         }
     }
 
@@ -24,6 +27,7 @@ enum ResumeValue: Sendable, Equatable {
             self = .taskFailed(error: json["error"]?.stringValue ?? "States.TaskFailed", cause: json["cause"]?.stringValue ?? "")
         case "waitElapsed": self = .waitElapsed
         case "retryDue": self = .retryDue
+        case "branchesEnded": self = .branchesEnded
         default: return nil
         }
     }

@@ -22,6 +22,14 @@ public enum HistoryEventType: String, Sendable, CaseIterable {
     case taskSucceeded = "TaskSucceeded"
     case taskFailed = "TaskFailed"
     case taskTimedOut = "TaskTimedOut"
+    case parallelStateEntered = "ParallelStateEntered"
+    case parallelStateStarted = "ParallelStateStarted"
+    case parallelStateSucceeded = "ParallelStateSucceeded"
+    case parallelStateFailed = "ParallelStateFailed"
+    case parallelStateAborted = "ParallelStateAborted"
+    case parallelStateExited = "ParallelStateExited"
+    case taskStateAborted = "TaskStateAborted"
+    case waitStateAborted = "WaitStateAborted"
 
     var endsExecution: Bool {
         switch self {
@@ -39,10 +47,14 @@ public enum HistoryEventType: String, Sendable, CaseIterable {
         case .executionAborted: "executionAbortedEventDetails"
         case .executionTimedOut: "executionTimedOutEventDetails"
         case .passStateEntered, .taskStateEntered, .choiceStateEntered, .waitStateEntered, .succeedStateEntered,
-            .failStateEntered:
+            .failStateEntered, .parallelStateEntered:
             "stateEnteredEventDetails"
-        case .passStateExited, .taskStateExited, .choiceStateExited, .waitStateExited, .succeedStateExited:
+        case .passStateExited, .taskStateExited, .choiceStateExited, .waitStateExited, .succeedStateExited, .parallelStateExited:
             "stateExitedEventDetails"
+        // AWS gives these no details: they are written without any, and the name is never used.
+        case .parallelStateStarted, .parallelStateSucceeded, .parallelStateFailed, .parallelStateAborted, .taskStateAborted,
+            .waitStateAborted:
+            "noEventDetails"
         case .taskScheduled: "taskScheduledEventDetails"
         case .taskStarted: "taskStartedEventDetails"
         case .taskSubmitted: "taskSubmittedEventDetails"

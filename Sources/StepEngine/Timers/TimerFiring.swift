@@ -35,11 +35,13 @@ enum TimerFiring {
         _ timer: TimerRecord, db: Database, now: Date, definitions: DefinitionCache, effects: inout TransitionEffects
     ) throws {
         try timer.delete(db)
-        guard var execution = try ExecutionRecord.find(db, key: timer.executionId), execution.status == .running else { return }
+        guard var execution = try ExecutionRecord.find(db, key: timer.executionId), execution.status == .running,
+            var cursor = try Cursor.load(branchId: timer.branchId, of: execution, in: db)
+        else { return }
         switch timer.kind {
         case .wait:
-            guard execution.phase == .awaitingTimer else { return }
-            execution.phase = .resume
+            guard cursor.phase == .awaitingTimer else { return }
+            cursor.phase = .resume
         case .executionTimeout:
             var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
             try stepper.endExecution(
@@ -49,8 +51,8 @@ enum TimerFiring {
             effects.merge(stepper.effects)
             return
         case .taskTimeout, .heartbeatTimeout:
-            guard execution.phase == .awaitingToken,
-                let token = try TaskTokenRecord.unresolved(executionId: timer.executionId, in: db)
+            guard cursor.phase == .awaitingToken,
+                let token = try TaskTokenRecord.unresolved(executionId: timer.executionId, branchId: timer.branchId, in: db)
             else { return }
             let error = timer.kind == .taskTimeout ? StatesError.timeout : StatesError.heartbeatTimeout
             let cause = timer.kind == .taskTimeout
@@ -61,10 +63,11 @@ enum TimerFiring {
                 details: ["resourceType": .string(token.resourceType), "resource": .string(token.resource),
                           "error": .string(error), "cause": .string(cause)],
                 to: &execution, at: now, in: db)
-            try TaskWait.close(executionId: timer.executionId, db: db, now: now, effects: &effects)
-            execution.phase = .resume
-            execution.resumeValue = ResumeValue.taskFailed(error: error, cause: cause).text
+            try TaskWait.close(executionId: timer.executionId, branchId: timer.branchId, db: db, now: now, effects: &effects)
+            cursor.phase = .resume
+            cursor.resumeValue = ResumeValue.taskFailed(error: error, cause: cause).text
         }
+        try cursor.save(into: &execution, in: db)
         try execution.updateChanges(db)
         if let id = execution.id { effects.readyExecutions.append(id) }
     }

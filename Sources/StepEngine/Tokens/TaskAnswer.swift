@@ -21,8 +21,9 @@ enum TaskAnswer: Sendable {
             throw TaskTokenError.doesNotExist
         }
         guard record.resolvedAt == nil,
-            var execution = try ExecutionRecord.find(db, key: record.executionId),
-            execution.status == .running, execution.phase == .awaitingToken, execution.currentState == record.stateName
+            var execution = try ExecutionRecord.find(db, key: record.executionId), execution.status == .running,
+            var cursor = try Cursor.load(branchId: record.branchId, of: execution, in: db),
+            cursor.phase == .awaitingToken, cursor.currentState == record.stateName
         else {
             throw TaskTokenError.timedOut
         }
@@ -31,8 +32,10 @@ enum TaskAnswer: Sendable {
         switch self {
         case .heartbeat:
             if let seconds = record.heartbeatSeconds {
-                try TimerRecord(executionId: record.executionId, kind: .heartbeatTimeout, dueAt: now.timeIntervalSince1970 + Double(seconds))
-                    .set(db)
+                try TimerRecord(
+                    executionId: record.executionId, branchId: record.branchId, kind: .heartbeatTimeout,
+                    dueAt: now.timeIntervalSince1970 + Double(seconds)
+                ).set(db)
                 effects.timersChanged = true
             }
             return
@@ -48,10 +51,11 @@ enum TaskAnswer: Sendable {
             try HistoryWriter.append(.taskFailed, details: .object(details), to: &execution, at: now, in: db)
             resume = .taskFailed(error: error ?? "", cause: cause ?? "")
         }
-        execution.phase = .resume
-        execution.resumeValue = resume.text
+        cursor.phase = .resume
+        cursor.resumeValue = resume.text
+        try cursor.save(into: &execution, in: db)
         try execution.updateChanges(db)
-        try TaskWait.close(executionId: record.executionId, db: db, now: now, effects: &effects)
+        try TaskWait.close(executionId: record.executionId, branchId: record.branchId, db: db, now: now, effects: &effects)
         effects.readyExecutions.append(record.executionId)
     }
 

@@ -19,16 +19,28 @@ extension ExecutionRecord {
             .flatMap(Status.init(rawValue:))
     }
 
-    /// The executions ready to run (to enter or resume their state), oldest first.
+    /// The executions ready to run (to enter or resume a state, at the top level or in a
+    /// branch), oldest first.
     public static func readyIds(in db: Database) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: "SELECT id FROM execution WHERE phase IN ('enter', 'resume') ORDER BY id")
+        try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM execution WHERE phase IN ('enter', 'resume')
+                UNION SELECT executionId FROM branch WHERE phase IN ('enter', 'resume')
+                ORDER BY 1
+                """)
     }
 
-    /// How many executions are RUNNING (suspended ones included), and how many of those wait
-    /// on a task token; one pass over the table.
+    /// How many executions are RUNNING (suspended ones included), and how many task tokens
+    /// they wait on (their branches' included); one pass over each table.
     public static func runningCounts(in db: Database) throws -> (running: Int, waitingOnTokens: Int) {
         let row = try Row.fetchOne(
-            db, sql: "SELECT COUNT(*), COALESCE(SUM(phase = 'awaitingToken'), 0) FROM execution WHERE status = 'RUNNING'")
+            db,
+            sql: """
+                SELECT COUNT(*), COALESCE(SUM(phase = 'awaitingToken'), 0)
+                    + (SELECT COUNT(*) FROM branch WHERE phase = 'awaitingToken' AND status = 'RUNNING')
+                FROM execution WHERE status = 'RUNNING'
+                """)
         return (row?[0] ?? 0, row?[1] ?? 0)
     }
 

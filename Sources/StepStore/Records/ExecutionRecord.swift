@@ -14,6 +14,8 @@ public struct ExecutionRecord: Sendable, FetchableRecord, MutablePersistableReco
         case awaitingToken
         /// Suspended until its timer fires.
         case awaitingTimer
+        /// In a Parallel state, until its branches (`BranchRecord`) end.
+        case awaitingBranches
         /// Ended; `status` says how.
         case done
     }

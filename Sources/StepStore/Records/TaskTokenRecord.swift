@@ -13,11 +13,14 @@ public struct TaskTokenRecord: Sendable, FetchableRecord, PersistableRecord {
     public var resolvedAt: Double?
     /// The task's HeartbeatSeconds: each SendTaskHeartbeat pushes its deadline that far.
     public var heartbeatSeconds: Int?
+    /// The branch whose cursor waits on the token; `BranchRecord.topLevel` for the execution's own.
+    public var branchId: Int64
 
     public init(
-        token: String, executionId: Int64, stateName: String, resourceType: String, resource: String, createdAt: Double,
-        heartbeatSeconds: Int?
+        token: String, executionId: Int64, branchId: Int64 = BranchRecord.topLevel, stateName: String, resourceType: String,
+        resource: String, createdAt: Double, heartbeatSeconds: Int?
     ) {
+        self.branchId = branchId
         self.token = token
         self.executionId = executionId
         self.stateName = stateName
@@ -38,6 +41,7 @@ extension TaskTokenRecord: PositionalRecord {
         .column("createdAt", \.createdAt),
         .updated("resolvedAt", \.resolvedAt),
         .column("heartbeatSeconds", \.heartbeatSeconds),
+        .column("branchId", \.branchId),
     ]
     public static let insertSQL = insertStatement()
 
@@ -50,5 +54,6 @@ extension TaskTokenRecord: PositionalRecord {
         createdAt = try columns.decode(5)
         resolvedAt = try columns.decode(6)
         heartbeatSeconds = try columns.decode(7)
+        branchId = try columns.decode(8)
     }
 }

@@ -16,11 +16,14 @@ public struct TimerRecord: Sendable, FetchableRecord, PersistableRecord {
     }
 
     public var executionId: Int64
+    /// The branch whose cursor the timer wakes; `BranchRecord.topLevel` for the execution's own.
+    public var branchId: Int64
     public var kind: Kind
     public var dueAt: Double
 
-    public init(executionId: Int64, kind: Kind, dueAt: Double) {
+    public init(executionId: Int64, branchId: Int64 = BranchRecord.topLevel, kind: Kind, dueAt: Double) {
         self.executionId = executionId
+        self.branchId = branchId
         self.kind = kind
         self.dueAt = dueAt
     }
@@ -29,6 +32,7 @@ public struct TimerRecord: Sendable, FetchableRecord, PersistableRecord {
 extension TimerRecord: PositionalRecord {
     public static let columns: [RecordColumn<Self>] = [
         .key("executionId", \.executionId),
+        .key("branchId", \.branchId),
         .key("kind", \.kind),
         .updated("dueAt", \.dueAt),
     ]
@@ -37,11 +41,12 @@ extension TimerRecord: PositionalRecord {
 
     public init(columns: some PositionalColumns) throws {
         executionId = try columns.decode(0)
-        kind = try columns.decode(1)
-        dueAt = try columns.decode(2)
+        branchId = try columns.decode(1)
+        kind = try columns.decode(2)
+        dueAt = try columns.decode(3)
     }
 
-    /// Sets the timer, replacing the execution's timer of the same kind.
+    /// Sets the timer, replacing the cursor's timer of the same kind.
     public func set(_ db: Database) throws {
         try db.cachedStatement(sql: Self.setSQL).execute(arguments: StatementArguments(columnValues))
     }
