@@ -5,6 +5,8 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import StepAPI
+import StepEngine
+import Synchronization
 
 @testable import StepDaemon
 
@@ -24,7 +26,7 @@ import StepAPI
 public func fuzzHTTP(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let input = FuzzInput(start, count)
     let (engine, _) = FuzzEngine.shared.beginInput()
-    let dispatcher = APIDispatcher(engine: engine, logger: FuzzEngine.logger)
+    let dispatcher = dispatcher(for: engine)
     let channel = EmbeddedChannel()
     defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
     do {
@@ -57,6 +59,19 @@ public func fuzzHTTP(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         require(false, "the connection failed with \(error)")
     }
     return 0
+}
+
+/// The daemon builds one dispatcher and keeps it (it resolves the admin group as it is built,
+/// through NSS): so does this target, one per engine.
+private let dispatchers = Mutex<(engine: ObjectIdentifier, dispatcher: APIDispatcher)?>(nil)
+
+private func dispatcher(for engine: Engine) -> APIDispatcher {
+    dispatchers.withLock { current in
+        if let current, current.engine == ObjectIdentifier(engine) { return current.dispatcher }
+        let dispatcher = APIDispatcher(engine: engine, logger: FuzzEngine.logger)
+        current = (ObjectIdentifier(engine), dispatcher)
+        return dispatcher
+    }
 }
 
 /// Actions that wait for something outside the request (an execution's end, the writer idle):
