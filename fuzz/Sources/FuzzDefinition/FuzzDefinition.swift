@@ -6,7 +6,7 @@ import StatesLanguage
 /// The ASL definition reader (`StateMachineDefinition`), and each state's pure work run once.
 ///
 /// Any text: reading it either fails with a message or gives a definition whose `StartAt` and
-/// every transition name a state it has. Each state of a definition read is then run on the
+/// every transition name a state of the same graph (the top level, or a Parallel branch). Each state of a definition read is then run on the
 /// definition's own JSON as its input (a document whose fields its paths are likely to name):
 /// that may fail with a `StatesError`, never trap.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -21,14 +21,25 @@ public func fuzzDefinition(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     require(definition.startState != nil, "StartAt '\(definition.startAt)' names no state")
     let input = JSONValue.document(text)
-    for name in definition.states.keys.sorted() {
-        guard let state = definition.states[name] else { continue }
+    check(StateGraph(startAt: definition.startAt, states: definition.states), of: definition, input: input)
+    return 0
+}
+
+/// Each state of `graph` goes to states of its own graph, and runs; a Parallel state's
+/// branches are checked the same way.
+private func check(_ graph: StateGraph, of definition: StateMachineDefinition, input: JSONValue) {
+    require(graph.startState != nil, "StartAt '\(graph.startAt)' names no state of its graph")
+    for name in graph.states.keys.sorted() {
+        guard let state = graph.states[name] else { continue }
+        require(definition.state(named: name) != nil, "state '\(name)' cannot be found by its name")
         for successor in state.successorNames {
-            require(definition.state(named: successor) != nil, "state '\(name)' goes to '\(successor)', which does not exist")
+            require(graph.states[successor] != nil, "state '\(name)' goes to '\(successor)', which is not in its graph")
         }
         run(state, input: input)
+        if case .parallel(let parallel) = state.kind {
+            for branch in parallel.branches { check(branch, of: definition, input: input) }
+        }
     }
-    return 0
 }
 
 /// What the state does without the engine: its data flow, its choice, its wait, its error.
@@ -66,5 +77,13 @@ private func run(_ state: State, input: JSONValue) {
             }
         }
         _ = try? ErrorHandling.catcher(for: error.name, in: task.catchers)?.output(for: error, stateInput: input)
+    case .parallel(let parallel):
+        let effective = try? DataFlow.effectiveInput(
+            stateInput: input, inputPath: parallel.inputPath, parameters: parallel.parameters, context: fuzzContext, using: &random)
+        _ = try? DataFlow.stateOutput(
+            stateInput: input, result: .array(parallel.branches.map { _ in effective ?? .null }), resultSelector: parallel.resultSelector,
+            resultPath: parallel.resultPath, outputPath: parallel.outputPath, context: fuzzContext, using: &random)
+        _ = try? ErrorHandling.catcher(for: "Custom.Error", in: parallel.catchers)?
+            .output(for: StatesError(name: "Custom.Error", cause: "fuzz"), stateInput: input)
     }
 }

@@ -6,6 +6,8 @@ import JSON
 /// that). Each byte picks among a few choices; bytes run out as zeros.
 ///
 /// The states go forward only (S0 → S1 → ...): loops come from `Retry`, whose attempts are few.
+/// A Parallel state's branches are graphs of their own, their states named after it
+/// (S2b0_0, S2b0_1, ...), two levels deep at most.
 struct DefinitionGenerator {
     private var bytes: ArraySlice<UInt8>
 
@@ -18,27 +20,32 @@ struct DefinitionGenerator {
     private mutating func chance(_ inEight: Int) -> Bool { byte() % 8 < inEight }
 
     mutating func definitionAndInput() -> (definition: JSONValue, input: JSONValue) {
-        let count = 1 + byte() % 6
-        var states: [String: JSONValue] = [:]
-        for index in 0..<count {
-            states["S\(index)"] = state(index, count: count)
-        }
-        var definition: [String: JSONValue] = ["StartAt": "S0", "States": .object(states)]
+        var definition = graph(prefix: "S", depth: 0)
         if chance(1) { definition["TimeoutSeconds"] = .number(Double(1 + byte() % 100)) }
         return (.object(definition), pick(Self.documents))
     }
 
+    /// `StartAt` and `States`: the top level, or a Parallel state's branch.
+    private mutating func graph(prefix: String, depth: Int) -> [String: JSONValue] {
+        let count = 1 + byte() % (depth == 0 ? 6 : 3)
+        var states: [String: JSONValue] = [:]
+        for index in 0..<count {
+            states["\(prefix)\(index)"] = state(index, count: count, prefix: prefix, depth: depth)
+        }
+        return ["StartAt": .string("\(prefix)0"), "States": .object(states)]
+    }
+
     /// `Next` to a later state, or `End`.
-    private mutating func transition(_ index: Int, count: Int, into state: inout [String: JSONValue]) {
-        if index + 1 < count, !chance(1) {
-            state["Next"] = .string("S\(index + 1 + byte() % (count - index - 1))")
+    private mutating func transition(_ index: Int, count: Int, prefix: String, into state: inout [String: JSONValue]) {
+        if let next = laterState(index, count: count, prefix: prefix), !chance(1) {
+            state["Next"] = .string(next)
         } else {
             state["End"] = true
         }
     }
 
-    private mutating func laterState(_ index: Int, count: Int) -> String? {
-        index + 1 < count ? "S\(index + 1 + byte() % (count - index - 1))" : nil
+    private mutating func laterState(_ index: Int, count: Int, prefix: String) -> String? {
+        index + 1 < count ? "\(prefix)\(index + 1 + byte() % (count - index - 1))" : nil
     }
 
     private mutating func dataFlow(into state: inout [String: JSONValue], resultPath: Bool) {
@@ -47,15 +54,15 @@ struct DefinitionGenerator {
         if resultPath, chance(3) { state["ResultPath"] = pick(Self.resultPaths) }
     }
 
-    private mutating func state(_ index: Int, count: Int) -> JSONValue {
+    private mutating func state(_ index: Int, count: Int, prefix: String, depth: Int) -> JSONValue {
         var state: [String: JSONValue] = [:]
-        switch byte() % 8 {
+        switch byte() % 9 {
         case 0, 1:
             state["Type"] = "Pass"
             if chance(3) { state["Result"] = pick(Self.documents) }
             if chance(3) { state["Parameters"] = pick(Self.templates) }
             dataFlow(into: &state, resultPath: true)
-            transition(index, count: count, into: &state)
+            transition(index, count: count, prefix: prefix, into: &state)
         case 2, 3:
             state["Type"] = "Task"
             let (resource, parameters) = pick(Self.tasks)
@@ -65,23 +72,23 @@ struct DefinitionGenerator {
             if chance(2) { state["TimeoutSeconds"] = .number(Double(1 + byte() % 30)) }
             if chance(1) { state["HeartbeatSeconds"] = .number(Double(1 + byte() % 10)) }
             if chance(3) { state["Retry"] = [retrier()] }
-            if chance(3), let next = laterState(index, count: count) {
+            if chance(3), let next = laterState(index, count: count, prefix: prefix) {
                 var catcher: [String: JSONValue] = ["ErrorEquals": [pick(Self.errorNames)], "Next": .string(next)]
                 if chance(4) { catcher["ResultPath"] = pick(Self.resultPaths) }
                 state["Catch"] = [.object(catcher)]
             }
             dataFlow(into: &state, resultPath: true)
-            transition(index, count: count, into: &state)
+            transition(index, count: count, prefix: prefix, into: &state)
         case 4:
             state["Type"] = "Choice"
             var rules: [JSONValue] = []
-            if let next = laterState(index, count: count) {
+            if let next = laterState(index, count: count, prefix: prefix) {
                 for _ in 0..<(1 + byte() % 3) {
                     var rule = pick(Self.comparisons)
                     rule["Next"] = .string(next)
                     rules.append(.object(rule))
                 }
-                if chance(5) { state["Default"] = .string(laterState(index, count: count) ?? next) }
+                if chance(5) { state["Default"] = .string(laterState(index, count: count, prefix: prefix) ?? next) }
             }
             guard !rules.isEmpty else { return ["Type": "Succeed"] }  // a Choice needs a state to go to
             state["Choices"] = .array(rules)
@@ -91,11 +98,24 @@ struct DefinitionGenerator {
             let (field, value) = pick(Self.waits)
             state[field] = value
             dataFlow(into: &state, resultPath: false)
-            transition(index, count: count, into: &state)
+            transition(index, count: count, prefix: prefix, into: &state)
         case 6:
             state["Type"] = "Fail"
             if chance(4) { state["Error"] = pick(Self.errorNames) } else if chance(4) { state["ErrorPath"] = pick(Self.paths) }
             if chance(4) { state["Cause"] = "generated" } else if chance(4) { state["CausePath"] = pick(Self.paths) }
+        case 8 where depth < 2:
+            state["Type"] = "Parallel"
+            state["Branches"] = .array((0..<(1 + byte() % 3)).map { branch in
+                .object(graph(prefix: "\(prefix)\(index)b\(branch)_", depth: depth + 1))
+            })
+            if chance(2) { state["Parameters"] = pick(Self.templates) }
+            if chance(2) { state["ResultSelector"] = pick(Self.templates) }
+            if chance(2) { state["Retry"] = [retrier()] }
+            if chance(2), let next = laterState(index, count: count, prefix: prefix) {
+                state["Catch"] = [["ErrorEquals": [pick(Self.errorNames)], "Next": .string(next)]]
+            }
+            dataFlow(into: &state, resultPath: true)
+            transition(index, count: count, prefix: prefix, into: &state)
         default:
             state["Type"] = "Succeed"
             dataFlow(into: &state, resultPath: false)
