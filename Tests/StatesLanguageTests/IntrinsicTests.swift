@@ -96,7 +96,7 @@ private let oneToNine: JSONValue = [1, 2, 3, 4, 5, 6, 7, 8, 9]
         ("States.Format(1, 2)", "must be a string"),
         ("States.Format('x'", "missing ')'"),
         ("States.Format('x) ", "unterminated string"),
-        ("States.Array($.a[?(@.b)])", "not a valid JSONPath"),
+        ("States.Array($.a[?(@.b)])", "filters are not supported in intrinsic function arguments"),
         ("States.Array(foo)", "'foo' is not a valid argument"),
         ("States.Array() extra", "unexpected text"),
         (
