@@ -20,6 +20,13 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
     return state
 }
 
+/// A Choice state whose one rule, `rule` with `Next` "Yes", falls back to "No".
+private func yesOrNoState(_ rule: JSONValue) throws -> ChoiceState {
+    guard case .object(var members) = rule else { throw DefinitionError(message: "a rule is an object") }
+    members["Next"] = "Yes"
+    return try choiceState([.object(members)], default: "No")
+}
+
 @Suite struct ChoiceTests {
     /// The rule set of the AWS Choice state example.
     @Test(arguments: [
@@ -95,9 +102,7 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
         (["Variable": "$$.Execution.Name", "StringEquals": "exec-1"], true),
     ] as [(JSONValue, Bool)])
     func comparisons(rule: JSONValue, expected: Bool) throws {
-        guard case .object(var members) = rule else { return }
-        members["Next"] = "Yes"
-        let state = try choiceState([.object(members)], default: "No")
+        let state = try yesOrNoState(rule)
         let input: JSONValue = [
             "s": "abc", "same": "abc", "file": "log-2024.txt", "star": "a*b", "n": 10, "small": 3, "b": true, "f": false,
             "t": "2016-03-14T01:59:00Z", "later": "2016-03-14T02:00:00Z", "nothing": .null,
@@ -124,8 +129,8 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
     }
 
     /// Issue #16: a rule's `$$` paths read the context object, never the input, in `Variable`
-    /// and in `...Path` operands (executions recorded on AWS do; the context object:
-    /// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
+    /// and in `...Path` operands, as the executions of the issue recorded on AWS do (the context
+    /// object: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
     @Test(arguments: [
         (["Variable": "$$.Execution.Input.x", "StringEquals": "from-context"], true),
         (["Variable": "$$.Execution.Input.x", "StringEqualsPath": "$$.Execution.Input.y"], false),
@@ -136,9 +141,7 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
         (["Variable": "$$.State.Name", "StringEquals": "C"], true),
     ] as [(JSONValue, Bool)])
     func contextPathsReadTheContextObject(rule: JSONValue, expected: Bool) throws {
-        guard case .object(var members) = rule else { return }
-        members["Next"] = "Yes"
-        let state = try choiceState([.object(members)], default: "No")
+        let state = try yesOrNoState(rule)
         // The input has an `Execution` member of its own, which a `$$` path must not read.
         let input: JSONValue = ["x": "from-input", "n": 1, "Execution": ["Input": ["x": "from-context"]]]
         let context: JSONValue = [
