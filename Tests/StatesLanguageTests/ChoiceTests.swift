@@ -20,6 +20,13 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
     return state
 }
 
+/// A Choice state whose one rule, `rule` with `Next` "Yes", falls back to "No".
+private func yesOrNoState(_ rule: JSONValue) throws -> ChoiceState {
+    guard case .object(var members) = rule else { throw DefinitionError(message: "a rule is an object") }
+    members["Next"] = "Yes"
+    return try choiceState([.object(members)], default: "No")
+}
+
 @Suite struct ChoiceTests {
     /// The rule set of the AWS Choice state example.
     @Test(arguments: [
@@ -41,7 +48,7 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
                     "Next": "ValueInTwenties",
                 ],
             ], default: "DefaultState")
-        #expect(try state.nextState(for: input) == expected)
+        #expect(try state.nextState(for: input, context: [:]) == expected)
     }
 
     @Test(arguments: [
@@ -95,9 +102,7 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
         (["Variable": "$$.Execution.Name", "StringEquals": "exec-1"], true),
     ] as [(JSONValue, Bool)])
     func comparisons(rule: JSONValue, expected: Bool) throws {
-        guard case .object(var members) = rule else { return }
-        members["Next"] = "Yes"
-        let state = try choiceState([.object(members)], default: "No")
+        let state = try yesOrNoState(rule)
         let input: JSONValue = [
             "s": "abc", "same": "abc", "file": "log-2024.txt", "star": "a*b", "n": 10, "small": 3, "b": true, "f": false,
             "t": "2016-03-14T01:59:00Z", "later": "2016-03-14T02:00:00Z", "nothing": .null,
@@ -120,19 +125,60 @@ private func choiceState(_ choices: JSONValue, default defaultState: String? = "
     ] as [(String, String, Bool)])
     func stringMatchesLongValuesAndEscapes(pattern: String, value: String, expected: Bool) throws {
         let state = try choiceState([["Variable": "$.s", "StringMatches": .string(pattern), "Next": "Yes"]], default: "No")
-        #expect(try state.nextState(for: ["s": .string(value)]) == (expected ? "Yes" : "No"))
+        #expect(try state.nextState(for: ["s": .string(value)], context: [:]) == (expected ? "Yes" : "No"))
+    }
+
+    /// Issue #16: a rule's `$$` paths read the context object, never the input, in `Variable`
+    /// and in `...Path` operands, as the executions of the issue recorded on AWS do (the context
+    /// object: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
+    @Test(arguments: [
+        (["Variable": "$$.Execution.Input.x", "StringEquals": "from-context"], true),
+        (["Variable": "$$.Execution.Input.x", "StringEqualsPath": "$$.Execution.Input.y"], false),
+        (["Variable": "$$.Execution.Input.x", "StringEqualsPath": "$$.Execution.Input.same"], true),
+        (["Variable": "$.x", "StringEqualsPath": "$$.Execution.Input.x"], false),
+        (["Variable": "$$.Execution.Input.n", "NumericGreaterThanPath": "$.n"], true),
+        (["Variable": "$$.Execution.Input.missing", "IsPresent": false], true),
+        (["Variable": "$$.State.Name", "StringEquals": "C"], true),
+    ] as [(JSONValue, Bool)])
+    func contextPathsReadTheContextObject(rule: JSONValue, expected: Bool) throws {
+        let state = try yesOrNoState(rule)
+        // The input has an `Execution` member of its own, which a `$$` path must not read.
+        let input: JSONValue = ["x": "from-input", "n": 1, "Execution": ["Input": ["x": "from-context"]]]
+        let context: JSONValue = [
+            "Execution": ["Input": ["x": "from-context", "y": "other", "same": "from-context", "n": 2]],
+            "State": ["Name": "C"],
+        ]
+        #expect(try state.nextState(for: input, context: context) == (expected ? "Yes" : "No"))
+    }
+
+    @Test func missingContextVariableIsARuntimeError() throws {
+        let state = try choiceState([["Variable": "$$.Execution.Input.missing", "StringEquals": "x", "Next": "Yes"]])
+        let error = #expect(throws: StatesError.self) {
+            try state.nextState(for: ["Execution": ["Input": ["missing": "x"]]], context: ["Execution": ["Input": [:]]])
+        }
+        #expect(error?.name == "States.Runtime")
+        #expect(error?.cause == "Invalid path '$$.Execution.Input.missing': The choice state's condition path references an invalid value.")
+    }
+
+    /// `Variable` is a reference path: no filters, wildcards or slices.
+    @Test(arguments: ["$.users[?(@.status == 0)]", "$.a[*]", "$..a", "$.a[0:1]"])
+    func variableRejectsPathsThatAreNotReferencePaths(variable: String) {
+        let error = #expect(throws: DefinitionError.self) {
+            try choiceState([["Variable": .string(variable), "IsPresent": true, "Next": "X"]])
+        }
+        #expect(error?.message.contains("'Choices[0].Variable' must be a valid reference path") == true, "\(error?.message ?? "")")
     }
 
     @Test func missingVariableIsARuntimeError() throws {
         let state = try choiceState([["Variable": "$.missing", "StringEquals": "x", "Next": "Yes"]])
-        let error = #expect(throws: StatesError.self) { try state.nextState(for: ["a": 1]) }
+        let error = #expect(throws: StatesError.self) { try state.nextState(for: ["a": 1], context: [:]) }
         #expect(error?.name == "States.Runtime")
         #expect(error?.cause.contains("Invalid path '$.missing'") == true)
     }
 
     @Test func noMatchWithoutDefaultIsNoChoiceMatched() throws {
         let state = try choiceState([["Variable": "$.a", "NumericEquals": 2, "Next": "Yes"]], default: nil)
-        let error = #expect(throws: StatesError.self) { try state.nextState(for: ["a": 1]) }
+        let error = #expect(throws: StatesError.self) { try state.nextState(for: ["a": 1], context: [:]) }
         #expect(error?.name == "States.NoChoiceMatched")
     }
 

@@ -37,7 +37,7 @@ private func nestedRule(levels: Int, and: Bool = false) -> JSONValue {
                 return
             }
             // The comparison holds; And keeps it, each Not turns it over.
-            #expect(try choice.nextState(for: ["a": 1]) == (and || (levels - 1) % 2 == 0 ? "Done" : "Other"))
+            #expect(try choice.nextState(for: ["a": 1], context: [:]) == (and || (levels - 1) % 2 == 0 ? "Done" : "Other"))
         } else {
             let error = #expect(throws: DefinitionError.self) { try StateMachineDefinition(text: text) }
             #expect(error?.message.contains("deeper than 64 levels") == true, "\(error?.message.prefix(300) ?? "")")

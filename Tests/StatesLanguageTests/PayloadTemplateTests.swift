@@ -60,7 +60,7 @@ private let context: JSONValue = [
     @Test(arguments: [
         (["a.$": 1], "must be a string"),
         (["a.$": "product.sku"], "must be a JSONPath"),
-        (["a.$": "$.a[?(@.x)]"], "not a valid JSONPath"),
+        (["a.$": "$.a.length()"], "not a valid JSONPath"),
         (["a.$": "States.Nope()"], "'States.Nope' is not an intrinsic function"),
         (["a.$": "States.ArrayLength($.a, 2)"], "takes 1 argument"),
         (["a": 1, "a.$": "$.a"], "has both 'a' and 'a.$'"),

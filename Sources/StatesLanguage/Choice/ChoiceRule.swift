@@ -14,7 +14,7 @@ public struct ChoiceRule: Sendable, Hashable {
     }
 
     /// Whether the rule holds for `input` (`$`), with `context` for `$$` paths.
-    public func matches(_ input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> Bool {
+    public func matches(_ input: JSONValue, context: JSONValue) throws(StatesError) -> Bool {
         try condition.evaluate(input, context: context)
     }
 }
@@ -28,7 +28,7 @@ public indirect enum ChoiceCondition: Sendable, Hashable {
 
     /// `And` and `Or` stop at the first operand that decides them, so
     /// `And: [IsPresent, StringEquals]` is safe on a missing variable.
-    public func evaluate(_ input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> Bool {
+    public func evaluate(_ input: JSONValue, context: JSONValue) throws(StatesError) -> Bool {
         switch self {
         case .comparison(let comparison): return try comparison.evaluate(input, context: context)
         case .and(let operands):
@@ -61,8 +61,9 @@ public struct Comparison: Sendable, Hashable {
 
     /// As AWS does: `IsPresent` tests whether `Variable` exists; any other comparison on a
     /// `Variable` (or `...Path` operand) that selects nothing fails with `States.Runtime`
-    /// ("Invalid path ..."). A value of the wrong type makes the comparison false.
-    public func evaluate(_ input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> Bool {
+    /// ("Invalid path ..."). A value of the wrong type makes the comparison false. `$$` paths
+    /// (`Variable` or operand) read `context`, the context object.
+    public func evaluate(_ input: JSONValue, context: JSONValue) throws(StatesError) -> Bool {
         let found = variable.valueIfPresent(in: input, context: context)
         if self.operator == .isPresent {
             return (found != nil) == (operand == .value(.bool(true)))

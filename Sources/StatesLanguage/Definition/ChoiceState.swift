@@ -172,8 +172,10 @@ public struct ChoiceState: Sendable {
     }
 
     /// The name of the next state for the effective `input` (after `InputPath`): the `Next`
-    /// of the first rule that holds, else `Default`, else `States.NoChoiceMatched`.
-    public func nextState(for input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> String {
+    /// of the first rule that holds, else `Default`, else `States.NoChoiceMatched`. Rules'
+    /// `$$` paths read `context`, the context object; a state whose definition has no `$$`
+    /// may pass any value.
+    public func nextState(for input: JSONValue, context: JSONValue) throws(StatesError) -> String {
         for rule in choices where try rule.matches(input, context: context) { return rule.next }
         if let defaultState { return defaultState }
         throw StatesError.noChoiceMatched("No choice rule matched the input '\(input.serialized())' and there is no Default")

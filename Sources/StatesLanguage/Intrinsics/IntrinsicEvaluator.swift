@@ -13,6 +13,8 @@ struct IntrinsicEvaluator {
 
     /// AWS limits the text that Base64Encode, Base64Decode and Hash accept.
     static let maximumTextLength = 10_000
+    /// What JSON counts as whitespace (RFC 8259), as Jackson skips it.
+    static let jsonWhitespace: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r"]
     /// AWS limits the array that ArrayRange builds.
     static let maximumRangeCount = 1_000
     /// The integers an argument may hold (`JSONValue.intValue`): below this in magnitude, a
@@ -41,6 +43,20 @@ struct IntrinsicEvaluator {
                 throw failure("argument \(index + 1) must be an integer, not \(describe(values[index]))")
             }
             return number
+        }
+        /// A number rounded to the nearest integer, as AWS rounds the arguments of MathAdd and
+        /// MathRandom: halves toward positive infinity (Java's `Math.round`), so 2.5 is 3 and
+        /// -2.5 is -2.
+        func roundedInteger(_ index: Int) throws(StatesError) -> Int {
+            guard case .number(let number) = values[index] else {
+                throw failure("argument \(index + 1) must be a number, not \(describe(values[index]))")
+            }
+            let floor = number.rounded(.down)
+            let rounded = number - floor >= 0.5 ? floor + 1 : floor
+            guard rounded.magnitude < Double(Self.largestInteger) else {
+                throw failure("argument \(index + 1) is out of range (integers must be smaller than \(Self.largestInteger) in magnitude)")
+            }
+            return Int(rounded)
         }
         func array(_ index: Int) throws(StatesError) -> [JSONValue] {
             guard let elements = values[index].arrayValue else {
@@ -80,7 +96,7 @@ struct IntrinsicEvaluator {
                     let value = values[next]
                     next += 1
                     let room = BuildBudget.maximumBytes - result.utf8.count
-                    guard let written = value.stringValue ?? value.serialized(byteLimit: room) else { throw tooLong() }
+                    guard let written = FormatArgumentText.text(of: value, byteLimit: room) else { throw tooLong() }
                     text = written
                 }
                 guard result.utf8.count + text.utf8.count <= BuildBudget.maximumBytes else { throw tooLong() }
@@ -92,6 +108,9 @@ struct IntrinsicEvaluator {
         case .stringToJson:
             let text = try string(0)
             try budget.charge(text.utf8.count, by: call.function)
+            // AWS answers null for an empty string or one of whitespace only (as Jackson reads
+            // no value from it), rather than failing.
+            if text.unicodeScalars.allSatisfy({ Self.jsonWhitespace.contains($0) }) { return .null }
             do {
                 return try JSONValue(parsing: text)
             } catch {
@@ -198,8 +217,8 @@ struct IntrinsicEvaluator {
             return .object(left.merging(right) { _, new in new })
 
         case .mathRandom:
-            let start = try integer(0)
-            let end = try integer(1)
+            let start = try roundedInteger(0)
+            let end = try roundedInteger(1)
             guard start < end else { throw failure("the start \(start) must be less than the end \(end)") }
             if values.count == 3 {
                 var seeded = SplitMix64(seed: UInt64(bitPattern: Int64(try integer(2))))
@@ -208,7 +227,7 @@ struct IntrinsicEvaluator {
             return .number(Double(Int.random(in: start..<end, using: &generator)))
 
         case .mathAdd:
-            let (sum, overflow) = try integer(0).addingReportingOverflow(try integer(1))
+            let (sum, overflow) = try roundedInteger(0).addingReportingOverflow(try roundedInteger(1))
             // Past 2^53 a JSON number no longer holds every integer: the sum would be rounded.
             guard !overflow, sum.magnitude < Self.largestInteger.magnitude else {
                 throw failure("the sum is out of range (integers must be smaller than \(Self.largestInteger) in magnitude)")

@@ -204,13 +204,21 @@ struct IntrinsicParser {
         }
     }
 
-    /// A path runs to the next `,` or `)` that is not inside brackets or quotes.
+    /// A path runs to the next `,` or `)` that is not inside brackets or quotes; inside quotes a
+    /// backslash escapes the next character (`$['it\'s']`), as the path reader reads it.
     private mutating func parsePath() throws(IntrinsicSyntaxError) -> JSONPath {
         var text = ""
         var bracketDepth = 0
         var quote: Character?
         while let character = current {
             if let open = quote {
+                if character == "\\", position + 1 < characters.count {
+                    text.append(character)
+                    position += 1
+                    text.append(characters[position])
+                    position += 1
+                    continue
+                }
                 if character == open { quote = nil }
             } else if character == "'" || character == "\"", bracketDepth > 0 {
                 quote = character
@@ -224,10 +232,14 @@ struct IntrinsicParser {
             text.append(character)
             position += 1
         }
+        let path: JSONPath
         do {
-            return try JSONPath(text)
+            path = try JSONPath(text)
         } catch {
             throw fail(error.message)
         }
+        // AWS documents filters for the paths of payload templates, not for arguments.
+        guard !path.hasFilter else { throw fail("'\(text)': filters are not supported in intrinsic function arguments") }
+        return path
     }
 }

@@ -3,11 +3,12 @@ import JSON
 /// A JSONPath expression as AWS accepts it in `.$` fields of payload templates and as
 /// intrinsic function arguments: `$` (the input) or `$$` (the context object), then
 /// `.name`, `['name']`, `["name"]`, `[0]`, `[-1]`, `[*]`, `.*`, `[0,2]`, `['a','b']`,
-/// slices `[1:3]` / `[::2]`, and recursive descent `..name` / `..*`.
+/// slices `[1:3]` / `[::2]`, recursive descent `..name` / `..*`, and filters
+/// `[?(@.status == 0 && @.name)]` (`FilterExpression`).
 ///
 /// A *definite* path (names and indexes only) selects at most one value. Any other path
 /// selects a list, and evaluates to an array of what it found, as AWS (Jayway JsonPath) does.
-/// Filters (`[?(...)]`) and functions (`.length()`) are rejected when compiled.
+/// Functions (`.length()`) and script expressions (`[(...)]`) are rejected when compiled.
 public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     public let text: String
     /// `true` for `$$...`: the path reads the context object.
@@ -28,6 +29,16 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// `true` when a selector is a filter (`[?(...)]`), at any depth of `..`.
+    var hasFilter: Bool {
+        selectors.contains { selector in
+            switch selector {
+            case .filter, .descendant(.filter): true
+            default: false
+            }
+        }
+    }
+
     /// `true` when the path can select at most one value (names and non-negative indexes only).
     public var isDefinite: Bool { selectors.allSatisfy(\.isDefinite) }
 
@@ -45,7 +56,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         var current = [root]
         for selector in selectors {
             var next: [JSONValue] = []
-            for value in current { selector.select(in: value, into: &next) }
+            for value in current { selector.select(in: value, root: root, into: &next) }
             current = next
         }
         return .array(current)
@@ -62,6 +73,9 @@ enum PathSelector: Sendable, Hashable {
     case slice(start: Int?, end: Int?, step: Int?)
     /// `..` followed by a selector: applies it to the value and all its descendants.
     indirect case descendant(PathSelector)
+    /// `[?(...)]`: the elements of an array for which the condition holds; an object is kept
+    /// whole when it holds for the object, as Jayway does.
+    case filter(FilterExpression)
 
     var isDefinite: Bool {
         switch self {
@@ -79,7 +93,9 @@ enum PathSelector: Sendable, Hashable {
         }
     }
 
-    func select(in value: JSONValue, into output: inout [JSONValue]) {
+    /// Appends what the selector picks in `value` to `output`; `root` is the document the
+    /// whole path reads, for the `$` paths of filters.
+    func select(in value: JSONValue, root: JSONValue, into output: inout [JSONValue]) {
         switch self {
         case .name(let name):
             if case .object(let members) = value, let member = members[name] { output.append(member) }
@@ -93,7 +109,7 @@ enum PathSelector: Sendable, Hashable {
                 if position >= 0, position < elements.count { output.append(elements[position]) }
             }
         case .indexes(let indexes):
-            for index in indexes { PathSelector.index(index).select(in: value, into: &output) }
+            for index in indexes { PathSelector.index(index).select(in: value, root: root, into: &output) }
         case .wildcard:
             switch value {
             case .array(let elements): output.append(contentsOf: elements)
@@ -111,7 +127,11 @@ enum PathSelector: Sendable, Hashable {
             // stack allows. `inner` is never itself `..` (the parser reads one selector after it).
             var pending = [value]
             while let node = pending.popLast() {
-                inner.select(in: node, into: &output)
+                if case .filter(let condition) = inner {
+                    Self.scan(node, for: condition, root: root, into: &output)
+                } else {
+                    inner.select(in: node, root: root, into: &output)
+                }
                 switch node {
                 case .array(let elements): pending.append(contentsOf: elements.reversed())
                 case .object(let members):
@@ -119,6 +139,24 @@ enum PathSelector: Sendable, Hashable {
                 default: break
                 }
             }
+        case .filter(let condition):
+            switch value {
+            case .array(let elements): output.append(contentsOf: elements.filter { condition.holds(for: $0, root: root) })
+            case .object: if condition.holds(for: value, root: root) { output.append(value) }
+            default: break
+            }
+        }
+    }
+
+    /// One node of `..[?(...)]`. Jayway's deep scan tests each object itself, and filters an
+    /// array's elements only when the condition holds for the array as `@`; the elements
+    /// themselves are nodes of the scan, so filtering every array too would list them twice.
+    private static func scan(_ node: JSONValue, for condition: FilterExpression, root: JSONValue, into output: inout [JSONValue]) {
+        guard condition.holds(for: node, root: root) else { return }
+        switch node {
+        case .object: output.append(node)
+        case .array(let elements): output.append(contentsOf: elements.filter { condition.holds(for: $0, root: root) })
+        default: break
         }
     }
 
@@ -156,15 +194,17 @@ struct JSONPathSyntaxError: Error {
 
 /// Reads JSONPath text into selectors.
 struct JSONPathParser {
-    private let characters: [Character]
-    private var position = 0
+    private var scanner: PathScanner
 
-    init(text: String) { characters = Array(text) }
+    init(text: String) { scanner = PathScanner(text: text) }
 
-    private var atEnd: Bool { position >= characters.count }
-    private var current: Character? { atEnd ? nil : characters[position] }
+    private var current: Character? { scanner.current }
+    private var position: Int {
+        get { scanner.position }
+        set { scanner.position = newValue }
+    }
 
-    private func fail(_ reason: String) -> JSONPathSyntaxError { JSONPathSyntaxError(reason: reason) }
+    private func fail(_ reason: String) -> JSONPathSyntaxError { scanner.fail(reason) }
 
     mutating func parse() throws(JSONPathSyntaxError) -> (isContext: Bool, selectors: [PathSelector]) {
         guard current == "$" else { throw fail("it must start with '$'") }
@@ -208,24 +248,29 @@ struct JSONPathParser {
         return .name(name)
     }
 
-    private mutating func skipSpaces() { while current == " " { position += 1 } }
-
     private mutating func parseBracket() throws(JSONPathSyntaxError) -> PathSelector {
         position += 1  // [
-        skipSpaces()
+        scanner.skipSpaces()
         guard let first = current else { throw fail("unterminated '['") }
+        if first == "?" {
+            position += 1
+            guard current == "(" else { throw fail("a filter is written '[?(...)]' (position \(position))") }
+            position += 1
+            // The filter reads through its closing `)]`.
+            return .filter(try FilterParser.parse(&scanner))
+        }
         let selector: PathSelector
         if first == "*" {
             position += 1
             selector = .wildcard
-        } else if first == "?" || first == "(" {
-            throw fail("filter and script expressions are not supported")
+        } else if first == "(" {
+            throw fail("script expressions are not supported")
         } else if first == "'" || first == "\"" {
             var names: [String] = []
             while true {
-                skipSpaces()
-                names.append(try parseQuotedName())
-                skipSpaces()
+                scanner.skipSpaces()
+                names.append(try scanner.readQuoted())
+                scanner.skipSpaces()
                 if current == "," { position += 1; continue }
                 break
             }
@@ -233,50 +278,21 @@ struct JSONPathParser {
         } else {
             selector = try parseIndexesOrSlice()
         }
-        skipSpaces()
+        scanner.skipSpaces()
         guard current == "]" else { throw fail("expected ']' at position \(position)") }
         position += 1
         return selector
     }
 
-    private mutating func parseQuotedName() throws(JSONPathSyntaxError) -> String {
-        guard let quote = current, quote == "'" || quote == "\"" else { throw fail("expected a quoted name at position \(position)") }
-        position += 1
-        var name = ""
-        while true {
-            guard let character = current else { throw fail("unterminated quoted name") }
-            position += 1
-            if character == quote { return name }
-            if character == "\\" {
-                guard let escaped = current else { throw fail("unterminated quoted name") }
-                position += 1
-                name.append(escaped)
-            } else {
-                name.append(character)
-            }
-        }
-    }
-
-    private mutating func parseInteger() throws(JSONPathSyntaxError) -> Int? {
-        skipSpaces()
-        var digits = ""
-        if current == "-" { digits.append("-"); position += 1 }
-        while let character = current, character.isASCII, character.isNumber { digits.append(character); position += 1 }
-        skipSpaces()
-        if digits.isEmpty { return nil }
-        guard let value = Int(digits) else { throw fail("'\(digits)' is not an index") }
-        return value
-    }
-
     private mutating func parseIndexesOrSlice() throws(JSONPathSyntaxError) -> PathSelector {
-        let first = try parseInteger()
+        let first = try scanner.readInteger()
         if current == ":" {
             position += 1
-            let end = try parseInteger()
+            let end = try scanner.readInteger()
             var step: Int?
             if current == ":" {
                 position += 1
-                step = try parseInteger()
+                step = try scanner.readInteger()
             }
             return .slice(start: first, end: end, step: step)
         }
@@ -284,7 +300,7 @@ struct JSONPathParser {
         var indexes = [first]
         while current == "," {
             position += 1
-            guard let next = try parseInteger() else { throw fail("expected an index at position \(position)") }
+            guard let next = try scanner.readInteger() else { throw fail("expected an index at position \(position)") }
             indexes.append(next)
         }
         return indexes.count == 1 ? .index(first) : .indexes(indexes)

@@ -118,7 +118,7 @@ struct ExecutionStepper {
 
         case .choice(let choice):
             let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: choice.inputPath, parameters: nil, context: context)
-            let next = try choice.nextState(for: effective)
+            let next = try choice.nextState(for: effective, context: context)
             let output = try DataFlow.stateOutput(
                 stateInput: effective, result: effective, resultSelector: nil, resultPath: .discard, outputPath: choice.outputPath, context: context)
             try exitState(&execution, &cursor, .choiceStateExited, name: stateName, output: output, transition: .next(next))
