@@ -256,6 +256,20 @@ public enum StepMigrations {
                 ALTER TABLE taskToken ADD COLUMN branchId INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v7: the progress of each Parallel or Map state's branches") { db in
+            // One row per running Parallel or Map state: counting its branches' rows at each
+            // end would cost a scan per iteration, a Map's thousands of them.
+            try db.execute(sql: """
+                CREATE TABLE branchGroup (
+                    executionId INTEGER NOT NULL REFERENCES execution(id) ON DELETE CASCADE,
+                    parentBranchId INTEGER NOT NULL,
+                    total INTEGER NOT NULL,
+                    started INTEGER NOT NULL,
+                    ended INTEGER NOT NULL,
+                    PRIMARY KEY (executionId, parentBranchId)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

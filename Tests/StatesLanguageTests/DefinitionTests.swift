@@ -75,7 +75,7 @@ import Testing
         (#"{"StartAt": "A", "Version": "2.0", "States": {"A": {"Type": "Succeed"}}}"#, "field 'Version' must be \"1.0\""),
         (#"{"StartAt": "A", "QueryLanguage": "JSONata", "States": {"A": {"Type": "Succeed"}}}"#, "field 'QueryLanguage' is not supported yet"),
         // States in general.
-        (#"{"StartAt": "A", "States": {"A": {"Type": "Map", "End": true}}}"#, "State 'A': state type 'Map' is not supported yet"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Map", "End": true}}}"#, "State 'A': field 'ItemProcessor' is required"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "End": true}}}"#, "State 'A': field 'Branches' is required"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [], "End": true}}}"#, "field 'Branches' must be a non-empty array"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [{"StartAt": "B"}], "End": true}}}"#,
@@ -211,6 +211,48 @@ import Testing
             branch = #"{"StartAt": "P\#(level)", "States": {"P\#(level)": {"Type": "Parallel", "End": true, "Branches": [\#(branch)]}}}"#
         }
         let error = #expect(throws: DefinitionError.self) { try StateMachineDefinition(text: branch) }
-        #expect(error?.message.contains("Parallel states nest more than") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("Parallel and Map states nest more than") == true, "\(error?.message ?? "")")
+    }
+}
+
+@Suite struct MapDefinitionTests {
+    static func map(_ fields: String) -> String {
+        #"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, \#(fields)}}}"#
+    }
+    static let processor = #""ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
+
+    @Test(arguments: [
+        (map(#""ItemsPath": "$.a""#), "State 'M': field 'ItemProcessor' is required"),
+        (map(processor + #", "Iterator": {"StartAt": "Q", "States": {"Q": {"Type": "Pass", "End": true}}}"#), "has both 'ItemProcessor' and 'Iterator'"),
+        (map(processor + #", "ItemSelector": {}, "Parameters": {}"#), "has both 'ItemSelector' and 'Parameters'"),
+        (map(processor + #", "MaxConcurrency": -1"#), "field 'MaxConcurrency' must be a non-negative integer"),
+        (map(processor + #", "MaxConcurrency": 1, "MaxConcurrencyPath": "$.n""#), "has both 'MaxConcurrency' and 'MaxConcurrencyPath'"),
+        (map(processor + #", "ItemsPath": "$.a[*]""#), "field 'ItemsPath' must be a valid reference path"),
+        (map(processor + #", "ToleratedFailurePercentage": 5"#), "field 'ToleratedFailurePercentage' is only supported in a Map state whose ItemProcessor's ProcessorConfig has Mode DISTRIBUTED"),
+        (map(processor + #", "ItemBatcher": {}"#), "field 'ItemBatcher' is only supported"),
+        (map(#""ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#),
+         "a Map state in DISTRIBUTED mode is not supported yet"),
+        (map(#""ItemProcessor": {"ProcessorConfig": {"Mode": "SIDEWAYS"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#),
+         "field 'ItemProcessor.ProcessorConfig.Mode' must be INLINE or DISTRIBUTED"),
+        (map(#""ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Next": "M"}}}"#), "which is not in the same branch"),
+    ])
+    func rejects(text: String, fragment: String) {
+        let error = #expect(throws: DefinitionError.self) { try StateMachineDefinition(text: text) }
+        #expect(error?.message.contains(fragment) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func readsTheInlineFields() throws {
+        let definition = try StateMachineDefinition(
+            text: Self.map(Self.processor + #", "ItemsPath": "$.items", "ItemSelector": {"i.$": "$$.Map.Item.Index"}, "MaxConcurrency": 3"#))
+        guard case .map(let map)? = definition.state(named: "M")?.kind else {
+            Issue.record("M is not a Map state")
+            return
+        }
+        #expect(map.itemsPath.text == "$.items")
+        #expect(map.maxConcurrency == 3)
+        #expect(map.processor.startAt == "P")
+        #expect(definition.state(named: "P")?.type == "Pass")
+        let items = try map.items(in: ["items": [1, 2]], context: [:])
+        #expect(items == [1, 2])
     }
 }

@@ -22,9 +22,6 @@ public struct ParallelState: Sendable {
         resultPath = reader.resultPath()
         outputPath = reader.outputPath()
         transition = reader.transition()
-        retry = TaskState.readList("Retry", reader: &reader) { (inner: inout FieldReader) in Retrier(reader: &inner) }
-        catchers = TaskState.readList("Catch", reader: &reader) { (inner: inout FieldReader) in Catcher(reader: &inner) }
-        TaskState.checkAllIsLast(retry.map(\.errorEquals), field: "Retry", reader: &reader)
-        TaskState.checkAllIsLast(catchers.map(\.errorEquals), field: "Catch", reader: &reader)
+        (retry, catchers) = reader.retriersAndCatchers()
     }
 }

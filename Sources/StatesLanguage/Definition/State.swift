@@ -26,6 +26,7 @@ public struct State: Sendable {
         case .task(let state): state.transition
         case .wait(let state): state.transition
         case .parallel(let state): state.transition
+        case .map(let state): state.transition
         case .choice, .succeed, .fail: nil
         }
     }
@@ -42,13 +43,15 @@ public struct State: Sendable {
             names += state.catchers.map { $0.next }
         case .parallel(let state):
             names += state.catchers.map { $0.next }
+        case .map(let state):
+            names += state.catchers.map { $0.next }
         default: break
         }
         return names
     }
 }
 
-/// What a state does, by `Type`. Map will join as a case of its own.
+/// What a state does, by `Type`.
 public enum StateKind: Sendable {
     case pass(PassState)
     case task(TaskState)
@@ -57,6 +60,7 @@ public enum StateKind: Sendable {
     case succeed(SucceedState)
     case fail(FailState)
     case parallel(ParallelState)
+    case map(MapState)
 
     public var typeName: String {
         switch self {
@@ -67,6 +71,7 @@ public enum StateKind: Sendable {
         case .succeed: "Succeed"
         case .fail: "Fail"
         case .parallel: "Parallel"
+        case .map: "Map"
         }
     }
 }

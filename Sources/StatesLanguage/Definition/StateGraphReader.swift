@@ -68,8 +68,8 @@ struct StateGraphReader {
             let branches = readBranches(&reader, nesting: nesting + 1)
             kind = .parallel(ParallelState(reader: &reader, branches: branches))
         case "Map":
-            reader.fail(plain: "state type 'Map' is not supported yet", field: "Type")
-            return nil
+            guard let processor = readProcessor(&reader, nesting: nesting + 1) else { return nil }
+            kind = .map(MapState(reader: &reader, processor: processor))
         default:
             reader.fail("Type", "must be one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map, not '\(type)'")
             return nil
@@ -91,7 +91,7 @@ struct StateGraphReader {
             return []
         }
         guard nesting <= StateMachineDefinition.maximumNesting else {
-            reader.fail(plain: "Parallel states nest more than \(StateMachineDefinition.maximumNesting) levels deep", field: "Branches")
+            reader.fail(plain: "Parallel and Map states nest more than \(StateMachineDefinition.maximumNesting) levels deep", field: "Branches")
             return []
         }
         var branches: [StateGraph] = []
@@ -108,6 +108,50 @@ struct StateGraphReader {
             reader.problems += inner.problems
         }
         return branches
+    }
+
+    /// A Map state's `ItemProcessor` (or the older `Iterator`): a graph run for each item.
+    /// Only AWS's INLINE mode is run; nil when the state cannot be read further.
+    private mutating func readProcessor(_ reader: inout FieldReader, nesting: Int) -> StateGraph? {
+        let field = reader.members["Iterator"] != nil && reader.members["ItemProcessor"] == nil ? "Iterator" : "ItemProcessor"
+        if reader.members["Iterator"] != nil, reader.members["ItemProcessor"] != nil {
+            reader.fail(plain: "has both 'ItemProcessor' and 'Iterator'; it may have only one", field: "Iterator")
+        }
+        guard let value = reader.raw(field) else {
+            reader.fail("ItemProcessor", "is required")
+            return nil
+        }
+        guard case .object(let members) = value else {
+            reader.fail(field, "must be an object with StartAt and States, not \(value.typeName)")
+            return nil
+        }
+        guard nesting <= StateMachineDefinition.maximumNesting else {
+            reader.fail(plain: "Parallel and Map states nest more than \(StateMachineDefinition.maximumNesting) levels deep", field: field)
+            return nil
+        }
+        var inner = reader.nested(field, members: members)
+        if field == "ItemProcessor", let config = inner.raw("ProcessorConfig") {
+            guard case .object(let settings) = config else {
+                inner.fail("ProcessorConfig", "must be an object, not \(config.typeName)")
+                reader.problems += inner.problems
+                return nil
+            }
+            var configReader = inner.nested("ProcessorConfig", members: settings)
+            let mode = configReader.string("Mode") ?? "INLINE"
+            _ = configReader.string("ExecutionType")
+            configReader.rejectUnknownFields(in: "a ProcessorConfig")
+            inner.problems += configReader.problems
+            if mode == "DISTRIBUTED" {
+                inner.fail(plain: "a Map state in DISTRIBUTED mode is not supported yet (INLINE is)", field: "ProcessorConfig.Mode")
+            } else if mode != "INLINE" {
+                inner.fail("ProcessorConfig.Mode", "must be INLINE or DISTRIBUTED, not '\(mode)'")
+            }
+        }
+        let graph = readGraph(&inner, location: "\(reader.statePathBase)/\(field)", nesting: nesting)
+        _ = inner.string("Comment")
+        inner.rejectUnknownFields(in: "a Map state's \(field)")
+        reader.problems += inner.problems
+        return graph
     }
 
     /// Once everything is read: each graph's `StartAt` and transitions name states of the
@@ -170,6 +214,8 @@ struct StateGraphReader {
             for (index, catcher) in task.catchers.enumerated() { result.append(("Catch[\(index)].Next", catcher.next)) }
         case .parallel(let parallel):
             for (index, catcher) in parallel.catchers.enumerated() { result.append(("Catch[\(index)].Next", catcher.next)) }
+        case .map(let map):
+            for (index, catcher) in map.catchers.enumerated() { result.append(("Catch[\(index)].Next", catcher.next)) }
         default: break
         }
         return result

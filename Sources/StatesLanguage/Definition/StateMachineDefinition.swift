@@ -19,7 +19,7 @@ public struct StateMachineDefinition: Sendable {
     /// AWS limits state names to 80 characters.
     public static let maximumStateNameLength = 80
     static let maximumTimeoutSeconds = 99_999_999
-    /// How deeply Parallel states may nest (stepd's bound; AWS states none).
+    /// How deeply Parallel and Map states may nest (stepd's bound; AWS states none).
     public static let maximumNesting = 32
 
     public init(text: String) throws(DefinitionError) {
@@ -59,6 +59,10 @@ public struct StateMachineDefinition: Sendable {
 
     /// The state called `name`, at the top level or in a branch: names are unique in a definition.
     public func state(named name: String) -> State? { allStates[name] }
+
+    /// Every state of the definition, the top level's and those of every branch and item
+    /// processor, in name order.
+    public var everyState: [State] { allStates.keys.sorted().compactMap { allStates[$0] } }
 
     /// The `StartAt` state (always present in a validated definition).
     public var startState: State? { states[startAt] }

@@ -71,10 +71,7 @@ public struct TaskState: Sendable {
             _ = reader.raw("Credentials")
             reader.fail("Credentials", "is not supported")
         }
-        retry = Self.readList("Retry", reader: &reader) { (inner: inout FieldReader) in Retrier(reader: &inner) }
-        catchers = Self.readList("Catch", reader: &reader) { (inner: inout FieldReader) in Catcher(reader: &inner) }
-        Self.checkAllIsLast(retry.map(\.errorEquals), field: "Retry", reader: &reader)
-        Self.checkAllIsLast(catchers.map(\.errorEquals), field: "Catch", reader: &reader)
+        (retry, catchers) = reader.retriersAndCatchers()
     }
 
     static func readList<Element>(

@@ -152,6 +152,9 @@ struct ExecutionStepper {
 
         case .parallel(let parallel):
             try stepParallel(&execution, &cursor, parallel: parallel, stateName: stateName, input: input, resume: resume, context: context)
+
+        case .map(let map):
+            try stepMap(&execution, &cursor, map: map, stateName: stateName, input: input, resume: resume, context: context)
         }
     }
 
@@ -266,7 +269,31 @@ struct ExecutionStepper {
         }
     }
 
-    // MARK: - Parallel states
+    // MARK: - Parallel and Map states
+
+    /// What a Parallel or Map state does once its branches have ended, and the events it writes.
+    private struct FanOut {
+        let handling: ErrorHandlers
+        let resultSelector: PayloadTemplate?
+        let resultPath: ResultPath
+        let outputPath: OutputPath
+        let transition: Transition
+        let succeededType: HistoryEventType
+        let failedType: HistoryEventType
+        let exitedType: HistoryEventType
+
+        init(_ parallel: ParallelState) {
+            handling = ErrorHandlers(retry: parallel.retry, catchers: parallel.catchers, exitedType: .parallelStateExited)
+            (resultSelector, resultPath, outputPath, transition) = (parallel.resultSelector, parallel.resultPath, parallel.outputPath, parallel.transition)
+            (succeededType, failedType, exitedType) = (.parallelStateSucceeded, .parallelStateFailed, .parallelStateExited)
+        }
+
+        init(_ map: MapState) {
+            handling = ErrorHandlers(retry: map.retry, catchers: map.catchers, exitedType: .mapStateExited)
+            (resultSelector, resultPath, outputPath, transition) = (map.resultSelector, map.resultPath, map.outputPath, map.transition)
+            (succeededType, failedType, exitedType) = (.mapStateSucceeded, .mapStateFailed, .mapStateExited)
+        }
+    }
 
     /// Entering (or retrying): the branches are made, each a cursor of its own starting on the
     /// effective input, and this cursor waits for them. Resumed once they have all ended (or
@@ -275,37 +302,10 @@ struct ExecutionStepper {
         _ execution: inout ExecutionRecord, _ cursor: inout Cursor, parallel: ParallelState, stateName: String, input: JSONValue,
         resume: ResumeValue?, context: JSONValue
     ) throws {
-        let handling = ErrorHandlers(retry: parallel.retry, catchers: parallel.catchers, exitedType: .parallelStateExited)
+        let fanOut = FanOut(parallel)
         guard let executionId = execution.id else { return }
         if resume == .branchesEnded {
-            let branches = try BranchRecord.children(executionId: executionId, parentBranchId: cursor.branchId, in: db)
-            try BranchRecord.deleteChildren(executionId: executionId, parentBranchId: cursor.branchId, in: db)
-            if let failed = branches.first(where: { $0.status == .failed }) {
-                try append(.parallelStateFailed, &execution)
-                let error = StatesError(name: failed.error ?? "", cause: failed.cause ?? "")
-                try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
-                return
-            }
-            let outcome = Result { () throws(StatesError) in
-                var outputs: [JSONValue] = []
-                outputs.reserveCapacity(branches.count)
-                for branch in branches {
-                    do { outputs.append(try JSONValue(parsing: branch.output ?? "null")) } catch {
-                        throw StatesError.runtime("The stored output of a branch of state '\(stateName)' is not JSON: \(error)")
-                    }
-                }
-                return try DataFlow.stateOutput(
-                    stateInput: input, result: .array(outputs), resultSelector: parallel.resultSelector, resultPath: parallel.resultPath,
-                    outputPath: parallel.outputPath, context: context)
-            }
-            switch outcome {
-            case .success(let output):
-                try append(.parallelStateSucceeded, &execution)
-                try exitState(&execution, &cursor, .parallelStateExited, name: stateName, output: output, transition: parallel.transition)
-            case .failure(let error):
-                try append(.parallelStateFailed, &execution)
-                try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
-            }
+            try finishBranches(&execution, &cursor, fanOut, stateName: stateName, input: input, context: context)
             return
         }
         let effective = Result { () throws(StatesError) in
@@ -317,7 +317,7 @@ struct ExecutionStepper {
         }
         switch effective {
         case .failure(let error):
-            try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
+            try handleStateError(&execution, &cursor, fanOut.handling, stateName: stateName, input: input, error: error)
         case .success(let branchInput):
             try append(.parallelStateStarted, &execution)
             for (position, graph) in parallel.branches.enumerated() {
@@ -326,8 +326,117 @@ struct ExecutionStepper {
                     startAt: graph.startAt, input: branchInput)
                 try branch.insertAssigningId(db)
             }
-            cursor.phase = .awaitingBranches
-            if cursor.isTopLevel { execution.phase = .awaitingBranches }
+            let count = Int64(parallel.branches.count)
+            try BranchGroupRecord(executionId: executionId, parentBranchId: cursor.branchId, total: count, started: count).set(db)
+            waitForBranches(&execution, &cursor)
+        }
+    }
+
+    /// Entering (or retrying): one iteration per item of the array at `ItemsPath`, each a
+    /// cursor of its own on the item (or what `ItemSelector` makes of it); at most
+    /// `MaxConcurrency` of them start now, the others as running ones end. Resumed as a
+    /// Parallel state is.
+    private mutating func stepMap(
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, map: MapState, stateName: String, input: JSONValue,
+        resume: ResumeValue?, context: JSONValue
+    ) throws {
+        let fanOut = FanOut(map)
+        guard let executionId = execution.id else { return }
+        if resume == .branchesEnded {
+            try finishBranches(&execution, &cursor, fanOut, stateName: stateName, input: input, context: context)
+            return
+        }
+        let prepared = Result { () throws(StatesError) -> (inputs: [String], window: Int) in
+            let effective = try map.inputPath.apply(to: input, context: context)
+            let items = try map.items(in: effective, context: context)
+            let maxConcurrency = try map.resolvedMaxConcurrency(input: effective, context: context)
+            var inputs: [String] = []
+            inputs.reserveCapacity(items.count)
+            for (index, item) in items.enumerated() {
+                let selected = try map.itemSelector.map { selector throws(StatesError) in
+                    try selector.evaluate(input: effective, context: MapState.itemContext(context, index: index, value: item))
+                } ?? item
+                let text = selected.serialized()
+                try Limits.checkPayload(text: text, what: "The input of iteration \(index) of state '\(stateName)'")
+                inputs.append(text)
+            }
+            return (inputs, maxConcurrency == 0 ? inputs.count : min(maxConcurrency, inputs.count))
+        }
+        switch prepared {
+        case .failure(let error):
+            try handleStateError(&execution, &cursor, fanOut.handling, stateName: stateName, input: input, error: error)
+        case .success(let (inputs, window)):
+            try append(.mapStateStarted, ["length": .number(Double(inputs.count))], &execution)
+            guard !inputs.isEmpty else {
+                try finishBranches(&execution, &cursor, fanOut, stateName: stateName, input: input, context: context, outputs: [])
+                return
+            }
+            for (position, itemInput) in inputs.enumerated() {
+                var iteration = BranchRecord(
+                    executionId: executionId, parentBranchId: cursor.branchId, stateName: stateName, position: Int64(position),
+                    startAt: map.processor.startAt, input: itemInput)
+                if position < window {
+                    try append(.mapIterationStarted, Self.iterationDetails(stateName, position), &execution)
+                } else {
+                    iteration.phase = .queued
+                }
+                try iteration.insertAssigningId(db)
+            }
+            try BranchGroupRecord(
+                executionId: executionId, parentBranchId: cursor.branchId, total: Int64(inputs.count), started: Int64(window)
+            ).set(db)
+            waitForBranches(&execution, &cursor)
+        }
+    }
+
+    private static func iterationDetails(_ stateName: String, _ index: Int) -> [String: JSONValue] {
+        ["name": .string(stateName), "index": .number(Double(index))]
+    }
+
+    private func waitForBranches(_ execution: inout ExecutionRecord, _ cursor: inout Cursor) {
+        cursor.phase = .awaitingBranches
+        if cursor.isTopLevel { execution.phase = .awaitingBranches }
+    }
+
+    /// The branches of the cursor's state have all ended, or one failed: the state fails with
+    /// the failed one's error, or its result is their outputs in order. Their rows go.
+    private mutating func finishBranches(
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, _ fanOut: FanOut, stateName: String, input: JSONValue,
+        context: JSONValue, outputs given: [JSONValue]? = nil
+    ) throws {
+        var outputs: [JSONValue] = []
+        if let given {
+            outputs = given
+        } else if let executionId = execution.id {
+            let branches = try BranchRecord.children(executionId: executionId, parentBranchId: cursor.branchId, in: db)
+            try BranchRecord.deleteChildren(executionId: executionId, parentBranchId: cursor.branchId, in: db)
+            try BranchGroupRecord.delete(executionId: executionId, parentBranchId: cursor.branchId, in: db)
+            if let failed = branches.first(where: { $0.status == .failed }) {
+                try append(fanOut.failedType, &execution)
+                let error = StatesError(name: failed.error ?? "", cause: failed.cause ?? "")
+                try handleStateError(&execution, &cursor, fanOut.handling, stateName: stateName, input: input, error: error)
+                return
+            }
+            outputs.reserveCapacity(branches.count)
+            for branch in branches {
+                do { outputs.append(try JSONValue(parsing: branch.output ?? "null")) } catch {
+                    throw StatesError.runtime("The stored output of a branch of state '\(stateName)' is not JSON: \(error)")
+                }
+            }
+        }
+        let result = outputs
+        let output = Result { () throws(StatesError) in
+            try DataFlow.stateOutput(
+                stateInput: input, result: .array(result), resultSelector: fanOut.resultSelector, resultPath: fanOut.resultPath,
+                outputPath: fanOut.outputPath, context: context)
+        }
+        switch output {
+        case .success(let output):
+            try append(fanOut.succeededType, &execution)
+            try exitState(&execution, &cursor, fanOut.exitedType, name: stateName, output: output, transition: fanOut.transition)
+        case .failure(let error):
+            try append(fanOut.failedType, &execution)
+            try handleStateError(&execution, &cursor, fanOut.handling, stateName: stateName, input: input, error: error)
         }
     }
 
@@ -415,18 +524,44 @@ struct ExecutionStepper {
         branch.cause = error?.cause
         cursor.store(in: &branch)
         try branch.updateChanges(db)
+        let isIteration = try isMapIteration(branch, of: execution)
+        if isIteration {
+            try append(status == .succeeded ? .mapIterationSucceeded : .mapIterationFailed,
+                Self.iterationDetails(branch.stateName, Int(branch.position)), &execution)
+        }
         if status == .failed {
             for sibling in try BranchRecord.children(executionId: executionId, parentBranchId: branch.parentBranchId, in: db)
             where sibling.status == .running {
                 try abortBranch(sibling, execution: &execution)
             }
-        } else if try BranchRecord.runningChildren(executionId: executionId, parentBranchId: branch.parentBranchId, in: db) > 0 {
+            try resumeParent(of: branch, execution: &execution)
             return
         }
-        try resumeParent(of: branch, execution: &execution)
+        guard var counted = try BranchGroupRecord.find(db, executionId: executionId, parentBranchId: branch.parentBranchId) else {
+            try resumeParent(of: branch, execution: &execution)
+            return
+        }
+        counted.ended += 1
+        if counted.started < counted.total,
+            var next = try BranchRecord.child(executionId: executionId, parentBranchId: branch.parentBranchId, position: counted.started, in: db)
+        {
+            next.phase = .enter
+            try next.updateChanges(db)
+            try append(.mapIterationStarted, Self.iterationDetails(next.stateName, Int(next.position)), &execution)
+            counted.started += 1
+        }
+        try counted.updateChanges(db)
+        if counted.ended >= counted.total { try resumeParent(of: branch, execution: &execution) }
     }
 
-    /// Readies the cursor that waits on `branch`'s Parallel state.
+    /// Whether `branch` is an iteration of a Map state (else a Parallel state's branch).
+    private func isMapIteration(_ branch: BranchRecord, of execution: ExecutionRecord) throws -> Bool {
+        guard case .map? = try definitions.definition(versionId: execution.versionId, in: db).state(named: branch.stateName)?.kind
+        else { return false }
+        return true
+    }
+
+    /// Readies the cursor that waits on `branch`'s Parallel or Map state.
     private mutating func resumeParent(of branch: BranchRecord, execution: inout ExecutionRecord) throws {
         if branch.parentBranchId == BranchRecord.topLevel {
             execution.phase = .resume
@@ -450,16 +585,23 @@ struct ExecutionStepper {
             where child.status == .running {
                 try abortBranch(child, execution: &execution)
             }
+            // Nobody reads them any more: their state is not going to finish.
+            try BranchRecord.deleteChildren(executionId: branch.executionId, parentBranchId: branchId, in: db)
+            try BranchGroupRecord.delete(executionId: branch.executionId, parentBranchId: branchId, in: db)
         }
-        if branch.phase != .enter, let name = branch.currentState,
+        if branch.phase != .enter, branch.phase != .queued, let name = branch.currentState,
             let kind = try definitions.definition(versionId: execution.versionId, in: db).state(named: name)?.kind
         {
             switch kind {
             case .task: try append(.taskStateAborted, &execution)
             case .wait: try append(.waitStateAborted, &execution)
             case .parallel: try append(.parallelStateAborted, &execution)
+            case .map: try append(.mapStateAborted, &execution)
             case .pass, .choice, .succeed, .fail: break
             }
+        }
+        if branch.phase != .queued, try isMapIteration(branch, of: execution) {
+            try append(.mapIterationAborted, Self.iterationDetails(branch.stateName, Int(branch.position)), &execution)
         }
         effects.tokenWaitsClosed += try TaskTokenRecord.resolve(
             executionId: branch.executionId, branchId: branchId, at: now.timeIntervalSince1970, in: db)
@@ -534,7 +676,10 @@ struct ExecutionStepper {
         if let id = execution.id {
             try TaskWait.resolveToken(executionId: id, db: db, now: now, effects: &effects)
             try TimerRecord.deleteAll(executionId: id, in: db)
-            if hadBranches { try BranchRecord.deleteAll(executionId: id, in: db) }
+            if hadBranches {
+                try BranchRecord.deleteAll(executionId: id, in: db)
+                try BranchGroupRecord.deleteAll(executionId: id, in: db)
+            }
             effects.endedExecutions.append(id)
         }
     }
@@ -628,6 +773,7 @@ extension State {
         case .succeed: .succeedStateEntered
         case .fail: .failStateEntered
         case .parallel: .parallelStateEntered
+        case .map: .mapStateEntered
         }
     }
 }

@@ -29,6 +29,16 @@ public enum HistoryEventType: String, Sendable, CaseIterable {
     case parallelStateAborted = "ParallelStateAborted"
     case parallelStateExited = "ParallelStateExited"
     case taskStateAborted = "TaskStateAborted"
+    case mapStateEntered = "MapStateEntered"
+    case mapStateStarted = "MapStateStarted"
+    case mapIterationStarted = "MapIterationStarted"
+    case mapIterationSucceeded = "MapIterationSucceeded"
+    case mapIterationFailed = "MapIterationFailed"
+    case mapIterationAborted = "MapIterationAborted"
+    case mapStateSucceeded = "MapStateSucceeded"
+    case mapStateFailed = "MapStateFailed"
+    case mapStateAborted = "MapStateAborted"
+    case mapStateExited = "MapStateExited"
     case waitStateAborted = "WaitStateAborted"
 
     var endsExecution: Bool {
@@ -47,13 +57,19 @@ public enum HistoryEventType: String, Sendable, CaseIterable {
         case .executionAborted: "executionAbortedEventDetails"
         case .executionTimedOut: "executionTimedOutEventDetails"
         case .passStateEntered, .taskStateEntered, .choiceStateEntered, .waitStateEntered, .succeedStateEntered,
-            .failStateEntered, .parallelStateEntered:
+            .failStateEntered, .parallelStateEntered, .mapStateEntered:
             "stateEnteredEventDetails"
-        case .passStateExited, .taskStateExited, .choiceStateExited, .waitStateExited, .succeedStateExited, .parallelStateExited:
+        case .passStateExited, .taskStateExited, .choiceStateExited, .waitStateExited, .succeedStateExited, .parallelStateExited,
+            .mapStateExited:
             "stateExitedEventDetails"
         // AWS gives these no details: they are written without any, and the name is never used.
+        case .mapStateStarted: "mapStateStartedEventDetails"
+        case .mapIterationStarted: "mapIterationStartedEventDetails"
+        case .mapIterationSucceeded: "mapIterationSucceededEventDetails"
+        case .mapIterationFailed: "mapIterationFailedEventDetails"
+        case .mapIterationAborted: "mapIterationAbortedEventDetails"
         case .parallelStateStarted, .parallelStateSucceeded, .parallelStateFailed, .parallelStateAborted, .taskStateAborted,
-            .waitStateAborted:
+            .waitStateAborted, .mapStateSucceeded, .mapStateFailed, .mapStateAborted:
             "noEventDetails"
         case .taskScheduled: "taskScheduledEventDetails"
         case .taskStarted: "taskStartedEventDetails"

@@ -43,3 +43,11 @@ extension BranchRecord {
         try Int64.fetchAll(db, sql: "SELECT DISTINCT executionId FROM branch WHERE phase IN ('enter', 'resume') ORDER BY executionId")
     }
 }
+
+extension BranchRecord {
+    /// The branch at `position` among those the cursor `parentBranchId` runs; nil when none.
+    public static func child(executionId: Int64, parentBranchId: Int64, position: Int64, in db: Database) throws -> BranchRecord? {
+        try db.cachedStatement(sql: "SELECT * FROM branch WHERE executionId = ? AND parentBranchId = ? AND position = ?")
+            .first(arguments: [executionId, parentBranchId, position]) { try BranchRecord(columns: $0) }
+    }
+}

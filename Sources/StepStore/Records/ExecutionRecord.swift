@@ -14,8 +14,11 @@ public struct ExecutionRecord: Sendable, FetchableRecord, MutablePersistableReco
         case awaitingToken
         /// Suspended until its timer fires.
         case awaitingTimer
-        /// In a Parallel state, until its branches (`BranchRecord`) end.
+        /// In a Parallel or Map state, until its branches (`BranchRecord`) end.
         case awaitingBranches
+        /// A Map iteration not started yet: it starts when a running one ends
+        /// (`MaxConcurrency`).
+        case queued
         /// Ended; `status` says how.
         case done
     }

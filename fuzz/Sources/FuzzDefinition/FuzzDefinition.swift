@@ -6,7 +6,8 @@ import StatesLanguage
 /// The ASL definition reader (`StateMachineDefinition`), and each state's pure work run once.
 ///
 /// Any text: reading it either fails with a message or gives a definition whose `StartAt` and
-/// every transition name a state of the same graph (the top level, or a Parallel branch). Each state of a definition read is then run on the
+/// every transition name a state of the same graph (the top level, a Parallel branch or a Map's
+/// item processor). Each state of a definition read is then run on the
 /// definition's own JSON as its input (a document whose fields its paths are likely to name):
 /// that may fail with a `StatesError`, never trap.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -36,8 +37,13 @@ private func check(_ graph: StateGraph, of definition: StateMachineDefinition, i
             require(graph.states[successor] != nil, "state '\(name)' goes to '\(successor)', which is not in its graph")
         }
         run(state, input: input)
-        if case .parallel(let parallel) = state.kind {
+        switch state.kind {
+        case .parallel(let parallel):
             for branch in parallel.branches { check(branch, of: definition, input: input) }
+        case .map(let map):
+            check(map.processor, of: definition, input: input)
+        default:
+            break
         }
     }
 }
@@ -85,5 +91,17 @@ private func run(_ state: State, input: JSONValue) {
             resultPath: parallel.resultPath, outputPath: parallel.outputPath, context: fuzzContext, using: &random)
         _ = try? ErrorHandling.catcher(for: "Custom.Error", in: parallel.catchers)?
             .output(for: StatesError(name: "Custom.Error", cause: "fuzz"), stateInput: input)
+    case .map(let map):
+        guard let effective = try? map.inputPath.apply(to: input, context: fuzzContext) else { return }
+        _ = try? map.resolvedMaxConcurrency(input: effective, context: fuzzContext)
+        let items = (try? map.items(in: effective, context: fuzzContext)) ?? []
+        // The first items only: an input's array may be long, and each is built the same way.
+        for (index, item) in items.prefix(16).enumerated() {
+            _ = try? map.itemSelector?.evaluate(
+                input: effective, context: MapState.itemContext(fuzzContext, index: index, value: item), using: &random)
+        }
+        _ = try? DataFlow.stateOutput(
+            stateInput: input, result: .array(Array(items.prefix(16))), resultSelector: map.resultSelector,
+            resultPath: map.resultPath, outputPath: map.outputPath, context: fuzzContext, using: &random)
     }
 }

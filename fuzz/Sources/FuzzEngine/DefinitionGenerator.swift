@@ -6,8 +6,8 @@ import JSON
 /// that). Each byte picks among a few choices; bytes run out as zeros.
 ///
 /// The states go forward only (S0 → S1 → ...): loops come from `Retry`, whose attempts are few.
-/// A Parallel state's branches are graphs of their own, their states named after it
-/// (S2b0_0, S2b0_1, ...), two levels deep at most.
+/// A Parallel state's branches and a Map state's item processor are graphs of their own, their
+/// states named after it (S2b0_0, S2m_1, ...), two levels deep at most.
 struct DefinitionGenerator {
     private var bytes: ArraySlice<UInt8>
 
@@ -56,7 +56,7 @@ struct DefinitionGenerator {
 
     private mutating func state(_ index: Int, count: Int, prefix: String, depth: Int) -> JSONValue {
         var state: [String: JSONValue] = [:]
-        switch byte() % 9 {
+        switch byte() % 10 {
         case 0, 1:
             state["Type"] = "Pass"
             if chance(3) { state["Result"] = pick(Self.documents) }
@@ -109,13 +109,14 @@ struct DefinitionGenerator {
                 .object(graph(prefix: "\(prefix)\(index)b\(branch)_", depth: depth + 1))
             })
             if chance(2) { state["Parameters"] = pick(Self.templates) }
-            if chance(2) { state["ResultSelector"] = pick(Self.templates) }
-            if chance(2) { state["Retry"] = [retrier()] }
-            if chance(2), let next = laterState(index, count: count, prefix: prefix) {
-                state["Catch"] = [["ErrorEquals": [pick(Self.errorNames)], "Next": .string(next)]]
-            }
-            dataFlow(into: &state, resultPath: true)
-            transition(index, count: count, prefix: prefix, into: &state)
+            fanOutFields(index, count: count, prefix: prefix, into: &state)
+        case 9 where depth < 2:
+            state["Type"] = "Map"
+            state["ItemProcessor"] = .object(graph(prefix: "\(prefix)\(index)m_", depth: depth + 1))
+            if chance(5) { state["ItemsPath"] = pick(Self.paths) }
+            if chance(2) { state[chance(4) ? "ItemSelector" : "Parameters"] = pick(Self.itemSelectors) }
+            if chance(3) { state["MaxConcurrency"] = .number(Double(byte() % 4)) } else if chance(1) { state["MaxConcurrencyPath"] = pick(Self.paths) }
+            fanOutFields(index, count: count, prefix: prefix, into: &state)
         default:
             state["Type"] = "Succeed"
             dataFlow(into: &state, resultPath: false)
@@ -123,6 +124,17 @@ struct DefinitionGenerator {
         // A wrong key or value now and then, for the engine's side of validation.
         if chance(1) { state["Comment"] = pick(Self.documents) }
         return .object(state)
+    }
+
+    /// What Parallel and Map states share: ResultSelector, Retry, Catch, the data flow, the transition.
+    private mutating func fanOutFields(_ index: Int, count: Int, prefix: String, into state: inout [String: JSONValue]) {
+        if chance(2) { state["ResultSelector"] = pick(Self.templates) }
+        if chance(2) { state["Retry"] = [retrier()] }
+        if chance(2), let next = laterState(index, count: count, prefix: prefix) {
+            state["Catch"] = [["ErrorEquals": [pick(Self.errorNames)], "Next": .string(next)]]
+        }
+        dataFlow(into: &state, resultPath: true)
+        transition(index, count: count, prefix: prefix, into: &state)
     }
 
     private mutating func retrier() -> JSONValue {
@@ -158,6 +170,11 @@ struct DefinitionGenerator {
         ["missing.$": "$.missing"], ["context.$": "$$"], ["json.$": "States.JsonToString($)"],
         ["range.$": "States.ArrayRange(1, $.n, 2)"], ["random.$": "States.MathRandom(1, 100)"],
         ["list": [["item.$": "$.list[1]"], "plain"]],
+    ]
+
+    static let itemSelectors: [JSONValue] = [
+        ["index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value"], ["item.$": "$$.Map.Item.Value", "all.$": "$"],
+        ["id.$": "$$.Map.Item.Value.id", "fixed": 1],
     ]
 
     static let tasks: [(String, JSONValue?)] = [

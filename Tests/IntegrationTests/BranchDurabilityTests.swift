@@ -2,8 +2,8 @@ import Foundation
 import JSON
 import Testing
 
-@Suite("Parallel states across kill -9, through the real stepd")
-struct ParallelDurabilityTests {
+@Suite("Parallel and Map states across kill -9, through the real stepd")
+struct BranchDurabilityTests {
     /// Two branches park on task tokens and a third waits a second. One token is answered
     /// before the kill, the other after the restart: the Parallel state ends once, with the
     /// branches' outputs in branch order, and the answered branch is not run again.
@@ -68,6 +68,59 @@ struct ParallelDurabilityTests {
             #expect(types.filter { $0 == "WaitStateExited" }.count == 1)
             #expect(types.suffix(5) == ["ParallelStateSucceeded", "ParallelStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"])
             #expect(events.enumerated().allSatisfy { index, event in event["id"]?.intValue == index + 1 })
+        }
+    }
+
+    /// A Map of five items, two at a time, each parked on a token: answered one by one with a
+    /// kill -9 after every answer. Every item runs once, the result keeps the items' order.
+    @Test("a Map's iterations, two at a time, go on after a kill -9 at each answer", arguments: StepdMode.allCases)
+    func mapIterationsSurviveKills(mode: StepdMode) async throws {
+        try await withStepd(mode: mode) { stepd in
+            _ = try await stepd.call("DynamoDB_20120810.CreateTable", [
+                "TableName": "Tokens", "KeySchema": [["AttributeName": "Id", "KeyType": "HASH"]],
+                "AttributeDefinitions": [["AttributeName": "Id", "AttributeType": "S"]],
+            ])
+            let definition: JSONValue = [
+                "StartAt": "Each",
+                "States": [
+                    "Each": [
+                        "Type": "Map", "ItemsPath": "$.ids", "MaxConcurrency": 2, "End": true,
+                        "ItemSelector": ["id.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index"],
+                        "ItemProcessor": [
+                            "StartAt": "Park",
+                            "States": [
+                                "Park": [
+                                    "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem.waitForTaskToken",
+                                    "Parameters": ["TableName": "Tokens", "Item": ["Id": ["S.$": "$.id"], "Token": ["S.$": "$$.Task.Token"]]],
+                                    "End": true,
+                                ],
+                            ],
+                        ],
+                    ],
+                ],
+            ]
+            _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", ["name": "each", "definition": .string(definition.serialized())])
+            let ids = ["a", "b", "c", "d", "e"]
+            let arn = try await stepd.startExecution("each", input: #"{"ids": ["a", "b", "c", "d", "e"]}"#)
+            for id in ids {
+                _ = try await stepd.call("Stepd.WaitUntilIdle", [:])
+                let token = try await Self.token(stepd, id: id)
+                _ = try await stepd.call("AWSStepFunctions.SendTaskSuccess", ["taskToken": .string(token), "output": .string("\"\(id)\"")])
+                if id != ids.last {
+                    _ = try await stepd.call("Stepd.WaitUntilIdle", [:])
+                    try await stepd.kill9()
+                    try await stepd.launch()
+                }
+            }
+            let ended = try await stepd.waitForExecution(arn)
+            #expect(ended["status"] == "SUCCEEDED")
+            let output = try ended["output"]?.stringValue.map { try JSONValue(parsing: $0) }
+            #expect(output == ["a", "b", "c", "d", "e"])
+            let history = try await stepd.call("AWSStepFunctions.GetExecutionHistory", ["executionArn": .string(arn), "maxResults": 1000])
+            let types = (history["events"]?.arrayValue ?? []).compactMap { $0["type"]?.stringValue }
+            #expect(types.filter { $0 == "MapIterationStarted" }.count == 5)
+            #expect(types.filter { $0 == "TaskSubmitted" }.count == 5)
+            #expect(types.filter { $0 == "MapIterationSucceeded" }.count == 5)
         }
     }
 
