@@ -43,10 +43,12 @@ fuzzer_runtime_missing() {
 build() {
     mkdir -p "$SCRATCH"
     status=0
+    # The cached build plan is not made again when a file is added to stepd's own sources (a
+    # path dependency here): `--disable-build-manifest-caching` makes it each time (a second).
     # `--sanitize=fuzzer` makes SwiftPM link libFuzzer's main instead of the target's own entry
     # point; `-sanitize=fuzzer,address` in one flag, because swiftc keeps only the last
     # -sanitize= it is given, is what instruments the Swift code for both.
-    $SWIFT build --package-path fuzz --scratch-path "$SCRATCH" --sanitize=fuzzer --sanitize=address \
+    $SWIFT build --package-path fuzz --scratch-path "$SCRATCH" --disable-build-manifest-caching --sanitize=fuzzer --sanitize=address \
         -Xswiftc -sanitize=fuzzer,address ${JOBS:+-j "$JOBS"} > "$SCRATCH/build.log" 2>&1 || status=$?
     grep -v "ld.gold: warning: Cannot export local symbol" "$SCRATCH/build.log" || true
     return $status
