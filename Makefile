@@ -76,10 +76,11 @@ bench: deps
 
 # ---- Tests that attack it (docs/reliability.md) --------------------------------------------
 # libFuzzer targets (fuzz/): RUNS inputs each, one target at a time; TARGETS="json http" for
-# some (the names of fuzz/corpus/). Built with ASan in .build-fuzz, which keeps their corpus.
+# some (the names of fuzz/corpus/). Built with ASan in .build-fuzz, which keeps their corpus;
+# CONFIGURATION=release for an optimized build, for long runs.
 RUNS ?= 1000000
 fuzz: deps
-	@SWIFT="$(SWIFT)" RUNS=$(RUNS) fuzz/run.sh fuzz $(TARGETS)
+	@SWIFT="$(SWIFT)" RUNS=$(RUNS) CONFIGURATION=$(or $(CONFIGURATION),debug) fuzz/run.sh fuzz $(TARGETS)
 
 # Each target over fuzz/regressions/, then SMOKE_RUNS inputs (3000), its seeds first (make test).
 fuzz-smoke: deps

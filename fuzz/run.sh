@@ -6,7 +6,9 @@
 #   fuzz/run.sh build              only the build
 #
 # TARGET is a name of fuzz/corpus/ (json, definition, paths, intrinsics, event-patterns, http,
-# engine); none means all. The build is a debug build with ASan, in .build-fuzz.
+# engine); none means all. The build is a debug build with ASan, in .build-fuzz;
+# CONFIGURATION=release makes an optimized one (with ASan; `assert`s left out, preconditions
+# and overflow checks kept), four to five times faster on the http target, for long runs.
 #
 # `fuzz` keeps what it finds in .build-fuzz/corpus/TARGET (fuzz/corpus/TARGET holds the seeds
 # and is only read), so that a later run goes on from there, and writes a crashing input to
@@ -22,6 +24,7 @@ SMOKE_RUNS=${SMOKE_RUNS:-3000}
 # JOBS=1 for a build that leaves the other core alone.
 JOBS=${JOBS:-}
 SCRATCH=.build-fuzz
+CONFIGURATION=${CONFIGURATION:-debug}
 ALL_TARGETS="json definition paths intrinsics event-patterns http engine"
 
 # Swift's own crash reporter would take over libFuzzer's crash handling (and take minutes to
@@ -48,8 +51,11 @@ build() {
     # `--sanitize=fuzzer` makes SwiftPM link libFuzzer's main instead of the target's own entry
     # point; `-sanitize=fuzzer,address` in one flag, because swiftc keeps only the last
     # -sanitize= it is given, is what instruments the Swift code for both.
-    $SWIFT build --package-path fuzz --scratch-path "$SCRATCH" --disable-build-manifest-caching --sanitize=fuzzer --sanitize=address \
-        -Xswiftc -sanitize=fuzzer,address ${JOBS:+-j "$JOBS"} > "$SCRATCH/build.log" 2>&1 || status=$?
+    # `-enable-testing`: the http target imports the daemon's internals, which an optimized
+    # build hides otherwise.
+    $SWIFT build --package-path fuzz --scratch-path "$SCRATCH" -c "$CONFIGURATION" --disable-build-manifest-caching \
+        --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing ${JOBS:+-j "$JOBS"} \
+        > "$SCRATCH/build.log" 2>&1 || status=$?
     grep -v "ld.gold: warning: Cannot export local symbol" "$SCRATCH/build.log" || true
     return $status
 }
@@ -76,7 +82,7 @@ asan_options() {
     esac
 }
 
-binary() { echo "$SCRATCH/debug/fuzz-$1"; }
+binary() { echo "$SCRATCH/$CONFIGURATION/fuzz-$1"; }
 
 fuzz() {
     for target in "$@"; do
