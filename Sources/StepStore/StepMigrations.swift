@@ -270,6 +270,12 @@ public enum StepMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8: a child started by startExecution.sync names the token its parent waits on") { db in
+            try db.execute(sql: """
+                ALTER TABLE execution ADD COLUMN parentTaskToken TEXT;
+                CREATE INDEX executionByParentTaskToken ON execution(parentTaskToken) WHERE parentTaskToken IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -20,6 +20,9 @@ struct ExecutionStepper {
     private var lastOutput: (text: String, value: JSONValue)?
     /// Tests only: trap while driving the execution it names.
     var crashHook: CrashHook?
+    /// Children of `.sync` tasks to stop (`stopChildren`), and whether a call is stopping them.
+    private var childrenToStop: [Int64] = []
+    private var isStoppingChildren = false
 
     init(db: Database, now: Date, definitions: DefinitionCache, effects: TransitionEffects = TransitionEffects()) {
         self.db = db
@@ -183,8 +186,11 @@ struct ExecutionStepper {
         let handling = ErrorHandlers(retry: task.retry, catchers: task.catchers, exitedType: .taskStateExited)
         let prepared: Result<PreparedTask, StatesError> = Result { () throws(StatesError) in
             let resource = try TaskResource.reading(task.resource)
-            let token = resource.pattern == .waitForTaskToken ? TaskTokens.newToken() : nil
-            let context = readsContext ? contextObject(execution, cursor, stateName: stateName, taskToken: token) : Self.unreadContext
+            // A `.sync` task waits on a token too, one the child answers; only a
+            // `.waitForTaskToken` task hands it out in `$$.Task.Token`.
+            let token = resource.pattern == .waitForTaskToken || resource.pattern == .sync ? TaskTokens.newToken() : nil
+            let visibleToken = resource.pattern == .waitForTaskToken ? token : nil
+            let context = readsContext ? contextObject(execution, cursor, stateName: stateName, taskToken: visibleToken) : Self.unreadContext
             let parameters = try DataFlow.effectiveInput(
                 stateInput: input, inputPath: task.inputPath, parameters: task.parameters, context: context)
             let parametersText = parameters.serialized()
@@ -603,9 +609,11 @@ struct ExecutionStepper {
         if branch.phase != .queued, try isMapIteration(branch, of: execution) {
             try append(.mapIterationAborted, Self.iterationDetails(branch.stateName, Int(branch.position)), &execution)
         }
+        let childWaits = try TaskTokenRecord.unresolvedChildWaits(executionId: branch.executionId, branchId: branchId, in: db)
         effects.tokenWaitsClosed += try TaskTokenRecord.resolve(
             executionId: branch.executionId, branchId: branchId, at: now.timeIntervalSince1970, in: db)
         try TimerRecord.deleteAll(executionId: branch.executionId, branchIds: [branchId], in: db)
+        try stopChildren(waitedOnBy: childWaits)
         var aborted = branch
         aborted.status = .aborted
         aborted.phase = .done
@@ -673,14 +681,36 @@ struct ExecutionStepper {
         execution.phase = .done
         execution.resumeValue = nil
         effects.log(.about(execution, level: status.endLogLevel, status.endLogMessage))
+        if let token = execution.parentTaskToken {
+            try ChildExecutionAnswer.answer(parentToken: token, child: execution, db: db, now: now, effects: &effects)
+        }
         if let id = execution.id {
+            let childWaits = try TaskTokenRecord.unresolvedChildWaits(executionId: id, branchId: nil, in: db)
             try TaskWait.resolveToken(executionId: id, db: db, now: now, effects: &effects)
+            try stopChildren(waitedOnBy: childWaits)
             try TimerRecord.deleteAll(executionId: id, in: db)
             if hadBranches {
                 try BranchRecord.deleteAll(executionId: id, in: db)
                 try BranchGroupRecord.deleteAll(executionId: id, in: db)
             }
             effects.endedExecutions.append(id)
+        }
+    }
+
+    /// Stops the running children of `startExecution.sync` tasks whose wait has ended without
+    /// them (their tokens already resolved, so that a child's end answers nobody). Iterative:
+    /// a chain of children, each started by the one before, may be longer than a stack.
+    mutating func stopChildren(waitedOnBy tokens: [String]) throws {
+        for token in tokens {
+            if let child = try ExecutionRecord.runningChild(parentTaskToken: token, in: db) { childrenToStop.append(child) }
+        }
+        guard !isStoppingChildren else { return }
+        isStoppingChildren = true
+        defer { isStoppingChildren = false }
+        while let id = childrenToStop.popLast() {
+            guard var child = try ExecutionRecord.find(db, key: id), child.status == .running else { continue }
+            try endExecution(&child, status: .aborted, outputText: nil, error: nil, cause: nil)
+            try save(&child)
         }
     }
 

@@ -4,7 +4,7 @@ import StatesLanguage
 /// The local service integrations, by AWS resource name.
 enum Integrations {
     static let supported = [
-        "arn:aws:states:::states:startExecution[.waitForTaskToken]",
+        "arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]",
         "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess|sendTaskFailure|sendTaskHeartbeat",
         "arn:aws:states:::dynamodb:putItem|getItem|deleteItem (also under aws-sdk:dynamodb)",
         "arn:aws:states:::aws-sdk:appflow:startFlow",
@@ -12,6 +12,10 @@ enum Integrations {
 
     static func invoke(_ invocation: TaskInvocation, effects: inout TransitionEffects) throws(StatesError) -> TaskOutcome {
         let resource = invocation.resource
+        // Only a child execution is waited for to its end.
+        if resource.pattern == .sync, !(resource.service == "states" && !resource.isSDK && resource.action == "startExecution") {
+            throw unsupported(resource)
+        }
         let outcome: TaskOutcome?
         switch (resource.service, resource.isSDK) {
         case ("states", false), ("sfn", true):
@@ -24,7 +28,7 @@ enum Integrations {
             outcome = nil
         }
         guard let outcome else { throw unsupported(resource) }
-        if resource.pattern == .waitForTaskToken, case .completed(let started) = outcome {
+        if resource.pattern == .waitForTaskToken || resource.pattern == .sync, case .completed(let started) = outcome {
             return .submitted(started)
         }
         return outcome

@@ -2,7 +2,8 @@ import Foundation
 import JSON
 import StatesLanguage
 
-/// `states:startExecution` (request-response and `.waitForTaskToken`) and the
+/// `states:startExecution` (request-response, `.waitForTaskToken`, and `.sync` / `.sync:2`,
+/// whose child answers the task's token when it ends: `ChildExecutionAnswer`) and the
 /// `aws-sdk:sfn` task-token actions, over local executions.
 enum StepFunctionsIntegration {
     static func invoke(_ invocation: TaskInvocation, effects: inout TransitionEffects) throws(StatesError) -> TaskOutcome? {
@@ -11,9 +12,6 @@ enum StepFunctionsIntegration {
         do {
             switch invocation.resource.action {
             case "startExecution":
-                if invocation.resource.pattern == .sync {
-                    throw StatesError(name: StatesError.runtime, cause: "states:startExecution.sync is not supported by stepd yet; use .waitForTaskToken")
-                }
                 let stateMachine = try Integrations.requiredString("StateMachineArn", in: parameters, service: service)
                 let input: JSONValue
                 switch parameters["Input"] {
@@ -24,6 +22,7 @@ enum StepFunctionsIntegration {
                 let started = try ExecutionStarter.start(
                     stateMachine: stateMachine, name: parameters["Name"]?.stringValue, inputText: input.serialized(),
                     startedByUid: invocation.execution.startedByUid, parentExecutionArn: invocation.execution.arn,
+                    parentTaskToken: invocation.resource.pattern == .sync ? invocation.taskToken : nil,
                     definitions: invocation.definitions, db: invocation.db, now: invocation.now, effects: &effects)
                 return .completed([
                     "ExecutionArn": .string(started.execution.arn),

@@ -17,7 +17,7 @@ enum ExecutionStarter {
     /// serialization).
     static func start(
         stateMachine reference: String, name: String?, inputText: String, startedByUid: Int64?, parentExecutionArn: String?,
-        definitions: DefinitionCache, db: Database, now: Date, effects: inout TransitionEffects
+        parentTaskToken: String? = nil, definitions: DefinitionCache, db: Database, now: Date, effects: inout TransitionEffects
     ) throws -> Started {
         let stateMachineName = try LocalARN.stateMachineName(from: reference)
         guard let stateMachine = try StateMachineRecord.find(db, key: stateMachineName) else {
@@ -46,7 +46,7 @@ enum ExecutionStarter {
         var execution = ExecutionRecord(
             arn: arn, name: executionName, stateMachineName: stateMachineName, versionId: stateMachine.currentVersionId,
             input: inputText, startDate: now.timeIntervalSince1970, startedByUid: startedByUid,
-            parentExecutionArn: parentExecutionArn, startAt: definition.startAt)
+            parentExecutionArn: parentExecutionArn, startAt: definition.startAt, parentTaskToken: parentTaskToken)
         // The row counts its first event, written right after it: one write instead of an
         // insert and an update.
         execution.lastEventId = 1

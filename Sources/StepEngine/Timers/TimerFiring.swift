@@ -63,7 +63,12 @@ enum TimerFiring {
                 details: ["resourceType": .string(token.resourceType), "resource": .string(token.resource),
                           "error": .string(error), "cause": .string(cause)],
                 to: &execution, at: now, in: db)
+            let childWaits = try TaskTokenRecord.unresolvedChildWaits(executionId: timer.executionId, branchId: timer.branchId, in: db)
             try TaskWait.close(executionId: timer.executionId, branchId: timer.branchId, db: db, now: now, effects: &effects)
+            // A child the task waited for is stopped, as AWS stops it when the task times out.
+            var stopping = ExecutionStepper(db: db, now: now, definitions: definitions)
+            try stopping.stopChildren(waitedOnBy: childWaits)
+            effects.merge(stopping.effects)
             cursor.phase = .resume
             cursor.resumeValue = ResumeValue.taskFailed(error: error, cause: cause).text
         }

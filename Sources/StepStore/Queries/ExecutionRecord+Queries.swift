@@ -13,6 +13,12 @@ extension ExecutionRecord {
         return (row[0], row[1])
     }
 
+    /// The running child that `states:startExecution.sync` started for `token`, if any.
+    public static func runningChild(parentTaskToken token: String, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM execution WHERE parentTaskToken = ? AND status = 'RUNNING'"), arguments: [token])
+    }
+
     /// The status of execution `id`; nil when there is no such execution.
     public static func status(id: Int64, in db: Database) throws -> Status? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM execution WHERE id = ?"), arguments: [id])

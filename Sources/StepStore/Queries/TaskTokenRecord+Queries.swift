@@ -17,6 +17,21 @@ extension TaskTokenRecord {
         return db.changesCount
     }
 
+    /// The unresolved tokens of execution `executionId` (of its cursor `branchId` alone when
+    /// given) whose task waits on a child execution (`startExecution.sync`).
+    public static func unresolvedChildWaits(executionId: Int64, branchId: Int64?, in db: Database) throws -> [String] {
+        if let branchId {
+            return try String.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT token FROM taskToken WHERE executionId = ? AND branchId = ? AND resolvedAt IS NULL AND resource LIKE 'startExecution.sync%'"),
+                arguments: [executionId, branchId])
+        }
+        return try String.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT token FROM taskToken WHERE executionId = ? AND resolvedAt IS NULL AND resource LIKE 'startExecution.sync%'"),
+            arguments: [executionId])
+    }
+
     /// Resolves at `resolvedAt` the tokens of execution `executionId` not resolved yet;
     /// returns how many there were.
     @discardableResult

@@ -53,11 +53,15 @@ public struct ExecutionRecord: Sendable, FetchableRecord, MutablePersistableReco
     public var resumeValue: String?
     public var retryCounts: String?
     public var lastEventId: Int64
+    /// For a child started by `states:startExecution.sync`: the token its parent's task waits
+    /// on, answered when the child ends.
+    public var parentTaskToken: String?
 
     public init(
         arn: String, name: String, stateMachineName: String, versionId: Int64, input: String, startDate: Double,
-        startedByUid: Int64?, parentExecutionArn: String?, startAt: String
+        startedByUid: Int64?, parentExecutionArn: String?, startAt: String, parentTaskToken: String? = nil
     ) {
+        self.parentTaskToken = parentTaskToken
         self.arn = arn
         self.name = name
         self.stateMachineName = stateMachineName
@@ -101,6 +105,7 @@ extension ExecutionRecord: PositionalRecord {
         .updated("resumeValue", \.resumeValue),
         .updated("retryCounts", \.retryCounts),
         .updated("lastEventId", \.lastEventId),
+        .column("parentTaskToken", \.parentTaskToken),
     ]
     public static let insertSQL = insertStatement()
     private static let update = RecordUpdate<Self>()
@@ -127,6 +132,7 @@ extension ExecutionRecord: PositionalRecord {
         resumeValue = try columns.decode(18)
         retryCounts = try columns.decode(19)
         lastEventId = try columns.decode(20)
+        parentTaskToken = try columns.decode(21)
     }
 
     /// Inserts a new execution (its `id` nil) and takes the id SQLite gave it.

@@ -183,6 +183,8 @@ struct DefinitionGenerator {
         ("arn:aws:states:::dynamodb:deleteItem", ["TableName": .string(FuzzEngine.table), "Key": ["Id": ["S": "item-1"]]]),
         ("arn:aws:states:::aws-sdk:dynamodb:putItem", ["TableName": "NoSuchTable", "Item": ["Id": ["S": "x"]]]),
         ("arn:aws:states:::states:startExecution", ["StateMachineArn": .string(FuzzEngine.child), "Input.$": "$"]),
+        ("arn:aws:states:::states:startExecution.sync", ["StateMachineArn": .string(FuzzEngine.child), "Input.$": "$"]),
+        ("arn:aws:states:::states:startExecution.sync:2", ["StateMachineArn": .string(FuzzEngine.child), "Input": ["nested": true]]),
         (
             "arn:aws:states:::states:startExecution.waitForTaskToken",
             ["StateMachineArn": .string(FuzzEngine.callback), "Input": ["token.$": "$$.Task.Token"]]
