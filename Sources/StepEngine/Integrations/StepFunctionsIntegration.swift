@@ -11,9 +11,6 @@ enum StepFunctionsIntegration {
         do {
             switch invocation.resource.action {
             case "startExecution":
-                if invocation.resource.pattern == .sync {
-                    throw StatesError(name: StatesError.runtime, cause: "states:startExecution.sync is not supported by stepd yet; use .waitForTaskToken")
-                }
                 let stateMachine = try Integrations.requiredString("StateMachineArn", in: parameters, service: service)
                 let input: JSONValue
                 switch parameters["Input"] {
