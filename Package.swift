@@ -99,7 +99,8 @@ let package = Package(
         .executableTarget(
             name: "stepctl",
             dependencies: [
-                "JSON", "StepAPI", "StepClient", "StepConfiguration",
+                // StatesLanguage and StepEngine for `stepctl validate`, which needs no daemon.
+                "JSON", "StatesLanguage", "StepAPI", "StepClient", "StepConfiguration", "StepEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),

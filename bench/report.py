@@ -16,6 +16,7 @@ TARGETS = {
     "StartExecution p50": ("<=", 0.3),
     "idle wakeups": ("<=", 0),
     "RSS at largest size (MiB)": ("<=", 64), "READY at largest size (ms)": ("<=", 1000),
+    "Map items/s": (">=", 20000),
 }
 
 
@@ -57,6 +58,7 @@ def main():
     idle = rows.get("idle_cost", {})
     scale = rows.get("scale", {})
     peer = rows.get("peer", {})
+    imap = rows.get("inline_map", {})
     base = rows.get("polling_baseline", {})
 
     add("limit: inotify rename→read (ms)", dist(limits.get("inotify_rename_to_read_ms")))
@@ -101,6 +103,12 @@ def main():
         largest = scale["sizes"][-1]
         add("", "", "RSS at largest size (MiB)", max(largest["rss_mib_after_creating"], largest["rss_mib_after_restart"]))
         add("", "", "READY at largest size (ms)", largest["start_to_ready_ms"])
+    if imap:
+        rate = imap["items_per_s"]
+        add(f"6 inline Map: {int(imap['items'])} items, a Pass each",
+            f"items/s p50 {rate['p50']:.0f} (n={int(rate['samples'])}), RSS growth {imap['rss_growth_mib']:.1f} MiB "
+            f"(input {imap['input_kib']:.0f} KiB)",
+            "Map items/s", rate["p50"])
     pthr = peer.get("throughput") or {}
     if pthr.get("transitions_per_s"):
         add("7 peer (moto): 10-Pass chain",

@@ -46,6 +46,14 @@ fuzzer_runtime_missing() {
 build() {
     mkdir -p "$SCRATCH"
     status=0
+    # The fuzz targets' own modules are compiled again whenever stepd's sources changed: the
+    # incremental build kept an object of fuzz-definition made against an older layout of
+    # DefinitionError (a typed throw's error is laid out by the caller), and that target then
+    # overflowed its own stack frame under ASan.
+    stamp=$(cat Package.swift $(find Sources -name '*.swift' | sort) | cksum)
+    if [ "$stamp" != "$(cat "$SCRATCH/sources.stamp" 2>/dev/null)" ]; then
+        rm -rf "$SCRATCH"/*/"$CONFIGURATION"/fuzz_*.build "$SCRATCH"/*/"$CONFIGURATION"/Fuzz*.build
+    fi
     # The cached build plan is not made again when a file is added to stepd's own sources (a
     # path dependency here): `--disable-build-manifest-caching` makes it each time (a second).
     # `--sanitize=fuzzer` makes SwiftPM link libFuzzer's main instead of the target's own entry
@@ -56,6 +64,7 @@ build() {
     $SWIFT build --package-path fuzz --scratch-path "$SCRATCH" -c "$CONFIGURATION" --disable-build-manifest-caching \
         --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing ${JOBS:+-j "$JOBS"} \
         > "$SCRATCH/build.log" 2>&1 || status=$?
+    [ $status -ne 0 ] || echo "$stamp" > "$SCRATCH/sources.stamp"
     grep -v "ld.gold: warning: Cannot export local symbol" "$SCRATCH/build.log" || true
     return $status
 }

@@ -21,7 +21,7 @@ struct Stepctl: AsyncParsableCommand {
             CreateStateMachine.self, UpdateStateMachine.self, DescribeStateMachine.self, ListStateMachines.self,
             DeleteStateMachine.self, StartExecution.self, DescribeExecution.self, WaitExecution.self,
             ListExecutions.self, GetExecutionHistory.self, StopExecution.self, SendTaskSuccess.self,
-            SendTaskFailure.self, SendTaskHeartbeat.self, PutEvents.self, ListRules.self, Apply.self, Call.self,
+            SendTaskFailure.self, SendTaskHeartbeat.self, PutEvents.self, ListRules.self, Apply.self, Validate.self, Call.self,
         ])
 }
 

@@ -18,14 +18,14 @@ enum BenchEntry {
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stepd-bench",
-        abstract: "Benchmarks stepd: resume latency, reference scenario, throughput, API latency, idle cost, scale.")
+        abstract: "Benchmarks stepd: resume latency, reference scenario, throughput, API latency, idle cost, scale, inline Map.")
 
     @Option(help: "Folder with the stepd and stepctl binaries to measure.") var binDir: String
     @Option(help: "The repository (for examples/async-job).") var repo: String
     @Option(help: "The instant-report job program (reports at once).") var instantJob: String
     @Option(help: "Scratch folder on the disk to measure.") var workDir: String
-    @Option(help: "Rows to run, comma-separated: resume,reference,throughput,api,idle,scale.")
-    var rows: String = "resume,reference,throughput,api,idle,scale"
+    @Option(help: "Rows to run, comma-separated: resume,reference,throughput,api,idle,scale,map.")
+    var rows: String = "resume,reference,throughput,api,idle,scale,map"
     @Flag(help: "Smaller sizes, for use while working.") var quick = false
 
     func run() async throws {
@@ -41,6 +41,7 @@ struct BenchCommand: AsyncParsableCommand {
             case "api": result = try await APILatencyRow(context: context).run()
             case "idle": result = try await IdleCostRow(context: context).run()
             case "scale": result = try await ScaleRow(context: context).run()
+            case "map": result = try await InlineMapRow(context: context).run()
             default: throw ValidationError("unknown row '\(row)'")
             }
             FileHandle.standardOutput.write(Data((result.serialized() + "\n").utf8))
@@ -59,13 +60,17 @@ struct BenchSizes: Sendable {
     var idleSeconds: Int
     var idleSettleSeconds: Int
     var scaleSizes: [Int]
+    var mapItems: Int
+    var mapRuns: Int
 
     static let full = BenchSizes(
         resumeSamples: 1000, referenceSamples: 200, throughputExecutions: 10_000, throughputConcurrency: 64,
-        apiSamples: 2000, idleExecutions: 10_000, idleSeconds: 60, idleSettleSeconds: 10, scaleSizes: [10_000, 100_000, 1_000_000])
+        apiSamples: 2000, idleExecutions: 10_000, idleSeconds: 60, idleSettleSeconds: 10, scaleSizes: [10_000, 100_000, 1_000_000],
+        mapItems: 10_000, mapRuns: 5)
     static let quick = BenchSizes(
         resumeSamples: 100, referenceSamples: 30, throughputExecutions: 1000, throughputConcurrency: 32,
-        apiSamples: 300, idleExecutions: 1000, idleSeconds: 10, idleSettleSeconds: 5, scaleSizes: [1000, 10_000])
+        apiSamples: 300, idleExecutions: 1000, idleSeconds: 10, idleSettleSeconds: 5, scaleSizes: [1000, 10_000],
+        mapItems: 10_000, mapRuns: 2)
 }
 
 struct BenchContext: Sendable {

@@ -45,4 +45,10 @@ enum BenchDefinitions {
     }()
 
     static let single = #"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
+
+    /// An inline Map, one Pass per item, no bound on concurrency.
+    static let inlineMap = """
+        {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 0, "End": true,
+          "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}}}}
+        """
 }

@@ -307,6 +307,40 @@ struct ScaleRow {
     }
 }
 
+/// Row 7: an inline Map of many items, one Pass state each, from StartExecution to SUCCEEDED,
+/// and what it costs in memory.
+struct InlineMapRow {
+    let context: BenchContext
+
+    func run() async throws -> JSONValue {
+        let daemon = try DaemonUnderTest(context: context, name: "map")
+        try await daemon.start()
+        defer { daemon.stop() }
+        try await daemon.createStateMachine("each", BenchDefinitions.inlineMap)
+        let items = context.sizes.mapItems
+        let input = JSONValue.object(["items": .array((0..<items).map { .number(Double($0)) })]).serialized()
+        let residentBefore = daemon.residentKiB()
+        var rates = Distribution()
+        var peakGrowthKiB = 0
+        for run in 0..<context.sizes.mapRuns {
+            let before = monotonicMilliseconds()
+            let arn = try await daemon.start("each", name: "map-\(run)", input: input)
+            let ended = try await daemon.waitForExecution(arn)
+            guard ended["status"]?.stringValue == "SUCCEEDED" else { throw BenchError("the Map ended \(ended.serialized())") }
+            rates.add(Double(items) / ((monotonicMilliseconds() - before) / 1000))
+            peakGrowthKiB = max(peakGrowthKiB, daemon.residentKiB() - residentBefore)
+        }
+        return [
+            "row": "inline_map",
+            "items": .number(Double(items)),
+            "input_kib": .number(Distribution.rounded(Double(input.utf8.count) / 1024)),
+            "items_per_s": rates.json,
+            "rss_growth_mib": .number(Distribution.rounded(Double(peakGrowthKiB) / 1024)),
+            "note": "One execution at a time: StartExecution of a Map over the items (MaxConcurrency 0, a Pass state each) until Stepd.WaitForExecution answers SUCCEEDED; RSS growth is VmRSS after a run minus before the first.",
+        ]
+    }
+}
+
 /// Runs stepctl and fails on a non-zero exit.
 func runStepctl(_ context: BenchContext, socket: String, _ arguments: [String]) throws {
     let process = Process()

@@ -24,7 +24,7 @@ struct AccessPolicyTests {
         ("AWSEvents.PutRule", .admin), ("AWSEvents.PutTargets", .admin), ("DynamoDB_20120810.GetItem", .admin),
         ("Stepd.PutJobDefinition", .admin), ("AWSStepFunctions.StartExecution", .user), ("AWSStepFunctions.DescribeExecution", .user),
         ("AWSStepFunctions.SendTaskSuccess", .user), ("AWSEvents.PutEvents", .user), ("AWSStepFunctions.ListStateMachines", .user),
-        ("Stepd.Health", .user), ("Stepd.DescribeJobDefinition", .user),
+        ("Stepd.Health", .user), ("Stepd.DescribeJobDefinition", .user), ("AWSStepFunctions.ValidateStateMachineDefinition", .user),
     ])
     func actionRoles(target: String, role: CallerRole) {
         #expect(ActionPermissions.minimumRole(for: target) == role)

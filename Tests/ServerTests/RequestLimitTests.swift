@@ -50,6 +50,11 @@ import Testing
         Case(sfn, "DescribeStateMachine", ["stateMachineArn": text(256)], nil),
         Case(sfn, "DeleteStateMachine", ["stateMachineArn": ""],
              "Value '' at 'stateMachineArn' failed to satisfy constraint: Member must have length greater than or equal to 1"),
+        Case(sfn, "ValidateStateMachineDefinition", ["definition": text(1_048_576), "maxResults": 100, "severity": "WARNING"], nil),
+        Case(sfn, "ValidateStateMachineDefinition", ["definition": "{}", "maxResults": 101],
+             "Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100"),
+        Case(sfn, "ValidateStateMachineDefinition", ["definition": "{}", "severity": "INFO"],
+             "Value 'INFO' at 'severity' failed to satisfy constraint: Member must satisfy enum value set: [ERROR, WARNING]"),
         Case(sfn, "ListStateMachines", ["maxResults": 1000], nil),
         Case(sfn, "ListStateMachines", ["maxResults": 1001],
              "Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"),
@@ -185,7 +190,7 @@ import Testing
         #expect(Set(Self.sfn.keys) == [
             "CreateStateMachine", "UpdateStateMachine", "DescribeStateMachine", "ListStateMachines", "DeleteStateMachine",
             "StartExecution", "DescribeExecution", "ListExecutions", "GetExecutionHistory", "StopExecution",
-            "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat",
+            "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat", "ValidateStateMachineDefinition",
         ])
         #expect(Set(Self.events.keys) == [
             "PutRule", "PutTargets", "RemoveTargets", "ListRules", "DescribeRule", "ListTargetsByRule", "DeleteRule", "PutEvents",

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import JSON
 import StatesLanguage
 import StepEngine
@@ -84,23 +85,34 @@ import Testing
         "arn:aws:lambda:us-east-1:123456789012:function:hello",
         "arn:aws:states:::foo:bar",
         "arn:aws:states:::dynamodb:scan",
+        "arn:aws:states:::dynamodb:putItem.sync",
+        "arn:aws:states:::aws-sdk:sfn:startExecution.sync",
         "arn:aws:states:::aws-sdk:s3:getObject",
     ])
-    func unknownResourcesFailWithRuntimeErrorNamingTheResource(resource: String) async throws {
+    func unknownResourcesStoredBeforeTheCheckFailWithRuntimeErrorNamingTheResource(resource: String) async throws {
         let test = try TestEngine()
         // States.Runtime is not caught by States.ALL (AWS "Error names").
-        let definition: JSONValue = [
-            "StartAt": "Call",
-            "States": [
-                "Call": [
-                    "Type": "Task", "Resource": .string(resource),
-                    "Retry": [["ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3]],
-                    "Catch": [["ErrorEquals": ["States.ALL"], "Next": "Caught"]], "End": true,
+        func definition(_ resource: String) -> String {
+            let definition: JSONValue = [
+                "StartAt": "Call",
+                "States": [
+                    "Call": [
+                        "Type": "Task", "Resource": .string(resource),
+                        "Retry": [["ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3]],
+                        "Catch": [["ErrorEquals": ["States.ALL"], "Next": "Caught"]], "End": true,
+                    ],
+                    "Caught": ["Type": "Succeed"],
                 ],
-                "Caught": ["Type": "Succeed"],
-            ],
-        ]
-        try await test.machine("unknown", definition.text)
+            ]
+            return definition.text
+        }
+        // CreateStateMachine refuses such a definition now; one stored by an older stepd
+        // still fails at run time.
+        try await test.machine("unknown", definition("arn:aws:states:::dynamodb:getItem"))
+        let stored = definition(resource)
+        try await test.database.write { db in
+            try db.execute(sql: "UPDATE stateMachineVersion SET definition = ? WHERE stateMachineName = 'unknown'", arguments: [stored])
+        }
         let execution = try await test.run("unknown")
         #expect(execution.status == "FAILED")
         #expect(execution.error == "States.Runtime")

@@ -7,6 +7,8 @@ import JSON
 /// iteration's error.
 public struct MapState: Sendable {
     public let processor: StateGraph
+    /// The field the processor was read from: `ItemProcessor`, or the older `Iterator`.
+    public let processorField: String
     public let inputPath: InputPath
     /// Where the items are in the effective input; `$` when not given.
     public let itemsPath: ReferencePath
@@ -31,8 +33,9 @@ public struct MapState: Sendable {
         "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label",
     ]
 
-    init(reader: inout FieldReader, processor: StateGraph) {
+    init(reader: inout FieldReader, processor: StateGraph, processorField: String) {
         self.processor = processor
+        self.processorField = processorField
         inputPath = reader.inputPath()
         itemsPath = reader.referencePath("ItemsPath") ?? .root
         let selector = reader.template("ItemSelector")

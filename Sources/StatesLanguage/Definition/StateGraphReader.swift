@@ -68,8 +68,8 @@ struct StateGraphReader {
             let branches = readBranches(&reader, nesting: nesting + 1)
             kind = .parallel(ParallelState(reader: &reader, branches: branches))
         case "Map":
-            guard let processor = readProcessor(&reader, nesting: nesting + 1) else { return nil }
-            kind = .map(MapState(reader: &reader, processor: processor))
+            guard let (processor, field) = readProcessor(&reader, nesting: nesting + 1) else { return nil }
+            kind = .map(MapState(reader: &reader, processor: processor, processorField: field))
         default:
             reader.fail("Type", "must be one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map, not '\(type)'")
             return nil
@@ -112,7 +112,7 @@ struct StateGraphReader {
 
     /// A Map state's `ItemProcessor` (or the older `Iterator`): a graph run for each item.
     /// Only AWS's INLINE mode is run; nil when the state cannot be read further.
-    private mutating func readProcessor(_ reader: inout FieldReader, nesting: Int) -> StateGraph? {
+    private mutating func readProcessor(_ reader: inout FieldReader, nesting: Int) -> (StateGraph, field: String)? {
         let field = reader.members["Iterator"] != nil && reader.members["ItemProcessor"] == nil ? "Iterator" : "ItemProcessor"
         if reader.members["Iterator"] != nil, reader.members["ItemProcessor"] != nil {
             reader.fail(plain: "has both 'ItemProcessor' and 'Iterator'; it may have only one", field: "Iterator")
@@ -151,7 +151,7 @@ struct StateGraphReader {
         _ = inner.string("Comment")
         inner.rejectUnknownFields(in: "a Map state's \(field)")
         reader.problems += inner.problems
-        return graph
+        return (graph, field)
     }
 
     /// Once everything is read: each graph's `StartAt` and transitions name states of the

@@ -1,4 +1,5 @@
 import JSON
+import StatesLanguage
 import StepAPI
 import StepEngine
 
@@ -20,6 +21,12 @@ struct StepFunctionsHandler: ServiceHandler {
                 reference: try body.requiredString("stateMachineArn"), definition: try body.optionalString("definition"),
                 roleArn: try body.optionalString("roleArn"))
             return ["updateDate": .number(updated)]
+        case "ValidateStateMachineDefinition":
+            if let type = try body.optionalString("type"), type != "STANDARD" { throw StateMachineError.unsupportedType(type) }
+            let requested = try body.optionalInt("maxResults") ?? 0
+            return Self.validation(
+                of: DefinitionValidation.problems(try body.requiredString("definition")),
+                maxResults: requested == 0 ? Self.maximumDiagnostics : requested)
         case "DescribeStateMachine":
             return Self.json(of: try await engine.describeStateMachine(reference: try body.requiredString("stateMachineArn")))
         case "ListStateMachines":
@@ -77,6 +84,23 @@ struct StepFunctionsHandler: ServiceHandler {
     }
 
     // MARK: - Answers
+
+    /// ValidateStateMachineDefinition's answer: a diagnostic per problem, up to `maxResults`.
+    /// Every problem stepd finds would refuse the definition, so each is an `ERROR`, which
+    /// both `severity` values return.
+    static func validation(of problems: [DefinitionError.Problem], maxResults: Int) -> JSONValue {
+        let diagnostics = problems.prefix(maxResults).map { problem -> JSONValue in
+            var diagnostic: [String: JSONValue] = [
+                "severity": "ERROR", "code": .string(problem.code.rawValue), "message": .string(problem.message),
+            ]
+            if let path = problem.path { diagnostic["location"] = .string(path) }
+            return .object(diagnostic)
+        }
+        return [
+            "result": problems.isEmpty ? "OK" : "FAIL", "diagnostics": .array(diagnostics),
+            "truncated": .bool(problems.count > maxResults),
+        ]
+    }
 
     /// DescribeExecution's answer (also Stepd.WaitForExecution's).
     static func json(of execution: ExecutionDescription) -> JSONValue {

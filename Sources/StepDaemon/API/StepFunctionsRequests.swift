@@ -12,6 +12,11 @@ extension StepFunctionsHandler {
         "UpdateStateMachine": .structure([
             "stateMachineArn": .required(arn), "definition": .optional(definition), "roleArn": .optional(arn),
         ]),
+        "ValidateStateMachineDefinition": .structure([
+            "definition": .required(definition), "type": .optional(.string([.oneOf(["STANDARD", "EXPRESS"])])),
+            "severity": .optional(.string([.oneOf(["ERROR", "WARNING"])])),
+            "maxResults": .optional(.integer([.range(min: 0, max: maximumDiagnostics)])),
+        ]),
         "DescribeStateMachine": .structure(["stateMachineArn": .required(arn)]),
         "ListStateMachines": .structure(["maxResults": .optional(pageSize), "nextToken": .optional(pageToken)]),
         "DeleteStateMachine": .structure(["stateMachineArn": .required(arn)]),
@@ -48,6 +53,8 @@ extension StepFunctionsHandler {
     static let error = RequestShape.string([.length(min: 0, max: Limits.maximumErrorLength)], sensitive: true)
     static let cause = RequestShape.string([.length(min: 0, max: Limits.maximumCauseLength)], sensitive: true)
     static let taskToken = RequestShape.string([.length(min: 1, max: 2048)])
+    /// `ValidateStateMachineDefinitionMaxResult`: its maximum is also the default (and 0's meaning).
+    static let maximumDiagnostics = 100
     /// `PageSize` and `PageToken` of the List actions and GetExecutionHistory.
     static let pageSize = RequestShape.integer([.range(min: 0, max: 1000)])
     static let pageToken = RequestShape.string([.length(min: 1, max: 1024)])

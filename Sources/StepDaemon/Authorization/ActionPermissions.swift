@@ -1,7 +1,9 @@
 import StepAPI
 
 /// The least role each action needs. Actions on executions need only `.user`: the engine
-/// then keeps a user to the executions it started (`ExecutionScope`).
+/// then keeps a user to the executions it started (`ExecutionScope`). Any caller may
+/// ValidateStateMachineDefinition: it reads only the definition it is sent, as
+/// `stepctl validate` does without a daemon.
 enum ActionPermissions {
     /// Actions that change what stepd runs or holds: state machines, rules and their targets,
     /// local tables and their items (a table may hold task tokens), job definitions (a job is

@@ -3,19 +3,19 @@ import StatesLanguage
 
 /// The local service integrations, by AWS resource name.
 enum Integrations {
+    /// `TaskResource.supportedActions` as people read it; each also with `.waitForTaskToken`.
     static let supported = [
-        "arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]",
-        "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess|sendTaskFailure|sendTaskHeartbeat",
+        "arn:aws:states:::states:startExecution (also .sync and .sync:2)",
+        "arn:aws:states:::aws-sdk:sfn:startExecution|sendTaskSuccess|sendTaskFailure|sendTaskHeartbeat",
         "arn:aws:states:::dynamodb:putItem|getItem|deleteItem (also under aws-sdk:dynamodb)",
         "arn:aws:states:::aws-sdk:appflow:startFlow",
+        "each also with .waitForTaskToken",
     ]
 
     static func invoke(_ invocation: TaskInvocation, effects: inout TransitionEffects) throws(StatesError) -> TaskOutcome {
         let resource = invocation.resource
-        // Only a child execution is waited for to its end.
-        if resource.pattern == .sync, !(resource.service == "states" && !resource.isSDK && resource.action == "startExecution") {
-            throw unsupported(resource)
-        }
+        // Definitions stored before CreateStateMachine checked resources may still name one.
+        if let refusal = resource.refusal { throw StatesError(name: StatesError.runtime, cause: refusal) }
         let outcome: TaskOutcome?
         switch (resource.service, resource.isSDK) {
         case ("states", false), ("sfn", true):
@@ -34,10 +34,11 @@ enum Integrations {
         return outcome
     }
 
+    /// A resource `TaskResource.refusal` let through but no integration runs: the two disagree.
     static func unsupported(_ resource: TaskResource) -> StatesError {
         StatesError(
             name: StatesError.runtime,
-            cause: "The resource 'arn:aws:states:::\(resource.isSDK ? "aws-sdk:" : "")\(resource.service):\(resource.resource)' is not supported by stepd. Supported: \(supported.joined(separator: "; "))")
+            cause: "The resource provided \(resource.arn) is not recognized. stepd runs only \(supported.joined(separator: "; ")).")
     }
 
     /// A required string parameter, or a failure naming it the way AWS's validation does.

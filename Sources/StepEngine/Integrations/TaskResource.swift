@@ -42,7 +42,7 @@ struct TaskResource: Sendable, Equatable {
         guard arn.hasPrefix(prefix) else {
             throw StatesError(
                 name: StatesError.runtime,
-                cause: "The resource '\(arn)' is not supported by stepd: it runs service integrations (arn:aws:states:::SERVICE:ACTION), not Lambda functions or activities")
+                cause: Self.notRecognized(arn, because: "stepd runs service integrations (arn:aws:states:::SERVICE:ACTION), not Lambda functions or activities"))
         }
         var rest = String(arn.dropFirst(prefix.count))
         // `.sync:2` carries a colon of its own: take it off before splitting on colons.
@@ -52,7 +52,7 @@ struct TaskResource: Sendable, Equatable {
         isSDK = parts.first == "aws-sdk"
         if isSDK { parts.removeFirst() }
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw StatesError(name: StatesError.runtime, cause: "The resource '\(arn)' is not a valid service integration ARN")
+            throw StatesError(name: StatesError.runtime, cause: Self.notRecognized(arn, because: "The value is not a valid resource ARN."))
         }
         service = parts[0]
         var actionText = parts[1]
@@ -68,5 +68,52 @@ struct TaskResource: Sendable, Equatable {
         action = actionText
         resourceType = isSDK ? "aws-sdk:\(service)" : service
         resource = parts[1] + syncVersion
+    }
+
+    /// The ARN as written: `arn:aws:states:::aws-sdk:sfn:sendTaskSuccess`.
+    var arn: String { "arn:aws:states:::\(resourceType):\(resource)" }
+
+    /// Why stepd cannot run this resource, or nil when it can. CreateStateMachine refuses a
+    /// definition for it and `Integrations.invoke` fails the state for it: one decision, so
+    /// that what a definition was accepted with runs.
+    var refusal: String? {
+        guard let actions = Self.supportedActions[resourceType], actions.contains(action) else {
+            return Self.notRecognized(arn, because: "stepd runs only \(Integrations.supported.joined(separator: "; ")).")
+        }
+        switch pattern {
+        case .requestResponse, .waitForTaskToken:
+            return nil
+        case .sync where resourceType == "states" && action == "startExecution":
+            return nil
+        case .sync:
+            return Self.notRecognized(arn, because: "stepd runs the .sync pattern for states:startExecution only.")
+        }
+    }
+
+    /// What stepd runs, by resource type: each action request-response and with
+    /// `.waitForTaskToken`; `states:startExecution` also with `.sync` and `.sync:2`. Keep `Integrations.supported` and
+    /// docs/supported.md ("Task resources") in step.
+    static let supportedActions: [String: Set<String>] = [
+        "states": ["startExecution"],
+        "aws-sdk:sfn": ["startExecution", "sendTaskSuccess", "sendTaskFailure", "sendTaskHeartbeat"],
+        "dynamodb": ["putItem", "getItem", "deleteItem"],
+        "aws-sdk:dynamodb": ["putItem", "getItem", "deleteItem"],
+        "aws-sdk:appflow": ["startFlow"],
+    ]
+
+    /// Why stepd cannot run the resource `arn`, or nil when it can: what a Task state's
+    /// `Resource` is checked with when a definition is created.
+    static func refusal(of arn: String) -> String? {
+        do {
+            return try reading(arn).refusal
+        } catch {
+            return error.cause
+        }
+    }
+
+    /// AWS's words for a resource it does not know (InvalidDefinition, SCHEMA_VALIDATION_FAILED),
+    /// then stepd's reason in place of AWS's "or the resource is not available in this region".
+    private static func notRecognized(_ arn: String, because reason: String) -> String {
+        "The resource provided \(arn) is not recognized. \(reason)"
     }
 }

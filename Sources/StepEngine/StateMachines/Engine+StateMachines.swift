@@ -7,13 +7,15 @@ import StepStore
 extension Engine {
     static let defaultRoleArn = "arn:aws:iam::\(LocalARN.account):role/stepd"
 
-    /// Parses and validates a definition the way CreateStateMachine does.
+    /// Parses and validates a definition the way CreateStateMachine does (`DefinitionValidation`).
+    /// The reason lists the problems as AWS does: `CODE: message at /path`, joined by ", ".
     static func validatedDefinition(_ text: String) throws(StateMachineError) -> StateMachineDefinition {
         if text.utf8.count > Limits.maximumDefinitionBytes { throw .definitionTooLarge }
-        do {
-            return try StateMachineDefinition(text: text)
-        } catch {
-            throw .invalidDefinition(reason: error.description)
+        switch DefinitionValidation.validated(text) {
+        case .success(let definition):
+            return definition
+        case .failure(let error):
+            throw .invalidDefinition(reason: error.located.map(\.description).joined(separator: ", "))
         }
     }
 
