@@ -48,6 +48,10 @@ import Testing
              "Value 'BATCH' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]"),
         Case(sfn, "UpdateStateMachine", ["stateMachineArn": text(257)], tooLong("stateMachineArn", 256, value: String(repeating: "a", count: 257))),
         Case(sfn, "DescribeStateMachine", ["stateMachineArn": text(256)], nil),
+        Case(sfn, "DescribeStateMachineForExecution", ["executionArn": text(256), "includedData": "METADATA_ONLY"], nil),
+        Case(
+            sfn, "DescribeStateMachineForExecution", ["executionArn": "a", "includedData": "SOME"],
+            "Value 'SOME' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]"),
         Case(sfn, "DeleteStateMachine", ["stateMachineArn": ""],
              "Value '' at 'stateMachineArn' failed to satisfy constraint: Member must have length greater than or equal to 1"),
         Case(sfn, "ValidateStateMachineDefinition", ["definition": text(1_048_576), "maxResults": 100, "severity": "WARNING"], nil),
@@ -191,6 +195,7 @@ import Testing
             "CreateStateMachine", "UpdateStateMachine", "DescribeStateMachine", "ListStateMachines", "DeleteStateMachine",
             "StartExecution", "DescribeExecution", "ListExecutions", "GetExecutionHistory", "StopExecution",
             "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat", "ValidateStateMachineDefinition",
+            "DescribeStateMachineForExecution",
         ])
         #expect(Set(Self.events.keys) == [
             "PutRule", "PutTargets", "RemoveTargets", "ListRules", "DescribeRule", "ListTargetsByRule", "DeleteRule", "PutEvents",

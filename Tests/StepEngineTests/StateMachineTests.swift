@@ -142,6 +142,10 @@ import Testing
         let updated = try await test.engine.updateStateMachine(reference: LocalARN.stateMachine("park"), definition: v2.text, roleArn: nil)
         #expect(updated > 0)
         #expect(try await test.engine.describeStateMachine(reference: "park").definition == v2.text)
+        // DescribeStateMachineForExecution: each execution with the definition it started with.
+        #expect(try await test.engine.describeStateMachine(forExecution: old).definition == v1.text)
+        let unknown = await engineError { _ = try await test.engine.describeStateMachine(forExecution: old + "x") }
+        #expect(isError(unknown, ExecutionError.self) { if case .doesNotExist = $0 { true } else { false } })
 
         try await test.engine.sendTask(token: token, answer: .success(output: "{}"))
         let oldExecution = try await test.finish(old)
@@ -149,6 +153,12 @@ import Testing
         #expect(oldExecution.output == "v1")
         let newExecution = try await test.run("park")
         #expect(newExecution.output == "v2")
+        #expect(try await test.engine.describeStateMachine(forExecution: newExecution.arn).definition == v2.text)
+        // The state machine deleted: its executions still show what they ran.
+        try await test.engine.deleteStateMachine(reference: "park")
+        let forOld = try await test.engine.describeStateMachine(forExecution: old)
+        #expect(forOld.definition == v1.text)
+        #expect(forOld.arn == LocalARN.stateMachine("park"))
 
         let invalid = await engineError { _ = try await test.engine.updateStateMachine(reference: "park", definition: "{}", roleArn: nil) }
         #expect(isError(invalid, StateMachineError.self) { if case .invalidDefinition = $0 { true } else { false } })

@@ -29,6 +29,13 @@ struct StepFunctionsHandler: ServiceHandler {
                 maxResults: requested == 0 ? Self.maximumDiagnostics : requested)
         case "DescribeStateMachine":
             return Self.json(of: try await engine.describeStateMachine(reference: try body.requiredString("stateMachineArn")))
+        case "DescribeStateMachineForExecution":
+            let machine = try await engine.describeStateMachine(
+                forExecution: try body.requiredString("executionArn"), scope: caller.executionScope)
+            return [
+                "stateMachineArn": .string(machine.arn), "name": .string(machine.name), "definition": .string(machine.definition),
+                "roleArn": .string(machine.roleArn), "updateDate": .number(machine.creationDate),
+            ]
         case "ListStateMachines":
             let page = try await engine.listStateMachines(
                 maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"))

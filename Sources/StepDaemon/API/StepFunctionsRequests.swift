@@ -18,6 +18,9 @@ extension StepFunctionsHandler {
             "maxResults": .optional(.integer([.range(min: 0, max: maximumDiagnostics)])),
         ]),
         "DescribeStateMachine": .structure(["stateMachineArn": .required(arn)]),
+        "DescribeStateMachineForExecution": .structure([
+            "executionArn": .required(arn), "includedData": .optional(.string([.oneOf(["ALL_DATA", "METADATA_ONLY"])])),
+        ]),
         "ListStateMachines": .structure(["maxResults": .optional(pageSize), "nextToken": .optional(pageToken)]),
         "DeleteStateMachine": .structure(["stateMachineArn": .required(arn)]),
         "StartExecution": .structure([

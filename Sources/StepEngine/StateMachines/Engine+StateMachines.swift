@@ -77,6 +77,27 @@ extension Engine {
         }
     }
 
+    /// The state machine as execution `reference` runs it: the definition it started with,
+    /// whatever updates came since (DescribeStateMachineForExecution). `updateDate` is when
+    /// that definition was stored; the role is the state machine's, or the default once it
+    /// is deleted.
+    public func describeStateMachine(forExecution reference: String, scope: ExecutionScope = .all) async throws
+        -> StateMachineDescription
+    {
+        let arn = try LocalARN.normalizedExecution(reference)
+        return try await read { db in
+            guard let execution = try ExecutionRecord.find(db, arn: arn) else { throw ExecutionError.doesNotExist(arn: arn) }
+            try scope.check(execution)
+            guard let version = try StateMachineVersionRecord.find(db, key: execution.versionId) else {
+                throw StateMachineError.definitionUnreadable(name: execution.stateMachineName, reason: "its definition is gone")
+            }
+            let machine = try StateMachineRecord.find(db, key: execution.stateMachineName)
+            return StateMachineDescription(
+                arn: LocalARN.stateMachine(execution.stateMachineName), name: execution.stateMachineName, definition: version.definition,
+                roleArn: machine?.roleArn ?? Self.defaultRoleArn, type: machine?.type ?? "STANDARD", creationDate: version.createdAt)
+        }
+    }
+
     public func listStateMachines(maxResults: Int?, nextToken: String?) async throws -> Page<StateMachineSummary> {
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
