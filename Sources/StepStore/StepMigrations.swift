@@ -276,6 +276,16 @@ public enum StepMigrations {
                 CREATE INDEX executionByParentTaskToken ON execution(parentTaskToken) WHERE parentTaskToken IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v9: tags of state machines") { db in
+            try db.execute(sql: """
+                CREATE TABLE tag (
+                    resourceArn TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (resourceArn, key)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

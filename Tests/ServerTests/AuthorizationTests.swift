@@ -25,6 +25,8 @@ struct AccessPolicyTests {
         ("Stepd.PutJobDefinition", .admin), ("AWSStepFunctions.StartExecution", .user), ("AWSStepFunctions.DescribeExecution", .user),
         ("AWSStepFunctions.SendTaskSuccess", .user), ("AWSEvents.PutEvents", .user), ("AWSStepFunctions.ListStateMachines", .user),
         ("Stepd.Health", .user), ("Stepd.DescribeJobDefinition", .user), ("AWSStepFunctions.ValidateStateMachineDefinition", .user),
+        ("AWSStepFunctions.TagResource", .admin), ("AWSStepFunctions.UntagResource", .admin),
+        ("AWSStepFunctions.ListTagsForResource", .user), ("AWSStepFunctions.DescribeStateMachineForExecution", .user),
     ])
     func actionRoles(target: String, role: CallerRole) {
         #expect(ActionPermissions.minimumRole(for: target) == role)

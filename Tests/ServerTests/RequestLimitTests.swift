@@ -49,6 +49,12 @@ import Testing
         Case(sfn, "UpdateStateMachine", ["stateMachineArn": text(257)], tooLong("stateMachineArn", 256, value: String(repeating: "a", count: 257))),
         Case(sfn, "DescribeStateMachine", ["stateMachineArn": text(256)], nil),
         Case(sfn, "DescribeStateMachineForExecution", ["executionArn": text(256), "includedData": "METADATA_ONLY"], nil),
+        Case(sfn, "TagResource", ["resourceArn": "m", "tags": [["key": text(128), "value": text(256)]]], nil),
+        Case(
+            sfn, "TagResource", ["resourceArn": "m", "tags": [["key": text(129), "value": "v"]]],
+            "Value '\(String(repeating: "a", count: 129))' at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128"),
+        Case(sfn, "UntagResource", ["resourceArn": "m", "tagKeys": [text(128)]], nil),
+        Case(sfn, "ListTagsForResource", ["resourceArn": text(256)], nil),
         Case(
             sfn, "DescribeStateMachineForExecution", ["executionArn": "a", "includedData": "SOME"],
             "Value 'SOME' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]"),
@@ -195,7 +201,7 @@ import Testing
             "CreateStateMachine", "UpdateStateMachine", "DescribeStateMachine", "ListStateMachines", "DeleteStateMachine",
             "StartExecution", "DescribeExecution", "ListExecutions", "GetExecutionHistory", "StopExecution",
             "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat", "ValidateStateMachineDefinition",
-            "DescribeStateMachineForExecution",
+            "DescribeStateMachineForExecution", "TagResource", "UntagResource", "ListTagsForResource",
         ])
         #expect(Set(Self.events.keys) == [
             "PutRule", "PutTargets", "RemoveTargets", "ListRules", "DescribeRule", "ListTargetsByRule", "DeleteRule", "PutEvents",

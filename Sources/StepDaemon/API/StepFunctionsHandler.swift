@@ -14,7 +14,7 @@ struct StepFunctionsHandler: ServiceHandler {
         case "CreateStateMachine":
             let created = try await engine.createStateMachine(
                 name: try body.requiredString("name"), definition: try body.requiredString("definition"),
-                roleArn: try body.optionalString("roleArn"), type: try body.optionalString("type"))
+                roleArn: try body.optionalString("roleArn"), type: try body.optionalString("type"), tags: try Self.tags(in: body))
             return ["stateMachineArn": .string(created.arn), "creationDate": .number(created.creationDate)]
         case "UpdateStateMachine":
             let updated = try await engine.updateStateMachine(
@@ -72,6 +72,19 @@ struct StepFunctionsHandler: ServiceHandler {
                 arn: try body.requiredString("executionArn"), error: try body.optionalString("error"), cause: try body.optionalString("cause"),
                 scope: caller.executionScope)
             return ["stopDate": .number(stopDate)]
+        case "TagResource":
+            try await engine.tagResource(arn: try body.requiredString("resourceArn"), tags: try Self.tags(in: body))
+            return [:]
+        case "UntagResource":
+            let keys = try (body["tagKeys"]?.arrayValue ?? []).map { key throws(RequestError) -> String in
+                guard let text = key.stringValue else { throw .invalid(reason: "tagKeys must be strings") }
+                return text
+            }
+            try await engine.untagResource(arn: try body.requiredString("resourceArn"), keys: keys)
+            return [:]
+        case "ListTagsForResource":
+            let tags = try await engine.listTags(arn: try body.requiredString("resourceArn"))
+            return ["tags": .array(tags.map { ["key": .string($0.key), "value": .string($0.value)] })]
         case "SendTaskSuccess":
             try await engine.sendTask(
                 token: try body.requiredString("taskToken"), answer: .success(output: try body.requiredString("output")),
@@ -91,6 +104,15 @@ struct StepFunctionsHandler: ServiceHandler {
     }
 
     // MARK: - Answers
+
+    /// A request's `tags`: `[{"key", "value"}]` (the shape has checked their types and lengths).
+    static func tags(in body: JSONValue) throws(RequestError) -> [Engine.Tag] {
+        guard let list = body["tags"]?.arrayValue else { return [] }
+        return try list.map { tag throws(RequestError) -> Engine.Tag in
+            guard let key = tag["key"]?.stringValue else { throw .invalid(reason: "a tag must have a key") }
+            return Engine.Tag(key: key, value: tag["value"]?.stringValue ?? "")
+        }
+    }
 
     /// ValidateStateMachineDefinition's answer: a diagnostic per problem, up to `maxResults`.
     /// Every problem stepd finds would refuse the definition, so each is an `ERROR`, which
@@ -206,6 +228,12 @@ struct StepFunctionsHandler: ServiceHandler {
             case .doesNotExist: APIError("TaskDoesNotExist", error.description)
             case .timedOut: APIError("TaskTimedOut", error.description)
             case .invalidOutput: APIError("InvalidOutput", error.description)
+            }
+        case let error as TagError:
+            switch error {
+            case .resourceNotFound: APIError("ResourceNotFound", error.description)
+            case .tooManyTags: APIError("TooManyTags", error.description)
+            case .invalidTag: .validation(error.description)
             }
         case let error as RequestError: .request(error)
         default: nil

@@ -7,7 +7,7 @@ extension StepFunctionsHandler {
     static let requests: [String: RequestShape] = [
         "CreateStateMachine": .structure([
             "name": .required(name), "definition": .required(definition), "roleArn": .optional(arn),
-            "type": .optional(.string([.oneOf(["STANDARD", "EXPRESS"])])),
+            "type": .optional(.string([.oneOf(["STANDARD", "EXPRESS"])])), "tags": .optional(tagList),
         ]),
         "UpdateStateMachine": .structure([
             "stateMachineArn": .required(arn), "definition": .optional(definition), "roleArn": .optional(arn),
@@ -41,6 +41,11 @@ extension StepFunctionsHandler {
         "SendTaskSuccess": .structure(["taskToken": .required(taskToken), "output": .required(payload)]),
         "SendTaskFailure": .structure(["taskToken": .required(taskToken), "error": .optional(error), "cause": .optional(cause)]),
         "SendTaskHeartbeat": .structure(["taskToken": .required(taskToken)]),
+        "TagResource": .structure(["resourceArn": .required(arn), "tags": .required(tagList)]),
+        "UntagResource": .structure([
+            "resourceArn": .required(arn), "tagKeys": .required(.list(tagKey, [], summary: "[TagKey]")),
+        ]),
+        "ListTagsForResource": .structure(["resourceArn": .required(arn)]),
     ]
 
     /// `Arn`: a state machine or execution ARN (stepd also takes a state machine's bare name).
@@ -56,6 +61,10 @@ extension StepFunctionsHandler {
     static let error = RequestShape.string([.length(min: 0, max: Limits.maximumErrorLength)], sensitive: true)
     static let cause = RequestShape.string([.length(min: 0, max: Limits.maximumCauseLength)], sensitive: true)
     static let taskToken = RequestShape.string([.length(min: 1, max: 2048)])
+    /// `TagKey`, `TagValue`, `Tag`, `TagList`.
+    static let tagKey = RequestShape.string([.length(min: 1, max: 128)])
+    static let tagList = RequestShape.list(
+        .structure(["key": .optional(tagKey), "value": .optional(.string([.length(min: 0, max: 256)]))]), [], summary: "[Tag]")
     /// `ValidateStateMachineDefinitionMaxResult`: its maximum is also the default (and 0's meaning).
     static let maximumDiagnostics = 100
     /// `PageSize` and `PageToken` of the List actions and GetExecutionHistory.

@@ -10,6 +10,7 @@ enum ActionPermissions {
     /// a program stepd runs as its own user).
     static let adminActions: Set<String> = [
         "AWSStepFunctions.CreateStateMachine", "AWSStepFunctions.UpdateStateMachine", "AWSStepFunctions.DeleteStateMachine",
+        "AWSStepFunctions.TagResource", "AWSStepFunctions.UntagResource",
         "AWSEvents.PutRule", "AWSEvents.PutTargets", "AWSEvents.RemoveTargets", "AWSEvents.DeleteRule",
         "DynamoDB_20120810.CreateTable", "DynamoDB_20120810.DeleteTable", "DynamoDB_20120810.PutItem",
         "DynamoDB_20120810.GetItem", "DynamoDB_20120810.DeleteItem",

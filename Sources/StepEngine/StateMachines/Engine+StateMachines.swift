@@ -21,8 +21,11 @@ extension Engine {
 
     /// Creates the state machine, or answers with the existing one when it has the same
     /// definition and role (CreateStateMachine is idempotent). Returns its ARN and creation date.
-    public func createStateMachine(name: String, definition: String, roleArn: String?, type: String?) async throws -> (arn: String, creationDate: Double) {
+    public func createStateMachine(
+        name: String, definition: String, roleArn: String?, type: String?, tags: [Tag] = []
+    ) async throws -> (arn: String, creationDate: Double) {
         try ResourceName.validate(name, what: "state machine name")
+        try Self.check(tags)
         if let type, type != "STANDARD" { throw StateMachineError.unsupportedType(type) }
         _ = try Self.validatedDefinition(definition)
         let role = roleArn ?? Self.defaultRoleArn
@@ -38,6 +41,7 @@ extension Engine {
                 name: name, arn: LocalARN.stateMachine(name), type: "STANDARD", roleArn: role,
                 currentVersionId: version.id ?? 0, creationDate: now.timeIntervalSince1970, updateDate: now.timeIntervalSince1970)
             try record.insert(db)
+            try Self.setTags(tags, on: record.arn, in: db)
             return record
         }
         return (record.arn, record.creationDate)
@@ -115,6 +119,7 @@ extension Engine {
         try await transact { db, _, _ in
             // Running executions keep their definition version; they run to their end.
             _ = try StateMachineRecord.deleteOne(db, key: name)
+            try TagRecord.deleteAll(of: LocalARN.stateMachine(name), in: db)
         }
     }
 
