@@ -50,6 +50,11 @@ private func repeated(_ expression: String, _ count: Int) -> JSONValue {
         (["x": ["y.$": "States.StringToJson($.deepText)"]], "States.Runtime", ["deeper than 512", "'y.$'"]),
         (["a.$": "States.Array(States.Array($.deeper))"], "States.Runtime", ["deeper than 512", "'a.$'"]),
         (["m.$": "States.JsonMerge($.obj, $.obj, false)"], "States.Runtime", ["deeper than 512", "'m.$'"]),
+        // Paths whose selections multiply: `..*` after `..*` on a value nested 500 deep selects
+        // some 20 million values from 1 KB. The work of a field's paths is bounded as they select.
+        (["x.$": "$.deep..*..*..*"], "States.Runtime", ["'$.deep..*..*..*' visits more than 2000000 values"]),
+        (["x.$": "$.deep..*..*..*..*..*..*"], "States.Runtime", ["visits more than 2000000 values"]),
+        (["x.$": "States.ArrayLength($.deep..*..*..*)"], "States.Runtime", ["visits more than 2000000 values"]),
     ] as [(JSONValue, String, [String])])
     func templatesAreBoundedWhileBuilt(template: JSONValue, error: String, fragments: [String]) throws {
         let compiled = try PayloadTemplate(json: template, field: "Parameters")

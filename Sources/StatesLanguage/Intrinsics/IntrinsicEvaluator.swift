@@ -256,7 +256,7 @@ struct IntrinsicEvaluator {
         case .call(let call): return try evaluate(call, budget: &budget, using: &generator)
         case .path(let path):
             let document = path.isContextPath ? context : input
-            guard let value = path.select(in: document) else {
+            guard let value = try path.select(in: document, visitsLeft: &budget.pathVisitsLeft) else {
                 throw StatesError.runtime(
                     "The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the "
                         + (path.isContextPath ? "context object" : "input") + " '\(document.serialized())'")

@@ -53,13 +53,38 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             }
             return current
         }
+        var unbounded = Int.max
+        return .array(selectAll(in: root, visitsLeft: &unbounded))
+    }
+
+    /// Values one evaluation of the indefinite paths of a template or an intrinsic call may
+    /// visit or select: stepd's bound (AWS states none). `$..*..*..*` on a 1 KB array nested
+    /// 500 deep selects some 20 million values; a 256 KiB input holds at most 130,000.
+    public static let maximumVisits = 2_000_000
+
+    /// What the path selects in `root`, as `select(in:)`, visiting at most `visitsLeft`
+    /// values (counted down): past them it fails with `States.Runtime` instead of working on.
+    public func select(in root: JSONValue, visitsLeft: inout Int) throws(StatesError) -> JSONValue? {
+        if isDefinite { return select(in: root) }
+        let found = selectAll(in: root, visitsLeft: &visitsLeft)
+        guard visitsLeft >= 0 else {
+            throw StatesError.runtime(
+                "The JSONPath '\(text)' visits more than \(Self.maximumVisits) values (stepd's bound on the work of the paths of one field)")
+        }
+        return .array(found)
+    }
+
+    private func selectAll(in root: JSONValue, visitsLeft: inout Int) -> [JSONValue] {
         var current = [root]
         for selector in selectors {
             var next: [JSONValue] = []
-            for value in current { selector.select(in: value, root: root, into: &next) }
+            for value in current {
+                selector.select(in: value, root: root, into: &next, visitsLeft: &visitsLeft)
+                if visitsLeft < 0 { return [] }
+            }
             current = next
         }
-        return .array(current)
+        return current
     }
 }
 
@@ -94,8 +119,11 @@ enum PathSelector: Sendable, Hashable {
     }
 
     /// Appends what the selector picks in `value` to `output`; `root` is the document the
-    /// whole path reads, for the `$` paths of filters.
-    func select(in value: JSONValue, root: JSONValue, into output: inout [JSONValue]) {
+    /// whole path reads, for the `$` paths of filters. Each value visited or selected counts
+    /// one off `visitsLeft`; once it is below 0 the selector stops where it is.
+    func select(in value: JSONValue, root: JSONValue, into output: inout [JSONValue], visitsLeft: inout Int) {
+        let before = output.count
+        defer { visitsLeft -= output.count - before }
         switch self {
         case .name(let name):
             if case .object(let members) = value, let member = members[name] { output.append(member) }
@@ -109,7 +137,8 @@ enum PathSelector: Sendable, Hashable {
                 if position >= 0, position < elements.count { output.append(elements[position]) }
             }
         case .indexes(let indexes):
-            for index in indexes { PathSelector.index(index).select(in: value, root: root, into: &output) }
+            var ignored = Int.max
+            for index in indexes { PathSelector.index(index).select(in: value, root: root, into: &output, visitsLeft: &ignored) }
         case .wildcard:
             switch value {
             case .array(let elements): output.append(contentsOf: elements)
@@ -127,10 +156,13 @@ enum PathSelector: Sendable, Hashable {
             // stack allows. `inner` is never itself `..` (the parser reads one selector after it).
             var pending = [value]
             while let node = pending.popLast() {
+                visitsLeft -= 1
+                if visitsLeft - (output.count - before) < 0 { return }
                 if case .filter(let condition) = inner {
                     Self.scan(node, for: condition, root: root, into: &output)
                 } else {
-                    inner.select(in: node, root: root, into: &output)
+                    var ignored = Int.max
+                    inner.select(in: node, root: root, into: &output, visitsLeft: &ignored)
                 }
                 switch node {
                 case .array(let elements): pending.append(contentsOf: elements.reversed())
@@ -141,7 +173,9 @@ enum PathSelector: Sendable, Hashable {
             }
         case .filter(let condition):
             switch value {
-            case .array(let elements): output.append(contentsOf: elements.filter { condition.holds(for: $0, root: root) })
+            case .array(let elements):
+                visitsLeft -= elements.count
+                output.append(contentsOf: elements.filter { condition.holds(for: $0, root: root) })
             case .object: if condition.holds(for: value, root: root) { output.append(value) }
             default: break
             }

@@ -25,6 +25,8 @@ public struct BuildBudget {
     private(set) var bytes = 0
     /// Bytes the intrinsic functions have read or written so far.
     private(set) var intrinsicBytes = 0
+    /// Values the indefinite paths of this evaluation may still visit (`JSONPath.maximumVisits`).
+    var pathVisitsLeft = JSONPath.maximumVisits
 
     init(field: String) { self.field = field }
 

@@ -163,7 +163,7 @@ indirect enum TemplateNode: Sendable, Hashable {
             return .array(result)
         case .path(let path, let key):
             let document = path.isContextPath ? context : input
-            guard let value = path.select(in: document) else {
+            guard let value = try path.select(in: document, visitsLeft: &budget.pathVisitsLeft) else {
                 throw StatesError.runtime(
                     "The JSONPath '\(path.text)' specified for the field '\(key)' could not be found in the "
                         + (path.isContextPath ? "context object" : "input") + " '\(document.serialized())'")
