@@ -212,6 +212,19 @@ import Testing
         #expect(execution.output == [[["parts": [1, 2]], ["p", "p"]], [["parts": []], []]])
     }
 
+    /// An inline Map's iterations write into the execution's history, as on AWS: four events
+    /// for an item with one Pass state, so 7,000 items pass the limit of 25,000 events, and the
+    /// execution fails with the limit's error (not an internal one).
+    @Test func tooManyIterationsForTheHistoryFailTheExecution() async throws {
+        let test = try TestEngine()
+        try await test.machine("each", Self.map(processor: Self.doubling).text)
+        let items = (0..<7_000).map { JSONValue.object(["n": .number(Double($0))]) }
+        let execution = try await test.run("each", input: .array(items))
+        #expect(execution.status == "FAILED")
+        #expect(execution.error == "States.Runtime")
+        #expect(execution.cause == "The execution reached the limit of 25000 history events")
+    }
+
     @Test func aThousandItemsRunToTheEnd() async throws {
         let test = try TestEngine()
         try await test.machine("each", Self.map(processor: Self.doubling).text)

@@ -69,7 +69,13 @@ struct ExecutionStepper {
                 do {
                     try step(&execution, &cursor, definition: definition)
                 } catch let error as StatesError {
-                    try failCursor(&execution, &cursor, error: error)
+                    do {
+                        try failCursor(&execution, &cursor, error: error)
+                    } catch let failure as StatesError {
+                        // Failing a branch writes events of its own; at the history's limit
+                        // that fails too, and the execution ends with the limit's error.
+                        try failExecution(&execution, error: failure)
+                    }
                 }
             }
             if var branch {
