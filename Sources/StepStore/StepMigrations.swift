@@ -286,6 +286,14 @@ public enum StepMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v10: the workflow variables of each cursor's scope") { db in
+            // A JSON object of name to value: the top level's on the execution, each branch's
+            // (a Parallel branch, a Map iteration) on its own row.
+            try db.execute(sql: """
+                ALTER TABLE execution ADD COLUMN variables TEXT;
+                ALTER TABLE branch ADD COLUMN variables TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -144,7 +144,7 @@ private func yesOrNoState(_ rule: JSONValue) throws -> ChoiceState {
         let state = try yesOrNoState(rule)
         // The input has an `Execution` member of its own, which a `$$` path must not read.
         let input: JSONValue = ["x": "from-input", "n": 1, "Execution": ["Input": ["x": "from-context"]]]
-        let context: JSONValue = [
+        let context: EvaluationContext = [
             "Execution": ["Input": ["x": "from-context", "y": "other", "same": "from-context", "n": 2]],
             "State": ["Name": "C"],
         ]

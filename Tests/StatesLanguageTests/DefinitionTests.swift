@@ -105,7 +105,7 @@ import Testing
         (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "OutputPath": 3, "End": true}}}"#, "field 'OutputPath' must be a string or null"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$$.x", "End": true}}}"#, "cannot write to the context object"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"x.$": "nope"}, "End": true}}}"#, "State 'A': the value of 'x.$' in field 'Parameters' must be a JSONPath"),
-        (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {}, "End": true}}}"#, "field 'Assign' is not supported yet"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Succeed", "Assign": {}}}}"#, "field 'Assign' is not supported in a Succeed state"),
         // Task.
         (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "End": true}}}"#, "State 'A': field 'Resource' is required"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "TimeoutSeconds": 0, "End": true}}}"#, "field 'TimeoutSeconds' must be a positive integer"),
@@ -254,5 +254,58 @@ import Testing
         #expect(definition.state(named: "P")?.type == "Pass")
         let items = try map.items(in: ["items": [1, 2]], context: [:])
         #expect(items == [1, 2])
+    }
+}
+
+/// Variables in definitions: `Assign` where AWS takes it, names as AWS names them, `$name` in
+/// paths but not in `ResultPath` (AWS, "Passing data between states with variables").
+@Suite struct VariableDefinitionTests {
+    static func pass(_ fields: String) -> String {
+        #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true, \#(fields)}}}"#
+    }
+
+    @Test(arguments: [
+        (pass(#""Assign": {"_x": 1}"#), "'_x' is not a variable name"),
+        (pass(#""Assign": {"9x": 1}"#), "'9x' is not a variable name"),
+        (pass(#""Assign": {"x.y": 1}"#), "'x.y' is not a variable name"),
+        (pass(#""Assign": {"x[2]": 1}"#), "'x[2]' is not a variable name"),
+        (pass(#""Assign": {"states": 1}"#), "names the variable 'states', which is reserved"),
+        (pass(#""Assign": {"\#(String(repeating: "v", count: 81))": 1}"#), "longer than 80 characters"),
+        (pass(#""Assign": [1]"#), "field 'Assign' must be an object of variable names and values"),
+        (pass(#""ResultPath": "$x.y""#), "variables cannot be used in ResultPath"),
+        (pass(#""Assign": {"a.$": "$.x[?(@"}"#), "State 'A'"),
+    ])
+    func refused(text: String, fragment: String) {
+        let error = #expect(throws: DefinitionError.self) { try StateMachineDefinition(text: text) }
+        #expect(error?.message.contains(fragment) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func assignIsReadWhereAWSTakesIt() throws {
+        let text = #"""
+            {"StartAt": "C", "States": {
+              "C": {"Type": "Choice", "Assign": {"d": 1}, "Default": "W",
+                    "Choices": [{"Variable": "$x", "IsPresent": true, "Assign": {"r": 2}, "Next": "W"}]},
+              "W": {"Type": "Wait", "Seconds": 1, "Assign": {"w": 3}, "Next": "T"},
+              "T": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem", "Assign": {"t.$": "$.Item"}, "Next": "End",
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"e.$": "$.Error"}, "Next": "End"}]},
+              "End": {"Type": "Pass", "Assign": {"über": "ok", "v2": [1, {"n.$": "$x"}]}, "End": true}}}
+            """#
+        let definition = try StateMachineDefinition(text: text)
+        #expect(definition.usesVariables)
+        guard case .pass(let end)? = definition.state(named: "End")?.kind else { return }
+        #expect(end.assign?.names == ["v2", "über"])
+        let plain = try StateMachineDefinition(text: Self.pass(#""Result": 1"#))
+        #expect(!plain.usesVariables)
+    }
+
+    @Test func aVariableIsReadByAPath() throws {
+        let context = EvaluationContext([:], variables: ["order": ["items": [10, 20]], "n": 3])
+        #expect(try ReferencePath("$order.items[1]").value(in: [:], context: context) == 20)
+        #expect(try JSONPath("$order.items[*]").document(input: [:], context: context) == ["items": [10, 20]])
+        let missing = #expect(throws: StatesError.self) { try ReferencePath("$nope").value(in: [:], context: context) }
+        #expect(missing?.name == "States.Runtime")
+        #expect(missing?.cause.contains("the variable 'nope' is not assigned") == true, "\(missing?.cause ?? "")")
+        let template = try PayloadTemplate(json: ["sum.$": "States.MathAdd($n, 1)", "first.$": "$order.items[0]"], field: "Parameters")
+        #expect(try template.evaluate(input: [:], context: context) == ["sum": 4, "first": 10])
     }
 }

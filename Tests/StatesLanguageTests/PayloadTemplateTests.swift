@@ -14,7 +14,7 @@ private let productInput: JSONValue = [
     ],
 ]
 
-private let context: JSONValue = [
+private let context: EvaluationContext = [
     "Execution": ["Id": "arn:aws:states:us-east-1:123456789012:execution:sm:exec1", "Name": "exec1"],
     "State": ["Name": "MyState", "EnteredTime": "2019-03-26T20:14:13.192Z", "RetryCount": 0],
 ]

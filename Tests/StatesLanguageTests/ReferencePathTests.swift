@@ -54,7 +54,7 @@ private let pathsExampleInput: JSONValue = [
 
     @Test func contextPathReadsTheContextObject() throws {
         let path = try ReferencePath("$$.Execution.Id")
-        let context: JSONValue = ["Execution": ["Id": "arn:exec"]]
+        let context: EvaluationContext = ["Execution": ["Id": "arn:exec"]]
         #expect(try path.value(in: ["Execution": ["Id": "wrong"]], context: context) == "arn:exec")
     }
 }

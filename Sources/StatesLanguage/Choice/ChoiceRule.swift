@@ -6,15 +6,18 @@ public struct ChoiceRule: Sendable, Hashable {
     public let condition: ChoiceCondition
     public let next: String
     public let comment: String?
+    /// `Assign`: the variables set when this rule is the one taken.
+    public let assign: Assignment?
 
-    public init(condition: ChoiceCondition, next: String, comment: String? = nil) {
+    public init(condition: ChoiceCondition, next: String, comment: String? = nil, assign: Assignment? = nil) {
         self.condition = condition
         self.next = next
         self.comment = comment
+        self.assign = assign
     }
 
     /// Whether the rule holds for `input` (`$`), with `context` for `$$` paths.
-    public func matches(_ input: JSONValue, context: JSONValue) throws(StatesError) -> Bool {
+    public func matches(_ input: JSONValue, context: EvaluationContext) throws(StatesError) -> Bool {
         try condition.evaluate(input, context: context)
     }
 }
@@ -28,7 +31,7 @@ public indirect enum ChoiceCondition: Sendable, Hashable {
 
     /// `And` and `Or` stop at the first operand that decides them, so
     /// `And: [IsPresent, StringEquals]` is safe on a missing variable.
-    public func evaluate(_ input: JSONValue, context: JSONValue) throws(StatesError) -> Bool {
+    public func evaluate(_ input: JSONValue, context: EvaluationContext) throws(StatesError) -> Bool {
         switch self {
         case .comparison(let comparison): return try comparison.evaluate(input, context: context)
         case .and(let operands):
@@ -63,7 +66,7 @@ public struct Comparison: Sendable, Hashable {
     /// `Variable` (or `...Path` operand) that selects nothing fails with `States.Runtime`
     /// ("Invalid path ..."). A value of the wrong type makes the comparison false. `$$` paths
     /// (`Variable` or operand) read `context`, the context object.
-    public func evaluate(_ input: JSONValue, context: JSONValue) throws(StatesError) -> Bool {
+    public func evaluate(_ input: JSONValue, context: EvaluationContext) throws(StatesError) -> Bool {
         let found = variable.valueIfPresent(in: input, context: context)
         if self.operator == .isPresent {
             return (found != nil) == (operand == .value(.bool(true)))

@@ -11,7 +11,7 @@ import JSON
 public enum DataFlow {
     /// Steps 1–2: the effective input for the state's work.
     public static func effectiveInput(
-        stateInput: JSONValue, inputPath: InputPath, parameters: PayloadTemplate?, context: JSONValue
+        stateInput: JSONValue, inputPath: InputPath, parameters: PayloadTemplate?, context: EvaluationContext
     ) throws(StatesError) -> JSONValue {
         var generator = SystemRandomNumberGenerator()
         return try effectiveInput(
@@ -19,7 +19,7 @@ public enum DataFlow {
     }
 
     public static func effectiveInput(
-        stateInput: JSONValue, inputPath: InputPath, parameters: PayloadTemplate?, context: JSONValue,
+        stateInput: JSONValue, inputPath: InputPath, parameters: PayloadTemplate?, context: EvaluationContext,
         using generator: inout some RandomNumberGenerator
     ) throws(StatesError) -> JSONValue {
         let selected = try inputPath.apply(to: stateInput, context: context)
@@ -30,7 +30,7 @@ public enum DataFlow {
     /// Steps 4–6: the state output from the state's `result`.
     public static func stateOutput(
         stateInput: JSONValue, result: JSONValue, resultSelector: PayloadTemplate?, resultPath: ResultPath,
-        outputPath: OutputPath, context: JSONValue
+        outputPath: OutputPath, context: EvaluationContext
     ) throws(StatesError) -> JSONValue {
         var generator = SystemRandomNumberGenerator()
         return try stateOutput(
@@ -40,7 +40,7 @@ public enum DataFlow {
 
     public static func stateOutput(
         stateInput: JSONValue, result: JSONValue, resultSelector: PayloadTemplate?, resultPath: ResultPath,
-        outputPath: OutputPath, context: JSONValue, using generator: inout some RandomNumberGenerator
+        outputPath: OutputPath, context: EvaluationContext, using generator: inout some RandomNumberGenerator
     ) throws(StatesError) -> JSONValue {
         let selected = try resultSelector?.evaluate(input: result, context: context, using: &generator) ?? result
         let combined = try resultPath.apply(result: selected, to: stateInput)

@@ -19,7 +19,7 @@ public enum InputPath: Sendable, Hashable {
     }
 
     /// The effective input. A path that selects nothing fails with `States.Runtime`.
-    public func apply(to input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> JSONValue {
+    public func apply(to input: JSONValue, context: EvaluationContext? = nil) throws(StatesError) -> JSONValue {
         switch self {
         case .discard: return .object([:])
         case .path(let path): return try path.value(in: input, context: context, field: "InputPath")
@@ -44,7 +44,7 @@ public enum OutputPath: Sendable, Hashable {
         }
     }
 
-    public func apply(to output: JSONValue, context: JSONValue? = nil) throws(StatesError) -> JSONValue {
+    public func apply(to output: JSONValue, context: EvaluationContext? = nil) throws(StatesError) -> JSONValue {
         switch self {
         case .discard: return .object([:])
         case .path(let path): return try path.value(in: output, context: context, field: "OutputPath")

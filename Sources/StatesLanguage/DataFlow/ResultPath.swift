@@ -19,6 +19,10 @@ public enum ResultPath: Sendable, Hashable {
             guard !path.isContextPath else {
                 throw DefinitionError(message: "field '\(field)': '\(text)' cannot write to the context object")
             }
+            // AWS: "Variables cannot be used in ResultPath."
+            guard path.variable == nil else {
+                throw DefinitionError(message: "field '\(field)': '\(text)' cannot use a variable: variables cannot be used in ResultPath")
+            }
             self = .path(path)
         case let other?: throw DefinitionError(message: "field '\(field)' must be a string or null, not \(other.typeName)")
         }

@@ -6,13 +6,19 @@ public struct ChoiceState: Sendable {
     public let outputPath: OutputPath
     public let choices: [ChoiceRule]
     public let defaultState: String?
+    /// `Assign`: the variables set when no rule holds and `Default` is taken.
+    public let assign: Assignment?
 
     /// How deeply `And`, `Or` and `Not` may nest in one rule, the rule itself counting as the
     /// first level. AWS states no bound; ours is far above the rules people write, and keeps
     /// reading and evaluating a rule (both recurse once a level) small on any thread's stack.
     public static let maximumRuleNesting = 64
 
-    public init(inputPath: InputPath = .default, outputPath: OutputPath = .default, choices: [ChoiceRule], defaultState: String?) {
+    public init(
+        inputPath: InputPath = .default, outputPath: OutputPath = .default, choices: [ChoiceRule], defaultState: String?,
+        assign: Assignment? = nil
+    ) {
+        self.assign = assign
         self.inputPath = inputPath
         self.outputPath = outputPath
         self.choices = choices
@@ -23,6 +29,7 @@ public struct ChoiceState: Sendable {
         inputPath = reader.inputPath()
         outputPath = reader.outputPath()
         defaultState = reader.string("Default")
+        assign = reader.assignment()
         var rules: [ChoiceRule] = []
         if let value = reader.raw("Choices") {
             if case .array(let elements) = value, !elements.isEmpty {
@@ -35,9 +42,12 @@ public struct ChoiceState: Sendable {
                     var inner = reader.nested(prefix, members: members)
                     let next = inner.string("Next", required: true)
                     let comment = inner.string("Comment")
+                    let ruleAssign = inner.assignment()
                     let condition = Self.readCondition(&inner, nesting: 1)
                     reader.problems += inner.problems
-                    if let next, let condition { rules.append(ChoiceRule(condition: condition, next: next, comment: comment)) }
+                    if let next, let condition {
+                        rules.append(ChoiceRule(condition: condition, next: next, comment: comment, assign: ruleAssign))
+                    }
                 }
             } else {
                 reader.fail("Choices", "must be a non-empty array of choice rules")
@@ -175,14 +185,20 @@ public struct ChoiceState: Sendable {
     /// of the first rule that holds, else `Default`, else `States.NoChoiceMatched`. Rules'
     /// `$$` paths read `context`, the context object; a state whose definition has no `$$`
     /// may pass any value.
-    public func nextState(for input: JSONValue, context: JSONValue) throws(StatesError) -> String {
-        for rule in choices where try rule.matches(input, context: context) { return rule.next }
-        if let defaultState { return defaultState }
+    public func nextState(for input: JSONValue, context: EvaluationContext) throws(StatesError) -> String {
+        try choose(for: input, context: context).next
+    }
+
+    /// The next state, as `nextState`, with the `Assign` that goes with the choice: the rule's
+    /// when a rule holds, the state's when `Default` is taken.
+    public func choose(for input: JSONValue, context: EvaluationContext) throws(StatesError) -> (next: String, assign: Assignment?) {
+        for rule in choices where try rule.matches(input, context: context) { return (rule.next, rule.assign) }
+        if let defaultState { return (defaultState, assign) }
         throw StatesError.noChoiceMatched("No choice rule matched the input '\(input.serialized())' and there is no Default")
     }
 
     /// Applies `InputPath`, picks the next state and builds the state output.
-    public func evaluate(stateInput: JSONValue, context: JSONValue) throws(StatesError) -> (next: String, output: JSONValue) {
+    public func evaluate(stateInput: JSONValue, context: EvaluationContext) throws(StatesError) -> (next: String, output: JSONValue) {
         let effective = try inputPath.apply(to: stateInput, context: context)
         let next = try nextState(for: effective, context: context)
         return (next, try outputPath.apply(to: effective, context: context))

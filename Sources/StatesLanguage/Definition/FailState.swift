@@ -46,7 +46,7 @@ public struct FailState: Sendable {
 
     /// The error name and cause to fail with; paths are resolved against the state input.
     /// A path that selects nothing, or a value that is not a string, fails with `States.Runtime`.
-    public func errorAndCause(input: JSONValue, context: JSONValue) throws(StatesError) -> (error: String?, cause: String?) {
+    public func errorAndCause(input: JSONValue, context: EvaluationContext) throws(StatesError) -> (error: String?, cause: String?) {
         let resolvedError = try errorExpression?.resolve(input: input, context: context, field: "ErrorPath") ?? error
         let resolvedCause = try causeExpression?.resolve(input: input, context: context, field: "CausePath") ?? cause
         return (resolvedError, resolvedCause)
@@ -58,7 +58,7 @@ enum DynamicString: Sendable {
     case path(ReferencePath)
     case intrinsic(IntrinsicExpression)
 
-    func resolve(input: JSONValue, context: JSONValue, field: String) throws(StatesError) -> String {
+    func resolve(input: JSONValue, context: EvaluationContext, field: String) throws(StatesError) -> String {
         let value: JSONValue
         switch self {
         case .path(let path): value = try path.value(in: input, context: context, field: field)

@@ -182,8 +182,8 @@ struct FieldReader {
             switch field {
             case "QueryLanguage" where members[field] == .string("JSONPath"):
                 continue
-            case "Assign", "Arguments", "Output", "QueryLanguage":
-                fail(field, "is not supported yet (variables and JSONata are not implemented)")
+            case "Arguments", "Output", "QueryLanguage":
+                fail(field, "is not supported yet (JSONata is not implemented)")
             default:
                 fail(field, "is not supported in \(kind)")
             }

@@ -23,6 +23,8 @@ public struct MapState: Sendable {
     public let transition: Transition
     public let retry: [Retrier]
     public let catchers: [Catcher]
+    /// `Assign`: the variables the state sets as it is left.
+    public let assign: Assignment?
 
     /// The largest MaxConcurrency stepd takes (AWS's largest for a distributed Map).
     static let maximumConcurrency = 10_000
@@ -55,13 +57,14 @@ public struct MapState: Sendable {
         outputPath = reader.outputPath()
         transition = reader.transition()
         (retry, catchers) = reader.retriersAndCatchers()
+        assign = reader.assignment()
         for field in Self.distributedFields where reader.has(field) {
             reader.fail(field, "is only supported in a Map state whose ItemProcessor's ProcessorConfig has Mode DISTRIBUTED")
         }
     }
 
     /// The items the state iterates over: the array at `ItemsPath` in the effective input.
-    public func items(in effectiveInput: JSONValue, context: JSONValue) throws(StatesError) -> [JSONValue] {
+    public func items(in effectiveInput: JSONValue, context: EvaluationContext) throws(StatesError) -> [JSONValue] {
         let value = try itemsPath.value(in: effectiveInput, context: context, field: "ItemsPath")
         guard case .array(let items) = value else {
             throw StatesError.runtime(
@@ -71,7 +74,7 @@ public struct MapState: Sendable {
     }
 
     /// `MaxConcurrency`, or the value at `MaxConcurrencyPath`; 0 means no bound.
-    public func resolvedMaxConcurrency(input: JSONValue, context: JSONValue) throws(StatesError) -> Int {
+    public func resolvedMaxConcurrency(input: JSONValue, context: EvaluationContext) throws(StatesError) -> Int {
         guard let maxConcurrencyPath else { return maxConcurrency }
         let value = try maxConcurrencyPath.value(in: input, context: context, field: "MaxConcurrencyPath")
         guard let count = value.intValue, count >= 0, count <= Self.maximumConcurrency else {
@@ -83,9 +86,9 @@ public struct MapState: Sendable {
 
     /// The context object an iteration's `ItemSelector` reads: the state's, with
     /// `Map.Item.Index` and `Map.Item.Value`.
-    public static func itemContext(_ context: JSONValue, index: Int, value: JSONValue) -> JSONValue {
-        guard case .object(var members) = context else { return context }
+    public static func itemContext(_ context: EvaluationContext, index: Int, value: JSONValue) -> EvaluationContext {
+        guard case .object(var members) = context.contextObject else { return context }
         members["Map"] = ["Item": ["Index": .number(Double(index)), "Value": value]]
-        return .object(members)
+        return EvaluationContext(.object(members), variables: context.variables)
     }
 }

@@ -13,6 +13,8 @@ public struct ParallelState: Sendable {
     public let transition: Transition
     public let retry: [Retrier]
     public let catchers: [Catcher]
+    /// `Assign`: the variables the state sets as it is left.
+    public let assign: Assignment?
 
     init(reader: inout FieldReader, branches: [StateGraph]) {
         self.branches = branches
@@ -23,5 +25,6 @@ public struct ParallelState: Sendable {
         outputPath = reader.outputPath()
         transition = reader.transition()
         (retry, catchers) = reader.retriersAndCatchers()
+        assign = reader.assignment()
     }
 }

@@ -9,11 +9,14 @@ public struct PassState: Sendable {
     public let resultPath: ResultPath
     public let outputPath: OutputPath
     public let transition: Transition
+    /// `Assign`: the variables the state sets as it is left.
+    public let assign: Assignment?
 
     public init(
         inputPath: InputPath = .default, parameters: PayloadTemplate? = nil, result: JSONValue? = nil,
-        resultPath: ResultPath = .default, outputPath: OutputPath = .default, transition: Transition
+        resultPath: ResultPath = .default, outputPath: OutputPath = .default, transition: Transition, assign: Assignment? = nil
     ) {
+        self.assign = assign
         self.inputPath = inputPath
         self.parameters = parameters
         self.result = result
@@ -29,11 +32,12 @@ public struct PassState: Sendable {
         resultPath = reader.resultPath()
         outputPath = reader.outputPath()
         transition = reader.transition()
+        assign = reader.assignment()
     }
 
     /// The state output: `Result` if given, else the effective input, placed by `ResultPath`
     /// and selected by `OutputPath`.
-    public func output(stateInput: JSONValue, context: JSONValue) throws(StatesError) -> JSONValue {
+    public func output(stateInput: JSONValue, context: EvaluationContext) throws(StatesError) -> JSONValue {
         let effective = try DataFlow.effectiveInput(
             stateInput: stateInput, inputPath: inputPath, parameters: parameters, context: context)
         return try DataFlow.stateOutput(

@@ -31,6 +31,19 @@ public struct State: Sendable {
         }
     }
 
+    /// Whether the state sets variables: its `Assign`, a Choice rule's, a catcher's.
+    public var assignsVariables: Bool {
+        switch kind {
+        case .pass(let state): state.assign != nil
+        case .task(let state): state.assign != nil || state.catchers.contains { $0.assign != nil }
+        case .parallel(let state): state.assign != nil || state.catchers.contains { $0.assign != nil }
+        case .map(let state): state.assign != nil || state.catchers.contains { $0.assign != nil }
+        case .wait(let state): state.assign != nil
+        case .choice(let state): state.assign != nil || state.choices.contains { $0.assign != nil }
+        case .succeed, .fail: false
+        }
+    }
+
     /// Every state name this state can go to (Next, Choice rules, Default, Catch).
     public var successorNames: [String] {
         var names: [String] = []

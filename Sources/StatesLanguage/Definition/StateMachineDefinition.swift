@@ -15,6 +15,8 @@ public struct StateMachineDefinition: Sendable {
     public let states: [String: State]
     /// Every state, the top level's and those of every branch.
     private let allStates: [String: State]
+    /// Whether any state sets variables: without one, no path has a variable to read.
+    public let usesVariables: Bool
 
     /// AWS limits state names to 80 characters.
     public static let maximumStateNameLength = 80
@@ -49,6 +51,7 @@ public struct StateMachineDefinition: Sendable {
         startAt = top.startAt
         states = top.states
         allStates = graphReader.allStates
+        usesVariables = graphReader.allStates.values.contains { $0.assignsVariables }
         reader.problems += graphReader.problems
         if reader.problems.isEmpty {
             graphReader.checkTransitions()

@@ -16,7 +16,7 @@ public struct SucceedState: Sendable {
     }
 
     /// The state output: `OutputPath` applied to the effective input.
-    public func output(stateInput: JSONValue, context: JSONValue) throws(StatesError) -> JSONValue {
+    public func output(stateInput: JSONValue, context: EvaluationContext) throws(StatesError) -> JSONValue {
         try outputPath.apply(to: inputPath.apply(to: stateInput, context: context), context: context)
     }
 }

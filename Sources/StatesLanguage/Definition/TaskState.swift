@@ -15,6 +15,8 @@ public struct TaskState: Sendable {
     public let heartbeatSecondsPath: ReferencePath?
     public let retry: [Retrier]
     public let catchers: [Catcher]
+    /// `Assign`: the variables the state sets as it is left.
+    public let assign: Assignment?
 
     /// AWS's upper bound for TimeoutSeconds and HeartbeatSeconds.
     static let maximumSeconds = 99_999_999
@@ -24,8 +26,9 @@ public struct TaskState: Sendable {
         resultSelector: PayloadTemplate? = nil, resultPath: ResultPath = .default, outputPath: OutputPath = .default,
         transition: Transition, timeoutSeconds: Int? = nil, timeoutSecondsPath: ReferencePath? = nil,
         heartbeatSeconds: Int? = nil, heartbeatSecondsPath: ReferencePath? = nil, retry: [Retrier] = [],
-        catchers: [Catcher] = []
+        catchers: [Catcher] = [], assign: Assignment? = nil
     ) {
+        self.assign = assign
         self.resource = resource
         self.inputPath = inputPath
         self.parameters = parameters
@@ -72,6 +75,7 @@ public struct TaskState: Sendable {
             reader.fail("Credentials", "is not supported")
         }
         (retry, catchers) = reader.retriersAndCatchers()
+        assign = reader.assignment()
     }
 
     static func readList<Element>(
@@ -103,17 +107,17 @@ public struct TaskState: Sendable {
     }
 
     /// `TimeoutSeconds`, or the value at `TimeoutSecondsPath` in the effective input; nil when neither is set.
-    public func resolvedTimeoutSeconds(input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> Int? {
+    public func resolvedTimeoutSeconds(input: JSONValue, context: EvaluationContext? = nil) throws(StatesError) -> Int? {
         try Self.resolve(timeoutSeconds, timeoutSecondsPath, field: "TimeoutSecondsPath", input: input, context: context)
     }
 
     /// `HeartbeatSeconds`, or the value at `HeartbeatSecondsPath`; nil when neither is set.
-    public func resolvedHeartbeatSeconds(input: JSONValue, context: JSONValue? = nil) throws(StatesError) -> Int? {
+    public func resolvedHeartbeatSeconds(input: JSONValue, context: EvaluationContext? = nil) throws(StatesError) -> Int? {
         try Self.resolve(
             heartbeatSeconds, heartbeatSecondsPath, field: "HeartbeatSecondsPath", input: input, context: context)
     }
 
-    private static func resolve(_ literal: Int?, _ path: ReferencePath?, field: String, input: JSONValue, context: JSONValue?)
+    private static func resolve(_ literal: Int?, _ path: ReferencePath?, field: String, input: JSONValue, context: EvaluationContext?)
         throws(StatesError) -> Int?
     {
         if let literal { return literal }

@@ -7,11 +7,17 @@ public struct WaitState: Sendable {
     public let outputPath: OutputPath
     public let transition: Transition
     public let wait: WaitDuration
+    /// `Assign`: the variables the state sets as it is left.
+    public let assign: Assignment?
 
     /// AWS's upper bound for Seconds.
     static let maximumSeconds = 99_999_999
 
-    public init(inputPath: InputPath = .default, outputPath: OutputPath = .default, transition: Transition, wait: WaitDuration) {
+    public init(
+        inputPath: InputPath = .default, outputPath: OutputPath = .default, transition: Transition, wait: WaitDuration,
+        assign: Assignment? = nil
+    ) {
+        self.assign = assign
         self.inputPath = inputPath
         self.outputPath = outputPath
         self.transition = transition
@@ -22,6 +28,7 @@ public struct WaitState: Sendable {
         inputPath = reader.inputPath()
         outputPath = reader.outputPath()
         transition = reader.transition()
+        assign = reader.assignment()
         let given = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter { reader.members[$0] != nil }
         if given.count != 1 {
             reader.fail(
@@ -52,7 +59,7 @@ public struct WaitState: Sendable {
 
     /// When the wait ends, for the state's effective input (after `InputPath`). A path that
     /// selects nothing, or a value of the wrong kind, fails with `States.Runtime`.
-    public func waitUntil(input: JSONValue, now: Date, context: JSONValue? = nil) throws(StatesError) -> Date {
+    public func waitUntil(input: JSONValue, now: Date, context: EvaluationContext? = nil) throws(StatesError) -> Date {
         switch wait {
         case .seconds(let seconds):
             return now.addingTimeInterval(Double(seconds))

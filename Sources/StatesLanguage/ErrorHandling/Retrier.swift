@@ -88,12 +88,16 @@ public struct Catcher: Sendable, Hashable {
     public let next: String
     public let resultPath: ResultPath
     public let comment: String?
+    /// `Assign`: the variables set when this catcher takes the error, with the error output
+    /// (`{"Error", "Cause"}`) as `$`; they go to the scope the failed state is in.
+    public let assign: Assignment?
 
-    public init(errorEquals: [String], next: String, resultPath: ResultPath = .default, comment: String? = nil) {
+    public init(errorEquals: [String], next: String, resultPath: ResultPath = .default, comment: String? = nil, assign: Assignment? = nil) {
         self.errorEquals = errorEquals
         self.next = next
         self.resultPath = resultPath
         self.comment = comment
+        self.assign = assign
     }
 
     init(reader: inout FieldReader) {
@@ -101,6 +105,7 @@ public struct Catcher: Sendable, Hashable {
         next = reader.string("Next", required: true) ?? ""
         resultPath = reader.resultPath()
         comment = reader.string("Comment")
+        assign = reader.assignment()
         reader.rejectUnknownFields(in: "a catcher")
     }
 

@@ -8,7 +8,7 @@ import JSON
 /// payload: past either bound, `States.DataLimitExceeded`.
 struct IntrinsicEvaluator {
     let input: JSONValue
-    let context: JSONValue
+    let context: EvaluationContext
     let field: String
 
     /// AWS limits the text that Base64Encode, Base64Decode and Hash accept.
@@ -255,11 +255,12 @@ struct IntrinsicEvaluator {
         case .string(let value, _): return .string(value)
         case .call(let call): return try evaluate(call, budget: &budget, using: &generator)
         case .path(let path):
-            let document = path.isContextPath ? context : input
-            guard let value = try path.select(in: document, visitsLeft: &budget.pathVisitsLeft) else {
+            guard let document = path.document(input: input, context: context),
+                let value = try path.select(in: document, visitsLeft: &budget.pathVisitsLeft)
+            else {
                 throw StatesError.runtime(
                     "The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the "
-                        + (path.isContextPath ? "context object" : "input") + " '\(document.serialized())'")
+                        + path.documentDescription(input: input, context: context))
             }
             return value
         }

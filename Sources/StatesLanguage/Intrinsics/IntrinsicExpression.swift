@@ -38,7 +38,7 @@ public struct IntrinsicExpression: Sendable, Hashable, CustomStringConvertible {
     /// value built from input, is at most 256 KiB as text (else `States.DataLimitExceeded`) and
     /// nests at most 512 levels (else `States.Runtime`).
     public func evaluate(
-        input: JSONValue, context: JSONValue, field: String, using generator: inout some RandomNumberGenerator
+        input: JSONValue, context: EvaluationContext, field: String, using generator: inout some RandomNumberGenerator
     ) throws(StatesError) -> JSONValue {
         var budget = BuildBudget(field: field)
         let value = try evaluate(input: input, context: context, field: field, budget: &budget, using: &generator)
@@ -49,14 +49,14 @@ public struct IntrinsicExpression: Sendable, Hashable, CustomStringConvertible {
     /// Evaluates the call inside a larger evaluation (a payload template), whose budget the
     /// intrinsic functions share; the caller counts the result into the value it builds.
     func evaluate(
-        input: JSONValue, context: JSONValue, field: String, budget: inout BuildBudget,
+        input: JSONValue, context: EvaluationContext, field: String, budget: inout BuildBudget,
         using generator: inout some RandomNumberGenerator
     ) throws(StatesError) -> JSONValue {
         var evaluator = IntrinsicEvaluator(input: input, context: context, field: field)
         return try evaluator.evaluate(call, budget: &budget, using: &generator)
     }
 
-    public func evaluate(input: JSONValue, context: JSONValue, field: String = "Parameters") throws(StatesError)
+    public func evaluate(input: JSONValue, context: EvaluationContext, field: String = "Parameters") throws(StatesError)
         -> JSONValue
     {
         var generator = SystemRandomNumberGenerator()

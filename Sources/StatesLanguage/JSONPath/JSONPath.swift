@@ -13,14 +13,17 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     public let text: String
     /// `true` for `$$...`: the path reads the context object.
     public let isContextPath: Bool
+    /// `name` for `$name...`: the path reads the workflow variable `name`.
+    public let variable: String?
     let selectors: [PathSelector]
 
     public init(_ text: String) throws(DefinitionError) {
         do {
             var parser = JSONPathParser(text: text)
-            let (isContext, selectors) = try parser.parse()
+            let (isContext, variable, selectors) = try parser.parse()
             self.text = text
             self.isContextPath = isContext
+            self.variable = variable
             self.selectors = selectors
         } catch {
             throw DefinitionError(message: "'\(text)' is not a valid JSONPath: \(error.reason)")
@@ -28,6 +31,22 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { text }
+
+    /// What the path reads: the input, the context object, or a variable (nil when that
+    /// variable has no value in scope).
+    public func document(input: JSONValue, context: EvaluationContext) -> JSONValue? {
+        if let variable { return context.variables[variable] }
+        return isContextPath ? context.contextObject : input
+    }
+
+    /// The words for what `document` read, for a path that found nothing there.
+    public func documentDescription(input: JSONValue, context: EvaluationContext) -> String {
+        if let variable {
+            return context.variables[variable].map { "variable '\(variable)' '\($0.serialized())'" }
+                ?? "variables: the variable '\(variable)' is not assigned"
+        }
+        return isContextPath ? "context object '\(context.contextObject.serialized())'" : "input '\(input.serialized())'"
+    }
 
     /// `true` when a selector is a filter (`[?(...)]`), at any depth of `..`.
     var hasFilter: Bool {
@@ -240,11 +259,23 @@ struct JSONPathParser {
 
     private func fail(_ reason: String) -> JSONPathSyntaxError { scanner.fail(reason) }
 
-    mutating func parse() throws(JSONPathSyntaxError) -> (isContext: Bool, selectors: [PathSelector]) {
+    mutating func parse() throws(JSONPathSyntaxError) -> (isContext: Bool, variable: String?, selectors: [PathSelector]) {
         guard current == "$" else { throw fail("it must start with '$'") }
         position += 1
         var isContext = false
-        if current == "$" { isContext = true; position += 1 }
+        var variable: String?
+        if current == "$" {
+            isContext = true
+            position += 1
+        } else if let first = current, first.unicodeScalars.first?.properties.isIDStart == true {
+            // `$name`: a workflow variable, named as a Unicode identifier (UAX #31), as AWS names them.
+            var name = ""
+            while let character = current, character.unicodeScalars.allSatisfy({ $0.properties.isIDContinue }) {
+                name.append(character)
+                position += 1
+            }
+            variable = name
+        }
         var selectors: [PathSelector] = []
         while let character = current {
             switch character {
@@ -266,7 +297,7 @@ struct JSONPathParser {
                 throw fail("unexpected '\(character)' at position \(position)")
             }
         }
-        return (isContext, selectors)
+        return (isContext, variable, selectors)
     }
 
     private mutating func parseDotMember() throws(JSONPathSyntaxError) -> PathSelector {

@@ -46,22 +46,25 @@ public struct ReferencePath: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `name` for `$name...`: the path reads a workflow variable.
+    public var variable: String? { path.variable }
+
     /// The selected value, or `nil` when it is missing. A context path (`$$`) reads `context`
-    /// when one is given, otherwise `input`.
-    public func valueIfPresent(in input: JSONValue, context: JSONValue? = nil) -> JSONValue? {
-        path.select(in: isContextPath ? (context ?? input) : input)
+    /// when one is given, otherwise `input`; `$name` reads the variable.
+    public func valueIfPresent(in input: JSONValue, context: EvaluationContext? = nil) -> JSONValue? {
+        guard let document = path.document(input: input, context: context ?? EvaluationContext(input)) else { return nil }
+        return path.select(in: document)
     }
 
     /// The selected value; a missing one fails with `States.Runtime`, naming the path, the
     /// field (`field`, e.g. "InputPath") and the document searched, as AWS does.
-    public func value(in input: JSONValue, context: JSONValue? = nil, field: String = "Path") throws(StatesError)
+    public func value(in input: JSONValue, context: EvaluationContext? = nil, field: String = "Path") throws(StatesError)
         -> JSONValue
     {
         if let value = valueIfPresent(in: input, context: context) { return value }
-        let document = isContextPath ? (context ?? input) : input
         throw StatesError.runtime(
             "The JSONPath '\(text)' specified for the field '\(field)' could not be found in the "
-                + (isContextPath && context != nil ? "context object" : "input") + " '\(document.serialized())'")
+                + path.documentDescription(input: input, context: context ?? EvaluationContext(input)))
     }
 }
 
@@ -75,6 +78,7 @@ extension JSONPath {
     init(rootText: String) {
         text = rootText
         isContextPath = rootText == "$$"
+        variable = nil
         selectors = []
     }
 }

@@ -20,14 +20,14 @@ public struct PayloadTemplate: Sendable, Hashable {
     /// larger than 256 KiB as text fails with `States.DataLimitExceeded`, and one that would nest
     /// deeper than 512 levels with `States.Runtime`, as soon as the part that passes the bound
     /// is measured: it is never built whole.
-    public func evaluate(input: JSONValue, context: JSONValue, using generator: inout some RandomNumberGenerator)
+    public func evaluate(input: JSONValue, context: EvaluationContext, using generator: inout some RandomNumberGenerator)
         throws(StatesError) -> JSONValue
     {
         var budget = BuildBudget(field: field)
         return try root.evaluate(input: input, context: context, depth: 0, budget: &budget, using: &generator)
     }
 
-    public func evaluate(input: JSONValue, context: JSONValue) throws(StatesError) -> JSONValue {
+    public func evaluate(input: JSONValue, context: EvaluationContext) throws(StatesError) -> JSONValue {
         var generator = SystemRandomNumberGenerator()
         return try evaluate(input: input, context: context, using: &generator)
     }
@@ -136,7 +136,7 @@ indirect enum TemplateNode: Sendable, Hashable {
     /// `budget` as it goes: a literal by its known length, the punctuation of objects and
     /// arrays, and each selected or computed value measured no further than the budget left.
     func evaluate(
-        input: JSONValue, context: JSONValue, depth: Int, budget: inout BuildBudget,
+        input: JSONValue, context: EvaluationContext, depth: Int, budget: inout BuildBudget,
         using generator: inout some RandomNumberGenerator
     ) throws(StatesError) -> JSONValue {
         switch self {
@@ -162,11 +162,12 @@ indirect enum TemplateNode: Sendable, Hashable {
             }
             return .array(result)
         case .path(let path, let key):
-            let document = path.isContextPath ? context : input
-            guard let value = try path.select(in: document, visitsLeft: &budget.pathVisitsLeft) else {
+            guard let document = path.document(input: input, context: context),
+                let value = try path.select(in: document, visitsLeft: &budget.pathVisitsLeft)
+            else {
                 throw StatesError.runtime(
                     "The JSONPath '\(path.text)' specified for the field '\(key)' could not be found in the "
-                        + (path.isContextPath ? "context object" : "input") + " '\(document.serialized())'")
+                        + path.documentDescription(input: input, context: context))
             }
             try budget.add(value, atDepth: depth, key: key)
             return value

@@ -13,6 +13,8 @@ struct Cursor {
     var phase: ExecutionRecord.Phase
     var resumeValue: String?
     var retryCounts: String?
+    /// The variables of the cursor's own scope, as a JSON object.
+    var variables: String?
 
     var isTopLevel: Bool { branchId == BranchRecord.topLevel }
     var isReady: Bool { phase == .enter || phase == .resume }
@@ -25,6 +27,7 @@ struct Cursor {
         phase = execution.phase
         resumeValue = execution.resumeValue
         retryCounts = execution.retryCounts
+        variables = execution.variables
     }
 
     init(of branch: BranchRecord) {
@@ -35,6 +38,7 @@ struct Cursor {
         phase = branch.phase
         resumeValue = branch.resumeValue
         retryCounts = branch.retryCounts
+        variables = branch.variables
     }
 
     func store(in execution: inout ExecutionRecord) {
@@ -44,6 +48,7 @@ struct Cursor {
         execution.phase = phase
         execution.resumeValue = resumeValue
         execution.retryCounts = retryCounts
+        execution.variables = variables
     }
 
     func store(in branch: inout BranchRecord) {
@@ -53,6 +58,7 @@ struct Cursor {
         branch.phase = phase
         branch.resumeValue = resumeValue
         branch.retryCounts = retryCounts
+        branch.variables = variables
     }
 }
 

@@ -23,6 +23,11 @@ struct ExecutionStepper {
     /// Children of `.sync` tasks to stop (`stopChildren`), and whether a call is stopping them.
     private var childrenToStop: [Int64] = []
     private var isStoppingChildren = false
+    /// Whether the definition sets variables at all: without, no scope is read or written.
+    private var usesVariables = false
+    /// The variables of the scopes around the cursor being stepped (none for the top level):
+    /// they cannot change while it runs, since their cursors wait for it.
+    private var outerVariables: [String: JSONValue] = [:]
 
     init(db: Database, now: Date, definitions: DefinitionCache, effects: TransitionEffects = TransitionEffects()) {
         self.db = db
@@ -47,15 +52,18 @@ struct ExecutionStepper {
             try save(&execution)
             return false
         }
+        usesVariables = definition.usesVariables
         var transitions = 0
         while execution.status == .running {
             var branch: BranchRecord?
             var cursor: Cursor
             if execution.isReady {
                 cursor = Cursor(of: execution)
+                outerVariables = [:]
             } else if execution.phase == .awaitingBranches, let ready = try BranchRecord.firstReady(executionId: id, in: db) {
                 branch = ready
                 cursor = Cursor(of: ready)
+                outerVariables = usesVariables ? try variablesAround(ready, execution: execution) : [:]
             } else {
                 break
             }
@@ -114,8 +122,9 @@ struct ExecutionStepper {
         cursor.resumeValue = nil
         // A task builds its own, with its token.
         let isTask = if case .task = state.kind { true } else { false }
-        let context =
-            isTask || !state.readsContextObject ? Self.unreadContext : contextObject(execution, cursor, stateName: stateName, taskToken: nil)
+        let context = EvaluationContext(
+            isTask || !state.readsContextObject ? Self.unreadContext : contextObject(execution, cursor, stateName: stateName, taskToken: nil),
+            variables: try visibleVariables(cursor))
 
         switch state.kind {
         case .pass(let pass):
@@ -123,19 +132,21 @@ struct ExecutionStepper {
             let result = pass.result ?? effective
             let output = try DataFlow.stateOutput(
                 stateInput: input, result: result, resultSelector: nil, resultPath: pass.resultPath, outputPath: pass.outputPath, context: context)
-            try exitState(&execution, &cursor, .passStateExited, name: stateName, output: output, transition: pass.transition)
+            let assigned = try pass.assign?.values(from: result, context: context)
+            try exitState(&execution, &cursor, .passStateExited, name: stateName, output: output, transition: pass.transition, assigned: assigned)
 
         case .choice(let choice):
             let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: choice.inputPath, parameters: nil, context: context)
-            let next = try choice.nextState(for: effective, context: context)
+            let (next, assign) = try choice.choose(for: effective, context: context)
             let output = try DataFlow.stateOutput(
                 stateInput: effective, result: effective, resultSelector: nil, resultPath: .discard, outputPath: choice.outputPath, context: context)
-            try exitState(&execution, &cursor, .choiceStateExited, name: stateName, output: output, transition: .next(next))
+            let assigned = try assign?.values(from: effective, context: context)
+            try exitState(&execution, &cursor, .choiceStateExited, name: stateName, output: output, transition: .next(next), assigned: assigned)
 
         case .wait(let wait):
             let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: wait.inputPath, parameters: nil, context: context)
             if resume != .waitElapsed {
-                let until = try wait.waitUntil(input: effective, now: now)
+                let until = try wait.waitUntil(input: effective, now: now, context: context)
                 if until > now {
                     try suspendOnTimer(execution, &cursor, kind: .wait, until: until, then: .waitElapsed)
                     return
@@ -143,7 +154,8 @@ struct ExecutionStepper {
             }
             let output = try DataFlow.stateOutput(
                 stateInput: effective, result: effective, resultSelector: nil, resultPath: .discard, outputPath: wait.outputPath, context: context)
-            try exitState(&execution, &cursor, .waitStateExited, name: stateName, output: output, transition: wait.transition)
+            let assigned = try wait.assign?.values(from: effective, context: context)
+            try exitState(&execution, &cursor, .waitStateExited, name: stateName, output: output, transition: wait.transition, assigned: assigned)
 
         case .succeed(let succeed):
             let effective = try DataFlow.effectiveInput(stateInput: input, inputPath: succeed.inputPath, parameters: nil, context: context)
@@ -196,7 +208,9 @@ struct ExecutionStepper {
             // `.waitForTaskToken` task hands it out in `$$.Task.Token`.
             let token = resource.pattern == .waitForTaskToken || resource.pattern == .sync ? TaskTokens.newToken() : nil
             let visibleToken = resource.pattern == .waitForTaskToken ? token : nil
-            let context = readsContext ? contextObject(execution, cursor, stateName: stateName, taskToken: visibleToken) : Self.unreadContext
+            let context = EvaluationContext(
+                readsContext ? contextObject(execution, cursor, stateName: stateName, taskToken: visibleToken) : Self.unreadContext,
+                variables: try visibleVariables(cursor))
             let parameters = try DataFlow.effectiveInput(
                 stateInput: input, inputPath: task.inputPath, parameters: task.parameters, context: context)
             let parametersText = parameters.serialized()
@@ -266,15 +280,22 @@ struct ExecutionStepper {
         _ execution: inout ExecutionRecord, _ cursor: inout Cursor, task: TaskState, stateName: String, input: JSONValue,
         result: JSONValue, readsContext: Bool
     ) throws {
-        let context = readsContext ? contextObject(execution, cursor, stateName: stateName, taskToken: nil) : Self.unreadContext
+        let context = EvaluationContext(
+            readsContext ? contextObject(execution, cursor, stateName: stateName, taskToken: nil) : Self.unreadContext,
+            variables: try visibleVariables(cursor))
         let output = Result { () throws(StatesError) in
-            try DataFlow.stateOutput(
-                stateInput: input, result: result, resultSelector: task.resultSelector, resultPath: task.resultPath,
-                outputPath: task.outputPath, context: context)
+            // `$` of the Assign is the result as it came, as `ResultSelector` reads it.
+            (
+                try DataFlow.stateOutput(
+                    stateInput: input, result: result, resultSelector: task.resultSelector, resultPath: task.resultPath,
+                    outputPath: task.outputPath, context: context),
+                try task.assign?.values(from: result, context: context)
+            )
         }
         switch output {
-        case .success(let output):
-            try exitState(&execution, &cursor, .taskStateExited, name: stateName, output: output, transition: task.transition)
+        case .success(let (output, assigned)):
+            try exitState(
+                &execution, &cursor, .taskStateExited, name: stateName, output: output, transition: task.transition, assigned: assigned)
         case .failure(let error):
             let handling = ErrorHandlers(retry: task.retry, catchers: task.catchers, exitedType: .taskStateExited)
             try handleStateError(&execution, &cursor, handling, stateName: stateName, input: input, error: error)
@@ -290,6 +311,7 @@ struct ExecutionStepper {
         let resultPath: ResultPath
         let outputPath: OutputPath
         let transition: Transition
+        let assign: Assignment?
         let succeededType: HistoryEventType
         let failedType: HistoryEventType
         let exitedType: HistoryEventType
@@ -297,12 +319,14 @@ struct ExecutionStepper {
         init(_ parallel: ParallelState) {
             handling = ErrorHandlers(retry: parallel.retry, catchers: parallel.catchers, exitedType: .parallelStateExited)
             (resultSelector, resultPath, outputPath, transition) = (parallel.resultSelector, parallel.resultPath, parallel.outputPath, parallel.transition)
+            assign = parallel.assign
             (succeededType, failedType, exitedType) = (.parallelStateSucceeded, .parallelStateFailed, .parallelStateExited)
         }
 
         init(_ map: MapState) {
             handling = ErrorHandlers(retry: map.retry, catchers: map.catchers, exitedType: .mapStateExited)
             (resultSelector, resultPath, outputPath, transition) = (map.resultSelector, map.resultPath, map.outputPath, map.transition)
+            assign = map.assign
             (succeededType, failedType, exitedType) = (.mapStateSucceeded, .mapStateFailed, .mapStateExited)
         }
     }
@@ -312,7 +336,7 @@ struct ExecutionStepper {
     /// one failed): the result is their outputs in branch order.
     private mutating func stepParallel(
         _ execution: inout ExecutionRecord, _ cursor: inout Cursor, parallel: ParallelState, stateName: String, input: JSONValue,
-        resume: ResumeValue?, context: JSONValue
+        resume: ResumeValue?, context: EvaluationContext
     ) throws {
         let fanOut = FanOut(parallel)
         guard let executionId = execution.id else { return }
@@ -350,7 +374,7 @@ struct ExecutionStepper {
     /// Parallel state is.
     private mutating func stepMap(
         _ execution: inout ExecutionRecord, _ cursor: inout Cursor, map: MapState, stateName: String, input: JSONValue,
-        resume: ResumeValue?, context: JSONValue
+        resume: ResumeValue?, context: EvaluationContext
     ) throws {
         let fanOut = FanOut(map)
         guard let executionId = execution.id else { return }
@@ -414,7 +438,7 @@ struct ExecutionStepper {
     /// the failed one's error, or its result is their outputs in order. Their rows go.
     private mutating func finishBranches(
         _ execution: inout ExecutionRecord, _ cursor: inout Cursor, _ fanOut: FanOut, stateName: String, input: JSONValue,
-        context: JSONValue, outputs given: [JSONValue]? = nil
+        context: EvaluationContext, outputs given: [JSONValue]? = nil
     ) throws {
         var outputs: [JSONValue] = []
         if let given {
@@ -436,16 +460,20 @@ struct ExecutionStepper {
                 }
             }
         }
-        let result = outputs
+        let result = JSONValue.array(outputs)
         let output = Result { () throws(StatesError) in
-            try DataFlow.stateOutput(
-                stateInput: input, result: .array(result), resultSelector: fanOut.resultSelector, resultPath: fanOut.resultPath,
-                outputPath: fanOut.outputPath, context: context)
+            (
+                try DataFlow.stateOutput(
+                    stateInput: input, result: result, resultSelector: fanOut.resultSelector, resultPath: fanOut.resultPath,
+                    outputPath: fanOut.outputPath, context: context),
+                try fanOut.assign?.values(from: result, context: context)
+            )
         }
         switch output {
-        case .success(let output):
+        case .success(let (output, assigned)):
             try append(fanOut.succeededType, &execution)
-            try exitState(&execution, &cursor, fanOut.exitedType, name: stateName, output: output, transition: fanOut.transition)
+            try exitState(
+                &execution, &cursor, fanOut.exitedType, name: stateName, output: output, transition: fanOut.transition, assigned: assigned)
         case .failure(let error):
             try append(fanOut.failedType, &execution)
             try handleStateError(&execution, &cursor, fanOut.handling, stateName: stateName, input: input, error: error)
@@ -474,7 +502,19 @@ struct ExecutionStepper {
             cursor.retryCounts = JSONValue.array(counts.map { .number(Double($0)) }).serialized()
             try suspendOnTimer(execution, &cursor, kind: .wait, until: now.addingTimeInterval(delaySeconds), then: .retryDue)
         case .catch(let next, let output):
-            try exitState(&execution, &cursor, handling.exitedType, name: stateName, output: output, transition: .next(next))
+            // The catcher's Assign reads the error output as `$`; a failure of its own fails the state.
+            var assigned: [String: JSONValue]?
+            if let assign = ErrorHandling.catcher(for: error.name, in: handling.catchers)?.assign {
+                let context = EvaluationContext(
+                    contextObject(execution, cursor, stateName: stateName, taskToken: nil), variables: try visibleVariables(cursor))
+                do {
+                    assigned = try assign.values(from: error.errorOutput, context: context)
+                } catch {
+                    try failCursor(&execution, &cursor, error: error)
+                    return
+                }
+            }
+            try exitState(&execution, &cursor, handling.exitedType, name: stateName, output: output, transition: .next(next), assigned: assigned)
         case .fail(let failure):
             try failCursor(&execution, &cursor, error: failure)
         }
@@ -484,11 +524,17 @@ struct ExecutionStepper {
 
     private mutating func exitState(
         _ execution: inout ExecutionRecord, _ cursor: inout Cursor, _ type: HistoryEventType, name: String, output: JSONValue,
-        transition: Transition
+        transition: Transition, assigned: [String: JSONValue]? = nil
     ) throws {
         let outputText = output.serialized()
         try Limits.checkPayload(text: outputText, what: "The output of state '\(name)'")
-        try append(type, HistoryWriter.payload("output", text: outputText, adding: ["name": .string(name)]), &execution)
+        var details = HistoryWriter.payload("output", text: outputText, adding: ["name": .string(name)])
+        if let assigned, !assigned.isEmpty {
+            try assign(assigned, to: &cursor)
+            details["assignedVariables"] = .object(assigned.mapValues { .string($0.serialized()) })
+            details["assignedVariablesDetails"] = ["truncated": false]
+        }
+        try append(type, details, &execution)
         switch transition {
         case .next(let next):
             cursor.currentState = next
@@ -718,6 +764,62 @@ struct ExecutionStepper {
             try endExecution(&child, status: .aborted, outputText: nil, error: nil, cause: nil)
             try save(&child)
         }
+    }
+
+    // MARK: - Variables
+
+    /// The variables `cursor`'s states read: those of the scopes around it, and its own.
+    private func visibleVariables(_ cursor: Cursor) throws(StatesError) -> [String: JSONValue] {
+        guard usesVariables else { return [:] }
+        let own = try Self.variables(in: cursor.variables)
+        guard !outerVariables.isEmpty else { return own }
+        return outerVariables.merging(own) { _, inner in inner }
+    }
+
+    /// The variables of the scopes around `branch`: the top level's and each enclosing branch's.
+    private func variablesAround(_ branch: BranchRecord, execution: ExecutionRecord) throws -> [String: JSONValue] {
+        var scopes: [String?] = []
+        var parentId = branch.parentBranchId
+        // Parallel and Map states nest at most `StateMachineDefinition.maximumNesting` deep.
+        while parentId != BranchRecord.topLevel, scopes.count <= StateMachineDefinition.maximumNesting {
+            guard let parent = try BranchRecord.find(db, id: parentId, executionId: branch.executionId) else { break }
+            scopes.append(parent.variables)
+            parentId = parent.parentBranchId
+        }
+        scopes.append(execution.variables)
+        var variables: [String: JSONValue] = [:]
+        for scope in scopes.reversed() {
+            variables.merge(try Self.variables(in: scope)) { _, inner in inner }
+        }
+        return variables
+    }
+
+    /// Sets `assigned` in the cursor's own scope. A name of a scope around it cannot be
+    /// assigned here (AWS: "a variable assigned in an inner scope cannot have the same name as
+    /// one assigned in an outer scope"); all of an execution's variables together are at most
+    /// `Limits.maximumVariablesBytes`.
+    private func assign(_ assigned: [String: JSONValue], to cursor: inout Cursor) throws(StatesError) {
+        for name in assigned.keys.sorted() where outerVariables[name] != nil {
+            throw StatesError.runtime(
+                "The variable '\(name)' belongs to an outer scope: a Parallel branch or a Map iteration cannot assign it")
+        }
+        var own = try Self.variables(in: cursor.variables)
+        own.merge(assigned) { _, new in new }
+        let text = JSONValue.object(own).serialized()
+        let outerBytes = outerVariables.isEmpty ? 0 : JSONValue.object(outerVariables).serialized().utf8.count
+        guard text.utf8.count + outerBytes <= Limits.maximumVariablesBytes else {
+            throw StatesError.dataLimitExceeded(
+                "The variables of the execution would take more than \(Limits.maximumVariablesBytes) bytes, the most AWS allows")
+        }
+        cursor.variables = text
+    }
+
+    private static func variables(in text: String?) throws(StatesError) -> [String: JSONValue] {
+        guard let text else { return [:] }
+        guard case .object(let members)? = try? JSONValue(parsing: text) else {
+            throw StatesError.runtime("The stored variables are not a JSON object")
+        }
+        return members
     }
 
     // MARK: - Helpers

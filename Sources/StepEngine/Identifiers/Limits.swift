@@ -7,6 +7,8 @@ public enum Limits {
     /// Input, output and task results: 256 KiB of UTF-8.
     public static let maximumPayloadBytes = BuildBudget.maximumBytes
     public static let maximumHistoryEvents = 25_000
+    /// AWS: "The total size of all stored variables cannot exceed 10MiB per execution."
+    public static let maximumVariablesBytes = 10 * 1_048_576
     /// AWS's quota of tags on one resource.
     public static let maximumTagsPerResource = 50
     public static let maximumDefinitionBytes = 1_048_576

@@ -28,6 +28,8 @@ public struct BranchRecord: Sendable, FetchableRecord, MutablePersistableRecord 
     public var phase: ExecutionRecord.Phase
     public var resumeValue: String?
     public var retryCounts: String?
+    /// The workflow variables of the branch's own scope, as a JSON object; nil when none is set.
+    public var variables: String?
 
     public init(executionId: Int64, parentBranchId: Int64, stateName: String, position: Int64, startAt: String, input: String) {
         self.executionId = executionId
@@ -62,6 +64,7 @@ extension BranchRecord: PositionalRecord {
         .updated("phase", \.phase),
         .updated("resumeValue", \.resumeValue),
         .updated("retryCounts", \.retryCounts),
+        .updated("variables", \.variables),
     ]
     public static let insertSQL = insertStatement()
     private static let update = RecordUpdate<Self>()
@@ -82,6 +85,7 @@ extension BranchRecord: PositionalRecord {
         phase = try columns.decode(12)
         resumeValue = try columns.decode(13)
         retryCounts = try columns.decode(14)
+        variables = try columns.decode(15)
     }
 
     /// Inserts a new branch (its `id` nil) and takes the id SQLite gave it.

@@ -56,6 +56,8 @@ public struct ExecutionRecord: Sendable, FetchableRecord, MutablePersistableReco
     /// For a child started by `states:startExecution.sync`: the token its parent's task waits
     /// on, answered when the child ends.
     public var parentTaskToken: String?
+    /// The workflow variables of the top level's scope, as a JSON object; nil when none is set.
+    public var variables: String?
 
     public init(
         arn: String, name: String, stateMachineName: String, versionId: Int64, input: String, startDate: Double,
@@ -106,6 +108,7 @@ extension ExecutionRecord: PositionalRecord {
         .updated("retryCounts", \.retryCounts),
         .updated("lastEventId", \.lastEventId),
         .column("parentTaskToken", \.parentTaskToken),
+        .updated("variables", \.variables),
     ]
     public static let insertSQL = insertStatement()
     private static let update = RecordUpdate<Self>()
@@ -133,6 +136,7 @@ extension ExecutionRecord: PositionalRecord {
         retryCounts = try columns.decode(19)
         lastEventId = try columns.decode(20)
         parentTaskToken = try columns.decode(21)
+        variables = try columns.decode(22)
     }
 
     /// Inserts a new execution (its `id` nil) and takes the id SQLite gave it.

@@ -61,6 +61,7 @@ struct DefinitionGenerator {
             state["Type"] = "Pass"
             if chance(3) { state["Result"] = pick(Self.documents) }
             if chance(3) { state["Parameters"] = pick(Self.templates) }
+            if chance(3) { state["Assign"] = pick(Self.assignments) }
             dataFlow(into: &state, resultPath: true)
             transition(index, count: count, prefix: prefix, into: &state)
         case 2, 3:
@@ -170,6 +171,13 @@ struct DefinitionGenerator {
         ["missing.$": "$.missing"], ["context.$": "$$"], ["json.$": "States.JsonToString($)"],
         ["range.$": "States.ArrayRange(1, $.n, 2)"], ["random.$": "States.MathRandom(1, 100)"],
         ["list": [["item.$": "$.list[1]"], "plain"]],
+        ["fromVariable.$": "$a", "deep.$": "$b.list[0]"],
+    ]
+
+    /// Variables set (`Assign`) and read (`$a`, `$b`, from the next state on).
+    static let assignments: [JSONValue] = [
+        ["a": 1, "b.$": "$"], ["a.$": "$.n", "c": ["d.$": "$$.State.Name"]], ["b.$": "States.Array($a, $b)"],
+        ["a.$": "$missing"], ["states": 1],
     ]
 
     static let itemSelectors: [JSONValue] = [

@@ -15,12 +15,12 @@ public func fuzzPaths(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let document = JSONValue.document(rest)
 
     if let path = try? JSONPath(expression) {
-        let selected = path.select(in: path.isContextPath ? fuzzContext : document)
+        let selected = path.document(input: document, context: fuzzContext).flatMap { path.select(in: $0) }
         require(path.isDefinite || selected?.arrayValue != nil, "the indefinite path \(expression) selected \(String(describing: selected))")
     }
     if let reference = try? ReferencePath(expression), let path = try? JSONPath(expression) {
         let value = reference.valueIfPresent(in: document, context: fuzzContext)
-        require(value == path.select(in: reference.isContextPath ? fuzzContext : document), "\(expression): the reference path and the JSONPath disagree")
+        require(value == path.document(input: document, context: fuzzContext).flatMap { path.select(in: $0) }, "\(expression): the reference path and the JSONPath disagree")
         require((try? reference.value(in: document, context: fuzzContext)) == value, "\(expression): value(in:) and valueIfPresent(in:) disagree")
     }
     if let inputPath = try? InputPath(json: .string(expression)) {

@@ -2,9 +2,11 @@ import Foundation
 import JSON
 import StatesLanguage
 
-/// The context object (`$$`) the pure targets evaluate against: fixed, so that a saved input
-/// replays the same way.
-public let fuzzContext: JSONValue = ContextObject(
+/// The context object (`$$`) and the variables (`$v`, `$n`, `$list`) the pure targets evaluate
+/// against: fixed, so that a saved input replays the same way.
+public let fuzzContext = EvaluationContext(fuzzContextObject, variables: ["v": ["a": [1, ["b": "c"]]], "n": 5, "list": [1, 2, 3]])
+
+private let fuzzContextObject: JSONValue = ContextObject(
     executionId: "arn:aws:states:local:000000000000:execution:fuzz:run", executionName: "run",
     executionInput: ["in": [1, "two", ["three": true]]], executionStartTime: Date(timeIntervalSince1970: 1_700_000_000),
     roleArn: "arn:aws:iam::000000000000:role/fuzz", stateMachineId: "arn:aws:states:local:000000000000:stateMachine:fuzz",
