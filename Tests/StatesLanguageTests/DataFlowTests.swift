@@ -175,3 +175,28 @@ private let greeting: JSONValue = "Hello, AWS Step Functions!"
         #expect(context.json["Execution"]?["RoleArn"] == nil)
     }
 }
+
+/// AWS's `InputPath` and `OutputPath` take any path: one that is not a reference path selects
+/// the list of what it finds (an empty one when nothing matches).
+@Suite struct SelectingPathTests {
+    static let input: JSONValue = ["items": [["id": 1, "ok": true], ["id": 2, "ok": false], ["id": 3, "ok": true]]]
+
+    @Test(arguments: [
+        ("$.items[*].id", [1, 2, 3]),
+        ("$.items[?(@.ok == true)].id", [1, 3]),
+        ("$..id", [1, 2, 3]),
+        ("$.items[5:]", []),
+        ("$.items[0].id", 1),
+    ] as [(String, JSONValue)])
+    func inputAndOutputPathsSelectWhatThePathFinds(path: String, expected: JSONValue) throws {
+        #expect(try InputPath(json: .string(path)).apply(to: Self.input) == expected)
+        #expect(try OutputPath(json: .string(path)).apply(to: Self.input) == expected)
+    }
+
+    @Test func aVariableListIsSelectedToo() throws {
+        let context = EvaluationContext([:], variables: ["list": [["n": 1], ["n": 2]]])
+        #expect(try InputPath(json: "$list[*].n").apply(to: [:], context: context) == [1, 2])
+        let missing = #expect(throws: StatesError.self) { try InputPath(json: "$none[*]").apply(to: [:], context: context) }
+        #expect(missing?.name == "States.Runtime")
+    }
+}

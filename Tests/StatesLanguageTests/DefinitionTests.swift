@@ -101,7 +101,7 @@ import Testing
         (#"{"StartAt": "A", "States": {"A": {"Type": "Succeed", "End": true}}}"#, "State 'A': field 'End' is not supported in a Succeed state"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsNull": true, "Next": "A"}], "Next": "A"}}}"#, "field 'Next' is not supported in a Choice state"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {"Type": "Succeed"}}}"#, "State 'B' is not reachable from StartAt 'A'"),
-        (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.a[*]", "End": true}}}"#, "State 'A': field 'InputPath': '$.a[*]' is not a valid reference path"),
+        (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.a[?(", "End": true}}}"#, "State 'A': field 'InputPath': '$.a[?(' is not a valid JSONPath"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "OutputPath": 3, "End": true}}}"#, "field 'OutputPath' must be a string or null"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$$.x", "End": true}}}"#, "cannot write to the context object"),
         (#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"x.$": "nope"}, "End": true}}}"#, "State 'A': the value of 'x.$' in field 'Parameters' must be a JSONPath"),
