@@ -201,6 +201,11 @@ public final class Engine: Sendable, CommitObserver {
             }
             return id
         }
+        return try await waitForEnd(ofExecution: id)
+    }
+
+    /// Waits until execution `id` has ended; its description then.
+    func waitForEnd(ofExecution id: Int64) async throws -> ExecutionDescription {
         if waiters.isClosed { throw EngineUnavailable.stopping }
         let waiter = UUID.random()
         var statusReadError: (any Error)?
@@ -227,7 +232,10 @@ public final class Engine: Sendable, CommitObserver {
         }
         if let statusReadError { throw statusReadError }
         try Task.checkCancellation()
-        let description = try await describeExecution(arn: arn)
+        guard let record = try readOneStatement({ db in try ExecutionRecord.find(db, key: id) }) else {
+            throw ExecutionError.doesNotExist(arn: "\(id)")
+        }
+        let description = ExecutionDescription(record)
         if description.status == .running { throw EngineUnavailable.stopping }
         return description
     }

@@ -27,6 +27,7 @@ struct AccessPolicyTests {
         ("Stepd.Health", .user), ("Stepd.DescribeJobDefinition", .user), ("AWSStepFunctions.ValidateStateMachineDefinition", .user),
         ("AWSStepFunctions.TagResource", .admin), ("AWSStepFunctions.UntagResource", .admin),
         ("AWSStepFunctions.ListTagsForResource", .user), ("AWSStepFunctions.DescribeStateMachineForExecution", .user),
+        ("AWSStepFunctions.StartSyncExecution", .user),
     ])
     func actionRoles(target: String, role: CallerRole) {
         #expect(ActionPermissions.minimumRole(for: target) == role)

@@ -201,7 +201,7 @@ import Testing
             "CreateStateMachine", "UpdateStateMachine", "DescribeStateMachine", "ListStateMachines", "DeleteStateMachine",
             "StartExecution", "DescribeExecution", "ListExecutions", "GetExecutionHistory", "StopExecution",
             "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat", "ValidateStateMachineDefinition",
-            "DescribeStateMachineForExecution", "TagResource", "UntagResource", "ListTagsForResource",
+            "DescribeStateMachineForExecution", "TagResource", "UntagResource", "ListTagsForResource", "StartSyncExecution",
         ])
         #expect(Set(Self.events.keys) == [
             "PutRule", "PutTargets", "RemoveTargets", "ListRules", "DescribeRule", "ListTargetsByRule", "DeleteRule", "PutEvents",

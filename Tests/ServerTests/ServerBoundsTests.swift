@@ -94,7 +94,7 @@ struct ServerBoundsTests {
         let second = Task { try await waits.hold { await gate.pass() } }
         await arrivals.next()
         await arrivals.next()
-        await #expect(throws: APIError("ThrottlingException", "Rate exceeded: 2 requests already wait (Stepd.WaitForExecution, Stepd.WaitUntilIdle); try again later")) {
+        await #expect(throws: APIError("ThrottlingException", "Rate exceeded: 2 requests already wait (StartSyncExecution, Stepd.WaitForExecution, Stepd.WaitUntilIdle); try again later")) {
             try await waits.hold {}
         }
         gate.open()

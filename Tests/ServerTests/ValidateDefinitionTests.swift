@@ -63,15 +63,28 @@ struct ValidateDefinitionTests {
         #expect(answer["diagnostics"]?.arrayValue?.first?["location"] == "/States/S0/Bogus")
     }
 
-    /// What AWS's model refuses (ValidationException), and EXPRESS, which stepd does not run.
+    /// What AWS's model refuses (ValidationException).
     @Test(arguments: [
         ["definition": "{}", "maxResults": 101], ["definition": "{}", "severity": "INFO"], ["definition": ""], ["maxResults": 1],
-        ["definition": "{}", "type": "EXPRESS"],
+        ["definition": "{}", "type": "BATCH"],
     ] as [JSONValue])
     func refusesWhatTheModelRefuses(body: JSONValue) async throws {
         let fixture = try DispatcherAccessTests.Fixture()
         let refusal = await fixture.refusal(Self.target, body, as: Self.user)
         await fixture.close()
         #expect(refusal?.type == "ValidationException", "\(String(describing: refusal))")
+    }
+
+    /// AWS refuses in an EXPRESS machine what it cannot run there, in its recorded words.
+    @Test func expressDefinitionsAreCheckedAsExpress() async throws {
+        let definition = #"{"StartAt": "Publish", "States": {"Publish": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken", "Parameters": {"StateMachineArn": "m"}, "End": true}}}"#
+        let fixture = try DispatcherAccessTests.Fixture()
+        let express = try await fixture.succeed(Self.target, ["definition": .string(definition), "type": "EXPRESS"], as: Self.user)
+        let standard = try await fixture.succeed(Self.target, ["definition": .string(definition)], as: Self.user)
+        await fixture.close()
+        #expect(express["result"] == "FAIL")
+        #expect(express["diagnostics"]?.arrayValue?.first?["message"] == "Express state machine does not support '.waitForTaskToken' service integration ")
+        #expect(express["diagnostics"]?.arrayValue?.first?["location"] == "/States/Publish/Resource")
+        #expect(standard["result"] == "OK")
     }
 }

@@ -43,10 +43,10 @@ import Testing
             _ = try await test.engine.createStateMachine(name: "bad name", definition: Self.hello.text, roleArn: nil, type: nil)
         }
         #expect(badName as? RequestError == .invalidName(name: "bad name", what: "state machine name"))
-        let express = await engineError {
-            _ = try await test.engine.createStateMachine(name: "fast", definition: Self.hello.text, roleArn: nil, type: "EXPRESS")
+        let batch = await engineError {
+            _ = try await test.engine.createStateMachine(name: "fast", definition: Self.hello.text, roleArn: nil, type: "BATCH")
         }
-        #expect(express as? StateMachineError == .unsupportedType("EXPRESS"))
+        #expect(batch as? StateMachineError == .unsupportedType("BATCH"))
     }
 
     /// A start sees the state machine as the last write left it: deleted, created again with

@@ -18,8 +18,8 @@ public struct APIDispatcher: APIHandler {
     public static let defaultMaximumHeldWaits = 512
 
     /// - Parameters:
-    ///   - maximumHeldWaits: How many `Stepd.WaitForExecution` and `Stepd.WaitUntilIdle`
-    ///     requests may wait at once; one more is refused with `ThrottlingException`. Keep it
+    ///   - maximumHeldWaits: How many `Stepd.WaitForExecution`, `Stepd.WaitUntilIdle` and
+    ///     `StartSyncExecution` requests may wait at once; one more is refused with `ThrottlingException`. Keep it
     ///     below the server's connection bound, so that waits leave connections for the rest.
     ///   - accounts: Where users and groups are looked up.
     ///   - policy: Who the admins and operators are; nil for the standard policy.
@@ -29,9 +29,10 @@ public struct APIDispatcher: APIHandler {
     ) {
         self.logger = logger
         callers = CallerResolver(accounts: accounts, policy: policy ?? .standard(accounts: accounts))
+        let heldWaits = HeldWaits(maximum: maximumHeldWaits)
         services = [
-            StepFunctionsHandler(engine: engine), EventBridgeHandler(engine: engine), DynamoDBHandler(engine: engine),
-            StepdHandler(engine: engine, heldWaits: HeldWaits(maximum: maximumHeldWaits)),
+            StepFunctionsHandler(engine: engine, heldWaits: heldWaits), EventBridgeHandler(engine: engine), DynamoDBHandler(engine: engine),
+            StepdHandler(engine: engine, heldWaits: heldWaits),
         ]
     }
 

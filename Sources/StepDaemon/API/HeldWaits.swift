@@ -2,7 +2,7 @@ import StepAPI
 import Synchronization
 
 /// The requests the server holds open until something happens (`Stepd.WaitForExecution`,
-/// `Stepd.WaitUntilIdle`), counted, and at most `maximum` at once: each keeps a connection,
+/// `Stepd.WaitUntilIdle`, `StartSyncExecution`), counted, and at most `maximum` at once: each keeps a connection,
 /// and connections are bounded, so waits must leave room for everyone else. One over the
 /// limit is refused with `ThrottlingException`, which AWS's SDKs retry after a pause.
 final class HeldWaits: Sendable {
@@ -23,7 +23,7 @@ final class HeldWaits: Sendable {
         guard held <= maximum else {
             throw APIError(
                 "ThrottlingException",
-                "Rate exceeded: \(maximum) requests already wait (Stepd.WaitForExecution, Stepd.WaitUntilIdle); try again later")
+                "Rate exceeded: \(maximum) requests already wait (StartSyncExecution, Stepd.WaitForExecution, Stepd.WaitUntilIdle); try again later")
         }
         return try await body()
     }

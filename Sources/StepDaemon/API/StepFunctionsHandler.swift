@@ -6,6 +6,8 @@ import StepEngine
 /// `AWSStepFunctions.*`: state machines, executions, their history and task tokens.
 struct StepFunctionsHandler: ServiceHandler {
     let engine: Engine
+    /// Shared with `StepdHandler`: a StartSyncExecution holds its connection as a wait does.
+    let heldWaits: HeldWaits
     let prefix = Actions.stepFunctions
 
     func handle(_ action: String, _ request: APIRequest, caller: Caller) async throws -> JSONValue {
@@ -22,10 +24,9 @@ struct StepFunctionsHandler: ServiceHandler {
                 roleArn: try body.optionalString("roleArn"))
             return ["updateDate": .number(updated)]
         case "ValidateStateMachineDefinition":
-            if let type = try body.optionalString("type"), type != "STANDARD" { throw StateMachineError.unsupportedType(type) }
             let requested = try body.optionalInt("maxResults") ?? 0
             return Self.validation(
-                of: DefinitionValidation.problems(try body.requiredString("definition")),
+                of: DefinitionValidation.problems(try body.requiredString("definition"), express: try body.optionalString("type") == "EXPRESS"),
                 maxResults: requested == 0 ? Self.maximumDiagnostics : requested)
         case "DescribeStateMachine":
             return Self.json(of: try await engine.describeStateMachine(reference: try body.requiredString("stateMachineArn")))
@@ -53,6 +54,14 @@ struct StepFunctionsHandler: ServiceHandler {
                 stateMachine: try body.requiredString("stateMachineArn"), name: try body.optionalString("name"),
                 input: try body.optionalString("input"), startedByUid: caller.uid)
             return ["executionArn": .string(started.arn), "startDate": .number(started.startDate)]
+        case "StartSyncExecution":
+            // Held until the execution ends (five minutes at most), as a Stepd.WaitForExecution is.
+            let ended = try await heldWaits.hold {
+                try await engine.startSyncExecution(
+                    stateMachine: try body.requiredString("stateMachineArn"), name: try body.optionalString("name"),
+                    input: try body.optionalString("input"), startedByUid: caller.uid)
+            }
+            return Self.syncAnswer(of: ended)
         case "DescribeExecution":
             return Self.json(of: try await engine.describeExecution(arn: try body.requiredString("executionArn"), scope: caller.executionScope))
         case "ListExecutions":
@@ -104,6 +113,25 @@ struct StepFunctionsHandler: ServiceHandler {
     }
 
     // MARK: - Answers
+
+    /// StartSyncExecution's answer: as AWS records it, `output` only when the execution
+    /// succeeded, `error` and `cause` when it did not, and the billing AWS reports for it (64 MB,
+    /// the duration rounded up to 100 ms).
+    static func syncAnswer(of execution: ExecutionDescription) -> JSONValue {
+        let stopDate = execution.stopDate ?? execution.startDate
+        let billedMilliseconds = max(100, ((stopDate - execution.startDate) * 1_000 / 100).rounded(.up) * 100)
+        var answer: [String: JSONValue] = [
+            "executionArn": .string(execution.arn), "stateMachineArn": .string(LocalARN.stateMachine(execution.stateMachineName)),
+            "name": .string(execution.name), "status": .string(execution.status.rawValue),
+            "startDate": .number(execution.startDate), "stopDate": .number(stopDate),
+            "input": .string(execution.input), "inputDetails": ["included": true], "outputDetails": ["included": true],
+            "billingDetails": ["billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": .number(billedMilliseconds)],
+        ]
+        if execution.status == .succeeded, let output = execution.output { answer["output"] = .string(output) }
+        if let error = execution.error { answer["error"] = .string(error) }
+        if let cause = execution.cause { answer["cause"] = .string(cause) }
+        return .object(answer)
+    }
 
     /// A request's `tags`: `[{"key", "value"}]` (the shape has checked their types and lengths).
     static func tags(in body: JSONValue) throws(RequestError) -> [Engine.Tag] {
@@ -213,6 +241,7 @@ struct StepFunctionsHandler: ServiceHandler {
             case .alreadyExists: APIError("StateMachineAlreadyExists", error.description)
             case .invalidDefinition, .definitionTooLarge: APIError("InvalidDefinition", error.description)
             case .unsupportedType: .validation(error.description)
+            case .typeNotSupported: APIError("StateMachineTypeNotSupported", error.description)
             case .definitionUnreadable: .internalFailure(error.description)
             }
         case let error as ExecutionError:

@@ -27,6 +27,11 @@ extension StepFunctionsHandler {
             "stateMachineArn": .required(arn), "name": .optional(name), "input": .optional(payload),
             "traceHeader": .optional(.string([.length(min: 0, max: 256), .pattern(#"\p{ASCII}*"#) { $0.unicodeScalars.allSatisfy(\.isASCII) }])),
         ]),
+        "StartSyncExecution": .structure([
+            "stateMachineArn": .required(arn), "name": .optional(name), "input": .optional(payload),
+            "traceHeader": .optional(.string([.length(min: 0, max: 256), .pattern(#"\p{ASCII}*"#) { $0.unicodeScalars.allSatisfy(\.isASCII) }])),
+            "includedData": .optional(.string([.oneOf(["ALL_DATA", "METADATA_ONLY"])])),
+        ]),
         "DescribeExecution": .structure(["executionArn": .required(arn)]),
         "ListExecutions": .structure([
             "stateMachineArn": .required(arn),

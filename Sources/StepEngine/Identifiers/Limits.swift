@@ -9,6 +9,8 @@ public enum Limits {
     public static let maximumHistoryEvents = 25_000
     /// AWS: "The total size of all stored variables cannot exceed 10MiB per execution."
     public static let maximumVariablesBytes = 10 * 1_048_576
+    /// How long an EXPRESS execution may run: five minutes.
+    public static let maximumExpressSeconds = 300
     /// AWS's quota of tags on one resource.
     public static let maximumTagsPerResource = 50
     public static let maximumDefinitionBytes = 1_048_576

@@ -14,6 +14,12 @@ public enum LocalARN {
         "arn:aws:states:\(region):\(account):execution:\(stateMachine):\(name)"
     }
 
+    /// An EXPRESS execution's ARN: `...:express:MACHINE:NAME:UUID`, a start of its own for
+    /// every call (AWS's StartExecution is not idempotent for EXPRESS machines).
+    public static func expressExecution(stateMachine: String, name: String, id: String) -> String {
+        "arn:aws:states:\(region):\(account):express:\(stateMachine):\(name):\(id)"
+    }
+
     public static func rule(_ name: String) -> String {
         "arn:aws:events:\(region):\(account):rule/\(name)"
     }
@@ -42,6 +48,10 @@ public enum LocalARN {
     /// The (state machine, execution) names in an execution ARN of any region and account.
     public static func executionNames(from reference: String) throws(RequestError) -> (stateMachine: String, execution: String) {
         let parts = reference.split(separator: ":", omittingEmptySubsequences: false)
+        // AWS's answer for an EXPRESS execution where only STANDARD ones are taken.
+        if parts.count > 5, parts[0] == "arn", parts[2] == "states", parts[5] == "express" {
+            throw .invalidArn(reason: "'Resource type not valid in this context: express'")
+        }
         guard parts.count == 8, parts[0] == "arn", parts[2] == "states", parts[5] == "execution",
             !parts[6].isEmpty, !parts[7].isEmpty
         else { throw .invalidArn(reason: "'\(reference)' is not an execution ARN") }

@@ -21,6 +21,7 @@ enum ServiceErrorNames {
             case .alreadyExists: "StateMachineAlreadyExists"
             case .invalidDefinition, .definitionTooLarge: "InvalidDefinition"
             case .unsupportedType: "ValidationException"
+            case .typeNotSupported: "StateMachineTypeNotSupported"
             case .definitionUnreadable: "InternalFailure"
             }
         case let error as ExecutionError:

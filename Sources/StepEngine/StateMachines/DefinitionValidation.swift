@@ -7,7 +7,7 @@ import StatesLanguage
 /// `stepctl validate`, which needs no daemon.
 public enum DefinitionValidation {
     /// The definition, or every problem found, each with its path and AWS's code.
-    public static func validated(_ text: String) -> Result<StateMachineDefinition, DefinitionError> {
+    public static func validated(_ text: String, express: Bool = false) -> Result<StateMachineDefinition, DefinitionError> {
         if text.utf8.count > Limits.maximumDefinitionBytes {
             return .failure(DefinitionError(message: "The definition is larger than \(Limits.maximumDefinitionBytes) bytes"))
         }
@@ -28,13 +28,16 @@ public enum DefinitionValidation {
         } catch {
             return .failure(error)
         }
-        let refused = resourceProblems(in: definition)
-        return refused.isEmpty ? .success(definition) : .failure(DefinitionError(problems: refused))
+        // An EXPRESS machine's own refusals come first: AWS answers them, not the resource's.
+        let refused = express ? expressProblems(in: definition) : []
+        let unrunnable = refused.isEmpty ? resourceProblems(in: definition) : []
+        let problems = refused + unrunnable
+        return problems.isEmpty ? .success(definition) : .failure(DefinitionError(problems: problems))
     }
 
     /// Every problem of the definition, in the order found; empty when it is valid.
-    public static func problems(_ text: String) -> [DefinitionError.Problem] {
-        switch validated(text) {
+    public static func problems(_ text: String, express: Bool = false) -> [DefinitionError.Problem] {
+        switch validated(text, express: express) {
         case .success: []
         case .failure(let error): error.located
         }
@@ -43,7 +46,33 @@ public enum DefinitionValidation {
     /// A problem for each Task state, at any depth, whose resource stepd cannot run
     /// (`TaskResource.refusal`), at `/States/NAME/Resource` or inside its branch.
     static func resourceProblems(in definition: StateMachineDefinition) -> [DefinitionError] {
-        var problems: [DefinitionError] = []
+        tasks(of: definition).compactMap { name, task, path in
+            TaskResource.refusal(of: task.resource).map { DefinitionError(message: "State '\(name)': \($0)", statePath: path) }
+        }
+    }
+
+    /// What an EXPRESS machine may not run, in AWS's recorded words: a `.waitForTaskToken` or
+    /// `.sync` resource, an activity (AWS prints two spaces before "at" after the first).
+    static func expressProblems(in definition: StateMachineDefinition) -> [DefinitionError] {
+        tasks(of: definition).compactMap { _, task, path in
+            let resource = task.resource
+            let reason: String? =
+                if resource.hasSuffix(".waitForTaskToken") {
+                    "Express state machine does not support '.waitForTaskToken' service integration "
+                } else if resource.hasSuffix(".sync") || resource.hasSuffix(".sync:2") {
+                    "Express state machine does not support '.sync' service integration"
+                } else if resource.hasPrefix("arn:aws:states:"), resource.split(separator: ":", omittingEmptySubsequences: false).dropFirst(5).first == "activity" {
+                    "Express state machine does not support Activity ARN"
+                } else {
+                    nil
+                }
+            return reason.map { DefinitionError(message: $0, statePath: path) }
+        }
+    }
+
+    /// Every Task state, at any depth, with its name and the path of its `Resource`.
+    private static func tasks(of definition: StateMachineDefinition) -> [(name: String, task: TaskState, path: String)] {
+        var found: [(String, TaskState, String)] = []
         // The walk keeps the path each state sits at (Parallel and Map nest at most 32 deep).
         func check(_ states: [String: State], location: String) {
             for name in states.keys.sorted() {
@@ -51,9 +80,7 @@ public enum DefinitionValidation {
                 let statePath = "\(location)/States/\(name)"
                 switch state.kind {
                 case .task(let task):
-                    if let refusal = TaskResource.refusal(of: task.resource) {
-                        problems.append(DefinitionError(message: "State '\(name)': \(refusal)", statePath: statePath + "/Resource"))
-                    }
+                    found.append((name, task, statePath + "/Resource"))
                 case .parallel(let parallel):
                     for (index, branch) in parallel.branches.enumerated() {
                         check(branch.states, location: "\(statePath)/Branches/\(index)")
@@ -66,6 +93,6 @@ public enum DefinitionValidation {
             }
         }
         check(definition.states, location: "")
-        return problems
+        return found
     }
 }

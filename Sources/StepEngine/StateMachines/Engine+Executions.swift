@@ -6,6 +6,24 @@ import StepStore
 
 extension Engine {
     public func startExecution(stateMachine: String, name: String?, input: String?, startedByUid: UInt32?) async throws -> StartedExecution {
+        let started = try await start(stateMachine: stateMachine, name: name, input: input, startedByUid: startedByUid, express: nil)
+        return StartedExecution(arn: started.execution.arn, startDate: started.execution.startDate)
+    }
+
+    /// StartSyncExecution: starts an execution of the EXPRESS machine `stateMachine` and
+    /// answers once it has ended (at most five minutes later); a STANDARD machine is refused.
+    public func startSyncExecution(stateMachine: String, name: String?, input: String?, startedByUid: UInt32?) async throws
+        -> ExecutionDescription
+    {
+        let started = try await start(stateMachine: stateMachine, name: name, input: input, startedByUid: startedByUid, express: true)
+        guard let id = started.execution.id else { throw ExecutionError.doesNotExist(arn: started.execution.arn) }
+        return try await waitForEnd(ofExecution: id)
+    }
+
+    /// `express`: when given, the machine must be of that type (`StateMachineError.typeNotSupported`).
+    private func start(stateMachine: String, name: String?, input: String?, startedByUid: UInt32?, express: Bool?) async throws
+        -> ExecutionStarter.Started
+    {
         let inputValue: JSONValue
         if let input {
             do { inputValue = try JSONValue(parsing: input) } catch {
@@ -16,12 +34,17 @@ extension Engine {
         }
         let definitions = self.definitions
         let inputText = inputValue.serialized()
-        let started = try await transact { db, now, effects in
-            try ExecutionStarter.start(
+        return try await transact { db, now, effects in
+            if let express {
+                let machineName = try LocalARN.stateMachineName(from: stateMachine)
+                if let machine = try StateMachineRecord.find(db, key: machineName), machine.isExpress != express {
+                    throw StateMachineError.typeNotSupported
+                }
+            }
+            return try ExecutionStarter.start(
                 stateMachine: stateMachine, name: name, inputText: inputText, startedByUid: startedByUid.map(Int64.init),
                 parentExecutionArn: nil, definitions: definitions, db: db, now: now, effects: &effects)
         }
-        return StartedExecution(arn: started.execution.arn, startDate: started.execution.startDate)
     }
 
     /// `scope`: whose executions the caller may see (``AccessDenied`` for another's).
@@ -45,9 +68,10 @@ extension Engine {
         }
         let page = try Pagination(maxResults: maxResults, nextToken: nextToken)
         return try await read { db in
-            guard try StateMachineRecord.find(db, key: name) != nil
-                || (try ExecutionRecord.exists(stateMachine: name, in: db))
-            else { throw Self.noSuchStateMachine(name) }
+            let machine = try StateMachineRecord.find(db, key: name)
+            guard try machine != nil || ExecutionRecord.exists(stateMachine: name, in: db) else { throw Self.noSuchStateMachine(name) }
+            // AWS lists no EXPRESS executions.
+            if machine?.isExpress == true { throw StateMachineError.typeNotSupported }
             let records = try ExecutionRecord.page(
                 stateMachine: name, status: statusFilter, startedByUid: scope.uidFilter, before: try page.afterId(), limit: page.limit + 1,
                 in: db)

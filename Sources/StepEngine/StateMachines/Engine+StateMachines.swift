@@ -9,9 +9,9 @@ extension Engine {
 
     /// Parses and validates a definition the way CreateStateMachine does (`DefinitionValidation`).
     /// The reason lists the problems as AWS does: `CODE: message at /path`, joined by ", ".
-    static func validatedDefinition(_ text: String) throws(StateMachineError) -> StateMachineDefinition {
+    static func validatedDefinition(_ text: String, express: Bool = false) throws(StateMachineError) -> StateMachineDefinition {
         if text.utf8.count > Limits.maximumDefinitionBytes { throw .definitionTooLarge }
-        switch DefinitionValidation.validated(text) {
+        switch DefinitionValidation.validated(text, express: express) {
         case .success(let definition):
             return definition
         case .failure(let error):
@@ -26,19 +26,20 @@ extension Engine {
     ) async throws -> (arn: String, creationDate: Double) {
         try ResourceName.validate(name, what: "state machine name")
         try Self.check(tags)
-        if let type, type != "STANDARD" { throw StateMachineError.unsupportedType(type) }
-        _ = try Self.validatedDefinition(definition)
+        let type = type ?? StateMachineRecord.standard
+        guard type == StateMachineRecord.standard || type == StateMachineRecord.express else { throw StateMachineError.unsupportedType(type) }
+        _ = try Self.validatedDefinition(definition, express: type == StateMachineRecord.express)
         let role = roleArn ?? Self.defaultRoleArn
         let record = try await transact { db, now, _ -> StateMachineRecord in
             if let existing = try StateMachineRecord.find(db, key: name) {
                 let current = try StateMachineVersionRecord.find(db, key: existing.currentVersionId)
-                if current?.definition == definition, existing.roleArn == role { return existing }
+                if current?.definition == definition, existing.roleArn == role, existing.type == type { return existing }
                 throw StateMachineError.alreadyExists(arn: existing.arn)
             }
             var version = StateMachineVersionRecord(stateMachineName: name, definition: definition, createdAt: now.timeIntervalSince1970)
             try version.insert(db)
             let record = StateMachineRecord(
-                name: name, arn: LocalARN.stateMachine(name), type: "STANDARD", roleArn: role,
+                name: name, arn: LocalARN.stateMachine(name), type: type, roleArn: role,
                 currentVersionId: version.id ?? 0, creationDate: now.timeIntervalSince1970, updateDate: now.timeIntervalSince1970)
             try record.insert(db)
             try Self.setTags(tags, on: record.arn, in: db)
@@ -50,7 +51,11 @@ extension Engine {
     /// Returns the update date.
     public func updateStateMachine(reference: String, definition: String?, roleArn: String?) async throws -> Double {
         let name = try LocalARN.stateMachineName(from: reference)
-        if let definition { _ = try Self.validatedDefinition(definition) }
+        if let definition {
+            // An EXPRESS machine stays one: its definition is checked as such.
+            let type = try await read { db in try StateMachineRecord.find(db, key: name)?.type }
+            _ = try Self.validatedDefinition(definition, express: type == StateMachineRecord.express)
+        }
         let updated = try await transact { db, now, _ -> Double in
             guard var record = try StateMachineRecord.find(db, key: name) else { throw Self.noSuchStateMachine(name) }
             if let definition {

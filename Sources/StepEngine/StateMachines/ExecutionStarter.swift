@@ -29,9 +29,13 @@ enum ExecutionStarter {
             throw ExecutionError.invalidInput(
                 reason: "the input is \(inputText.utf8.count) bytes, more than the limit of \(Limits.maximumPayloadBytes) bytes")
         }
-        let arn = LocalARN.execution(stateMachine: stateMachineName, name: executionName)
-        // A name drawn here (a rule's target, a start without one) cannot be taken already.
-        if name != nil, let existing = try ExecutionRecord.find(db, arn: arn) {
+        let arn =
+            stateMachine.isExpress
+            ? LocalARN.expressExecution(stateMachine: stateMachineName, name: executionName, id: UUID.timeOrdered(at: now).lowercasedString)
+            : LocalARN.execution(stateMachine: stateMachineName, name: executionName)
+        // A name drawn here (a rule's target, a start without one) cannot be taken already, nor
+        // an EXPRESS execution's ARN (each start its own).
+        if name != nil, !stateMachine.isExpress, let existing = try ExecutionRecord.find(db, arn: arn) {
             if existing.status == .running, existing.input == inputText {
                 return Started(execution: existing, isNew: false)
             }
@@ -61,7 +65,9 @@ enum ExecutionStarter {
         effects.log(.about(execution, level: .debug, "execution started"))
         if let id = execution.id {
             effects.readyExecutions.append(id)
-            if let timeout = definition.timeoutSeconds {
+            // An EXPRESS execution runs at most five minutes (AWS's "Maximum duration").
+            let timeout = stateMachine.isExpress ? min(definition.timeoutSeconds ?? Limits.maximumExpressSeconds, Limits.maximumExpressSeconds) : definition.timeoutSeconds
+            if let timeout {
                 try TimerRecord(executionId: id, kind: .executionTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).set(db)
                 effects.timersChanged = true
             }

@@ -7,8 +7,11 @@ public enum StateMachineError: Error, Sendable, Equatable, CustomStringConvertib
     case invalidDefinition(reason: String)
     /// The definition is larger than `Limits.maximumDefinitionBytes`.
     case definitionTooLarge
-    /// stepd runs STANDARD state machines only.
+    /// A type other than STANDARD and EXPRESS.
     case unsupportedType(String)
+    /// The call does not serve the state machine's type (ListExecutions on EXPRESS,
+    /// StartSyncExecution on STANDARD).
+    case typeNotSupported
     /// The stored definition of an existing state machine could not be read back.
     case definitionUnreadable(name: String, reason: String)
 
@@ -19,7 +22,8 @@ public enum StateMachineError: Error, Sendable, Equatable, CustomStringConvertib
         case .invalidDefinition(let reason): "Invalid State Machine Definition: '\(reason)'"
         case .definitionTooLarge:
             "Invalid State Machine Definition: the definition is larger than \(Limits.maximumDefinitionBytes) bytes"
-        case .unsupportedType(let type): "stepd runs STANDARD state machines; type '\(type)' is not supported"
+        case .unsupportedType(let type): "stepd runs STANDARD and EXPRESS state machines; type '\(type)' is not supported"
+        case .typeNotSupported: "This operation is not supported by this type of state machine"
         case .definitionUnreadable(let name, let reason): "the definition of '\(name)' is missing or unreadable: \(reason)"
         }
     }

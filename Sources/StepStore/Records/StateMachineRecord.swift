@@ -11,6 +11,11 @@ public struct StateMachineRecord: Sendable, FetchableRecord, PersistableRecord {
     public var creationDate: Double
     public var updateDate: Double
 
+    /// AWS's two types; EXPRESS executions have ARNs of their own and no API shows their history.
+    public static let standard = "STANDARD"
+    public static let express = "EXPRESS"
+    public var isExpress: Bool { type == Self.express }
+
     public init(name: String, arn: String, type: String, roleArn: String, currentVersionId: Int64, creationDate: Double, updateDate: Double) {
         self.name = name
         self.arn = arn

@@ -76,7 +76,7 @@ private func dispatcher(for engine: Engine) -> APIDispatcher {
 
 /// Actions that wait for something outside the request (an execution's end, the writer idle):
 /// with the clock standing still they may wait forever, so they are answered without the engine.
-private let waitingActions: Set<String> = ["Stepd.WaitForExecution", "Stepd.WaitUntilIdle"]
+private let waitingActions: Set<String> = ["Stepd.WaitForExecution", "Stepd.WaitUntilIdle", "AWSStepFunctions.StartSyncExecution"]
 
 private let root = PeerCredentials(pid: 1, uid: 0, gid: 0)
 private let nobody = PeerCredentials(pid: 2, uid: 65_534, gid: 65_534)
