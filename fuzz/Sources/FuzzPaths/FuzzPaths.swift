@@ -14,8 +14,9 @@ public func fuzzPaths(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let (expression, rest) = FuzzInput(start, count).firstLineAndRest
     let document = JSONValue.document(rest)
 
-    if let path = try? JSONPath(expression) {
-        let selected = path.document(input: document, context: fuzzContext).flatMap { path.select(in: $0) }
+    // A path on a variable that is not set has no document to select in (`$none[*]`).
+    if let path = try? JSONPath(expression), let root = path.document(input: document, context: fuzzContext) {
+        let selected = path.select(in: root)
         require(path.isDefinite || selected?.arrayValue != nil, "the indefinite path \(expression) selected \(String(describing: selected))")
     }
     if let reference = try? ReferencePath(expression), let path = try? JSONPath(expression) {
