@@ -164,6 +164,13 @@ def main():
 
     requests = [request(target, body) for target, body in calls]
     requests += [request(calls[0][0], calls[0][1]) + request(*calls[1]) + request(*calls[2])]
+    # Versions and aliases: publish on create, an alias to the version, a start through it.
+    requests += [request("AWSStepFunctions.CreateStateMachine", {"name": "seed", "definition": definition, "publish": True,
+                                                                 "versionDescription": "v1"})
+                 + request("AWSStepFunctions.CreateStateMachineAlias", {"name": "PROD", "routingConfiguration": [
+                     {"stateMachineVersionArn": machine + ":1", "weight": 100}]})
+                 + request("AWSStepFunctions.StartExecution", {"stateMachineArn": machine + ":PROD", "name": "run"})
+                 + request("AWSStepFunctions.ListExecutions", {"stateMachineArn": machine + ":1"})]
     requests += [request("Stepd.Health", {}, "Expect: 100-continue\r\n"), request("Stepd.Health", {}, "Connection: close\r\n")]
     requests += ["POST / HTTP/1.0\r\nX-Amz-Target: Stepd.Health\r\nContent-Length: 2\r\n\r\n{}"]
     requests += ["POST / HTTP/1.1\r\nHost: stepd\r\nX-Amz-Target: Stepd.Health\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n1\r\n}\r\n0\r\n\r\n"]

@@ -232,10 +232,11 @@ public final class Engine: Sendable, CommitObserver {
         }
         if let statusReadError { throw statusReadError }
         try Task.checkCancellation()
-        guard let record = try readOneStatement({ db in try ExecutionRecord.find(db, key: id) }) else {
-            throw ExecutionError.doesNotExist(arn: "\(id)")
+        let (record, qualifier) = try await read { db in
+            (try ExecutionRecord.find(db, key: id), try ExecutionQualifierRecord.find(executionId: id, in: db))
         }
-        let description = ExecutionDescription(record)
+        guard let record else { throw ExecutionError.doesNotExist(arn: "\(id)") }
+        let description = ExecutionDescription(record, qualifier: qualifier)
         if description.status == .running { throw EngineUnavailable.stopping }
         return description
     }

@@ -294,6 +294,42 @@ public enum StepMigrations {
                 ALTER TABLE branch ADD COLUMN variables TEXT;
                 """)
         }
+        migrator.registerMigration("v11: revisions, published versions and aliases of state machines") { db in
+            // A definition row is a revision: its id is nil for the first (as AWS's), and it
+            // holds the role too (a version is a snapshot of both). Published versions are
+            // numbered per state machine, never reusing a number (`lastVersionNumber`). An
+            // execution started through a version or an alias names it in a row of its own,
+            // so that the execution row, written at every transition, stays as it was.
+            try db.execute(sql: """
+                ALTER TABLE stateMachineVersion ADD COLUMN revisionId TEXT;
+                ALTER TABLE stateMachineVersion ADD COLUMN roleArn TEXT;
+                ALTER TABLE stateMachine ADD COLUMN lastVersionNumber INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE publishedVersion (
+                    stateMachineName TEXT NOT NULL,
+                    number INTEGER NOT NULL,
+                    definitionId INTEGER NOT NULL REFERENCES stateMachineVersion(id),
+                    description TEXT,
+                    creationDate REAL NOT NULL,
+                    PRIMARY KEY (stateMachineName, number)
+                ) WITHOUT ROWID;
+                CREATE INDEX publishedVersionByDefinition ON publishedVersion(definitionId);
+                CREATE TABLE stateMachineAlias (
+                    stateMachineName TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    description TEXT,
+                    routing TEXT NOT NULL,
+                    creationDate REAL NOT NULL,
+                    updateDate REAL NOT NULL,
+                    PRIMARY KEY (stateMachineName, name)
+                ) WITHOUT ROWID;
+                CREATE TABLE executionQualifier (
+                    executionId INTEGER PRIMARY KEY REFERENCES execution(id) ON DELETE CASCADE,
+                    versionNumber INTEGER NOT NULL,
+                    aliasName TEXT
+                );
+                CREATE INDEX executionQualifierByVersion ON executionQualifier(versionNumber);
+                """)
+        }
         return migrator
     }
 }

@@ -54,6 +54,22 @@ import Testing
             sfn, "TagResource", ["resourceArn": "m", "tags": [["key": text(129), "value": "v"]]],
             "Value '\(String(repeating: "a", count: 129))' at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128"),
         Case(sfn, "UntagResource", ["resourceArn": "m", "tagKeys": [text(128)]], nil),
+        Case(sfn, "UpdateStateMachine", ["stateMachineArn": "m", "publish": true, "versionDescription": text(256)], nil),
+        Case(sfn, "PublishStateMachineVersion", ["stateMachineArn": "m", "description": text(257)], tooLong("description", 256)),
+        Case(sfn, "CreateStateMachineAlias", ["name": text(80), "routingConfiguration": [["stateMachineVersionArn": .string(arn + ":1"), "weight": 100]]], nil),
+        Case(
+            sfn, "CreateStateMachineAlias", ["name": text(81), "routingConfiguration": [["stateMachineVersionArn": .string(arn + ":1"), "weight": 100]]],
+            tooLong("name", 80, value: String(repeating: "a", count: 81))),
+        Case(
+            sfn, "CreateStateMachineAlias",
+            ["name": "a", "routingConfiguration": [
+                ["stateMachineVersionArn": .string(arn + ":1"), "weight": 50], ["stateMachineVersionArn": .string(arn + ":2"), "weight": 30],
+                ["stateMachineVersionArn": .string(arn + ":3"), "weight": 20],
+            ]],
+            "Value '[RoutingConfigurationListItem]' at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2"),
+        Case(
+            sfn, "UpdateStateMachineAlias", ["stateMachineAliasArn": "a", "routingConfiguration": [["stateMachineVersionArn": "v", "weight": -1]]],
+            "Value '-1' at 'routingConfiguration.1.member.weight' failed to satisfy constraint: Member must have value greater than or equal to 0"),
         Case(sfn, "ListTagsForResource", ["resourceArn": text(256)], nil),
         Case(
             sfn, "DescribeStateMachineForExecution", ["executionArn": "a", "includedData": "SOME"],
@@ -202,6 +218,8 @@ import Testing
             "StartExecution", "DescribeExecution", "ListExecutions", "GetExecutionHistory", "StopExecution",
             "SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat", "ValidateStateMachineDefinition",
             "DescribeStateMachineForExecution", "TagResource", "UntagResource", "ListTagsForResource", "StartSyncExecution",
+            "PublishStateMachineVersion", "ListStateMachineVersions", "DeleteStateMachineVersion", "CreateStateMachineAlias",
+            "DescribeStateMachineAlias", "UpdateStateMachineAlias", "DeleteStateMachineAlias", "ListStateMachineAliases",
         ])
         #expect(Set(Self.events.keys) == [
             "PutRule", "PutTargets", "RemoveTargets", "ListRules", "DescribeRule", "ListTargetsByRule", "DeleteRule", "PutEvents",

@@ -140,7 +140,7 @@ import Testing
         let (old, token) = try await TaskTokenTests.park(test)
         let v2: JSONValue = ["StartAt": "Only", "States": ["Only": ["Type": "Pass", "Result": "v2", "End": true]]]
         let updated = try await test.engine.updateStateMachine(reference: LocalARN.stateMachine("park"), definition: v2.text, roleArn: nil)
-        #expect(updated > 0)
+        #expect(updated.updateDate > 0 && updated.revisionId != nil)
         #expect(try await test.engine.describeStateMachine(reference: "park").definition == v2.text)
         // DescribeStateMachineForExecution: each execution with the definition it started with.
         #expect(try await test.engine.describeStateMachine(forExecution: old).definition == v1.text)

@@ -16,13 +16,64 @@ struct StepFunctionsHandler: ServiceHandler {
         case "CreateStateMachine":
             let created = try await engine.createStateMachine(
                 name: try body.requiredString("name"), definition: try body.requiredString("definition"),
-                roleArn: try body.optionalString("roleArn"), type: try body.optionalString("type"), tags: try Self.tags(in: body))
-            return ["stateMachineArn": .string(created.arn), "creationDate": .number(created.creationDate)]
+                roleArn: try body.optionalString("roleArn"), type: try body.optionalString("type"), tags: try Self.tags(in: body),
+                publish: try body.optionalBool("publish") ?? false, versionDescription: try body.optionalString("versionDescription"))
+            var answer: [String: JSONValue] = ["stateMachineArn": .string(created.arn), "creationDate": .number(created.creationDate)]
+            if let version = created.versionArn { answer["stateMachineVersionArn"] = .string(version) }
+            return .object(answer)
         case "UpdateStateMachine":
             let updated = try await engine.updateStateMachine(
                 reference: try body.requiredString("stateMachineArn"), definition: try body.optionalString("definition"),
-                roleArn: try body.optionalString("roleArn"))
-            return ["updateDate": .number(updated)]
+                roleArn: try body.optionalString("roleArn"), publish: try body.optionalBool("publish") ?? false,
+                versionDescription: try body.optionalString("versionDescription"))
+            var answer: [String: JSONValue] = ["updateDate": .number(updated.updateDate)]
+            if let revision = updated.revisionId { answer["revisionId"] = .string(revision) }
+            if let version = updated.versionArn { answer["stateMachineVersionArn"] = .string(version) }
+            return .object(answer)
+        case "PublishStateMachineVersion":
+            let published = try await engine.publishStateMachineVersion(
+                reference: try body.requiredString("stateMachineArn"), revisionId: try body.optionalString("revisionId"),
+                description: try body.optionalString("description"))
+            return ["stateMachineVersionArn": .string(published.arn), "creationDate": .number(published.creationDate)]
+        case "ListStateMachineVersions":
+            let page = try await engine.listStateMachineVersions(
+                reference: try body.requiredString("stateMachineArn"), maxResults: try body.optionalInt("maxResults"),
+                nextToken: try body.optionalString("nextToken"))
+            return Self.json(
+                page, member: "stateMachineVersions",
+                item: { ["stateMachineVersionArn": .string($0.arn), "creationDate": .number($0.creationDate)] })
+        case "DeleteStateMachineVersion":
+            try await engine.deleteStateMachineVersion(reference: try body.requiredString("stateMachineVersionArn"))
+            return [:]
+        case "CreateStateMachineAlias":
+            let alias = try await engine.createStateMachineAlias(
+                name: try body.requiredString("name"), description: try body.optionalString("description"),
+                routing: try Self.routing(in: body) ?? [])
+            return ["stateMachineAliasArn": .string(alias.arn), "creationDate": .number(alias.creationDate)]
+        case "DescribeStateMachineAlias":
+            let alias = try await engine.describeStateMachineAlias(reference: try body.requiredString("stateMachineAliasArn"))
+            var answer: [String: JSONValue] = [
+                "stateMachineAliasArn": .string(alias.arn), "name": .string(alias.name),
+                "routingConfiguration": .array(alias.routing.map { ["stateMachineVersionArn": .string($0.versionArn), "weight": .number(Double($0.weight))] }),
+                "creationDate": .number(alias.creationDate), "updateDate": .number(alias.updateDate),
+            ]
+            if let description = alias.description { answer["description"] = .string(description) }
+            return .object(answer)
+        case "UpdateStateMachineAlias":
+            let updateDate = try await engine.updateStateMachineAlias(
+                reference: try body.requiredString("stateMachineAliasArn"), description: try body.optionalString("description"),
+                routing: try Self.routing(in: body))
+            return ["updateDate": .number(updateDate)]
+        case "DeleteStateMachineAlias":
+            try await engine.deleteStateMachineAlias(reference: try body.requiredString("stateMachineAliasArn"))
+            return [:]
+        case "ListStateMachineAliases":
+            let page = try await engine.listStateMachineAliases(
+                reference: try body.requiredString("stateMachineArn"), maxResults: try body.optionalInt("maxResults"),
+                nextToken: try body.optionalString("nextToken"))
+            return Self.json(
+                page, member: "stateMachineAliases",
+                item: { ["stateMachineAliasArn": .string($0.arn), "creationDate": .number($0.creationDate)] })
         case "ValidateStateMachineDefinition":
             let requested = try body.optionalInt("maxResults") ?? 0
             return Self.validation(
@@ -33,10 +84,12 @@ struct StepFunctionsHandler: ServiceHandler {
         case "DescribeStateMachineForExecution":
             let machine = try await engine.describeStateMachine(
                 forExecution: try body.requiredString("executionArn"), scope: caller.executionScope)
-            return [
+            var answer: [String: JSONValue] = [
                 "stateMachineArn": .string(machine.arn), "name": .string(machine.name), "definition": .string(machine.definition),
                 "roleArn": .string(machine.roleArn), "updateDate": .number(machine.creationDate),
             ]
+            if let revision = machine.revisionId { answer["revisionId"] = .string(revision) }
+            return .object(answer)
         case "ListStateMachines":
             let page = try await engine.listStateMachines(
                 maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"))
@@ -173,6 +226,8 @@ struct StepFunctionsHandler: ServiceHandler {
             "redriveStatus": "NOT_REDRIVABLE",
         ]
         if let stop = execution.stopDate { json["stopDate"] = .number(stop) }
+        if let version = execution.versionArn { json["stateMachineVersionArn"] = .string(version) }
+        if let alias = execution.aliasArn { json["stateMachineAliasArn"] = .string(alias) }
         if let output = execution.output {
             json["output"] = .string(output)
             json["outputDetails"] = ["included": true]
@@ -190,17 +245,33 @@ struct StepFunctionsHandler: ServiceHandler {
             "startDate": .number(execution.startDate),
         ]
         if let stop = execution.stopDate { item["stopDate"] = .number(stop) }
+        if let version = execution.versionArn { item["stateMachineVersionArn"] = .string(version) }
+        if let alias = execution.aliasArn { item["stateMachineAliasArn"] = .string(alias) }
         return .object(item)
     }
 
     private static func json(of machine: StateMachineDescription) -> JSONValue {
-        [
+        var json: [String: JSONValue] = [
             "stateMachineArn": .string(machine.arn), "name": .string(machine.name), "status": "ACTIVE",
             "definition": .string(machine.definition), "roleArn": .string(machine.roleArn), "type": .string(machine.type),
             "creationDate": .number(machine.creationDate),
             "loggingConfiguration": ["level": "OFF", "includeExecutionData": false],
             "tracingConfiguration": ["enabled": false],
         ]
+        if let revision = machine.revisionId { json["revisionId"] = .string(revision) }
+        if let description = machine.description { json["description"] = .string(description) }
+        return .object(json)
+    }
+
+    /// A request's `routingConfiguration`: `[{"stateMachineVersionArn", "weight"}]` (the shape
+    /// has checked the types, the count and the weights' range); nil when absent.
+    static func routing(in body: JSONValue) throws(RequestError) -> [(arn: String, weight: Int)]? {
+        guard let list = body["routingConfiguration"]?.arrayValue else { return nil }
+        return try list.map { item throws(RequestError) -> (arn: String, weight: Int) in
+            guard let arn = item["stateMachineVersionArn"]?.stringValue, let weight = item["weight"]?.numberValue.flatMap({ Int(exactly: $0) })
+            else { throw .invalid(reason: "a routing configuration item has a stateMachineVersionArn and an integer weight") }
+            return (arn, weight)
+        }
     }
 
     /// A history event as GetExecutionHistory lists it; without execution data, the details
@@ -257,6 +328,12 @@ struct StepFunctionsHandler: ServiceHandler {
             case .doesNotExist: APIError("TaskDoesNotExist", error.description)
             case .timedOut: APIError("TaskTimedOut", error.description)
             case .invalidOutput: APIError("InvalidOutput", error.description)
+            }
+        case let error as VersionError:
+            switch error {
+            case .conflict: APIError("ConflictException", error.description)
+            case .quotaExceeded: APIError("ServiceQuotaExceededException", error.description)
+            case .resourceNotFound: APIError("ResourceNotFound", error.description)
             }
         case let error as TagError:
             switch error {

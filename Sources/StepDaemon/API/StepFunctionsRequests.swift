@@ -8,9 +8,29 @@ extension StepFunctionsHandler {
         "CreateStateMachine": .structure([
             "name": .required(name), "definition": .required(definition), "roleArn": .optional(arn),
             "type": .optional(.string([.oneOf(["STANDARD", "EXPRESS"])])), "tags": .optional(tagList),
+            "publish": .optional(.boolean), "versionDescription": .optional(versionDescription),
         ]),
         "UpdateStateMachine": .structure([
             "stateMachineArn": .required(arn), "definition": .optional(definition), "roleArn": .optional(arn),
+            "publish": .optional(.boolean), "versionDescription": .optional(versionDescription),
+        ]),
+        "PublishStateMachineVersion": .structure([
+            "stateMachineArn": .required(arn), "revisionId": .optional(.string([])), "description": .optional(versionDescription),
+        ]),
+        "ListStateMachineVersions": .structure([
+            "stateMachineArn": .required(arn), "maxResults": .optional(pageSize), "nextToken": .optional(pageToken),
+        ]),
+        "DeleteStateMachineVersion": .structure(["stateMachineVersionArn": .required(arn)]),
+        "CreateStateMachineAlias": .structure([
+            "name": .required(aliasName), "description": .optional(versionDescription), "routingConfiguration": .required(routing),
+        ]),
+        "DescribeStateMachineAlias": .structure(["stateMachineAliasArn": .required(arn)]),
+        "UpdateStateMachineAlias": .structure([
+            "stateMachineAliasArn": .required(arn), "description": .optional(versionDescription), "routingConfiguration": .optional(routing),
+        ]),
+        "DeleteStateMachineAlias": .structure(["stateMachineAliasArn": .required(arn)]),
+        "ListStateMachineAliases": .structure([
+            "stateMachineArn": .required(arn), "maxResults": .optional(pageSize), "nextToken": .optional(pageToken),
         ]),
         "ValidateStateMachineDefinition": .structure([
             "definition": .required(definition), "type": .optional(.string([.oneOf(["STANDARD", "EXPRESS"])])),
@@ -60,6 +80,14 @@ extension StepFunctionsHandler {
     static let name = RequestShape.string([.length(min: 1, max: 80)])
     /// `Definition`, sensitive.
     static let definition = RequestShape.string([.length(min: 1, max: Limits.maximumDefinitionBytes)], sensitive: true)
+    /// `VersionDescription` and `AliasDescription`, sensitive.
+    static let versionDescription = RequestShape.string([.length(min: 0, max: 256)], sensitive: true)
+    /// `CharacterRestrictedName`: an alias's name.
+    static let aliasName = RequestShape.string([.length(min: 1, max: 80), .pattern(AliasName.pattern, AliasName.matchesPattern)])
+    /// `RoutingConfigurationList`: one or two versions with their weights.
+    static let routing = RequestShape.list(
+        .structure(["stateMachineVersionArn": .required(arn), "weight": .required(.integer([.range(min: 0, max: 100)]))]),
+        [.length(min: 1, max: 2)], summary: "[RoutingConfigurationListItem]")
     /// `SensitiveData`: an execution's input, a task's output. AWS counts its bytes.
     static let payload = RequestShape.string([.utf8Size(max: Limits.maximumPayloadBytes)], sensitive: true)
     /// `SensitiveError` and `SensitiveCause`.

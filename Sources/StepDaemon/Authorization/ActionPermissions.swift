@@ -11,6 +11,8 @@ enum ActionPermissions {
     static let adminActions: Set<String> = [
         "AWSStepFunctions.CreateStateMachine", "AWSStepFunctions.UpdateStateMachine", "AWSStepFunctions.DeleteStateMachine",
         "AWSStepFunctions.TagResource", "AWSStepFunctions.UntagResource",
+        "AWSStepFunctions.PublishStateMachineVersion", "AWSStepFunctions.DeleteStateMachineVersion",
+        "AWSStepFunctions.CreateStateMachineAlias", "AWSStepFunctions.UpdateStateMachineAlias", "AWSStepFunctions.DeleteStateMachineAlias",
         "AWSEvents.PutRule", "AWSEvents.PutTargets", "AWSEvents.RemoveTargets", "AWSEvents.DeleteRule",
         "DynamoDB_20120810.CreateTable", "DynamoDB_20120810.DeleteTable", "DynamoDB_20120810.PutItem",
         "DynamoDB_20120810.GetItem", "DynamoDB_20120810.DeleteItem",

@@ -146,7 +146,7 @@ extension Engine {
                 continue
             }
             do {
-                _ = try LocalARN.stateMachineName(from: arn)
+                _ = try LocalARN.qualifiedStateMachine(from: arn)
             } catch {
                 rejected.append(RejectedTarget(targetId: id, reason: "stepd targets are state machines: \(error.description)"))
                 continue

@@ -13,6 +13,9 @@ public enum Limits {
     public static let maximumExpressSeconds = 300
     /// AWS's quota of tags on one resource.
     public static let maximumTagsPerResource = 50
+    /// AWS's quotas: published versions and aliases of one state machine.
+    public static let maximumVersionsPerStateMachine = 1_000
+    public static let maximumAliasesPerStateMachine = 100
     public static let maximumDefinitionBytes = 1_048_576
     /// A task failure's `error` (SendTaskFailure, StopExecution): 256 characters.
     public static let maximumErrorLength = 256

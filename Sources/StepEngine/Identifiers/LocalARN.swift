@@ -32,17 +32,51 @@ public enum LocalARN {
         "arn:aws:appflow:\(region):\(account):flow/\(name)"
     }
 
-    /// The state machine name in `reference`: a bare name or a state machine ARN of any
-    /// region and account (a version or alias suffix is not supported yet).
-    public static func stateMachineName(from reference: String) throws(RequestError) -> String {
+    /// A published version's ARN: the state machine's with `:NUMBER`.
+    public static func stateMachineVersion(_ name: String, number: Int64) -> String {
+        "\(stateMachine(name)):\(number)"
+    }
+
+    /// An alias's ARN: the state machine's with `:ALIAS`.
+    public static func stateMachineAlias(_ name: String, alias: String) -> String {
+        "\(stateMachine(name)):\(alias)"
+    }
+
+    /// What a state machine ARN may name past the machine: one of its versions or aliases.
+    public enum Qualifier: Sendable, Equatable {
+        case version(Int64)
+        case alias(String)
+    }
+
+    /// The state machine name in `reference`: a bare name or an unqualified state machine ARN
+    /// of any region and account. A version or alias ARN is refused as AWS refuses it where
+    /// only a state machine is taken: the machine it names does not exist.
+    public static func stateMachineName(from reference: String) throws -> String {
+        let (name, qualifier) = try qualifiedStateMachine(from: reference)
+        if qualifier != nil { throw StateMachineError.doesNotExist(arn: reference) }
+        return name
+    }
+
+    /// The state machine name in `reference` and the version or alias its ARN names, if any:
+    /// `...:stateMachine:NAME:7` is version 7, `...:stateMachine:NAME:PROD` alias PROD.
+    public static func qualifiedStateMachine(from reference: String) throws(RequestError) -> (name: String, qualifier: Qualifier?) {
         if !reference.hasPrefix("arn:") {
             try ResourceName.validate(reference, what: "state machine name")
-            return reference
+            return (reference, nil)
         }
         let parts = reference.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 7, parts[1] == "aws", parts[2] == "states", parts[5] == "stateMachine", !parts[6].isEmpty
+        guard parts.count == 7 || parts.count == 8, parts[1] == "aws", parts[2] == "states", parts[5] == "stateMachine", !parts[6].isEmpty
         else { throw .invalidArn(reason: "'Resource type not valid in this context: \(reference)'") }
-        return String(parts[6])
+        // A Distributed Map's label ARN (`NAME/label`): AWS answers ValidationException.
+        if parts[6].contains("/") {
+            throw .invalid(reason: "Invalid Arn: '\(reference)' names a Distributed Map run's label, which this action does not take")
+        }
+        let name = String(parts[6])
+        guard parts.count == 8 else { return (name, nil) }
+        let suffix = String(parts[7])
+        if let number = Int64(suffix), number > 0, suffix.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return (name, .version(number)) }
+        guard AliasName.isValid(suffix) else { throw .invalidArn(reason: "'\(reference)' names neither a version nor an alias") }
+        return (name, .alias(suffix))
     }
 
     /// The (state machine, execution) names in an execution ARN of any region and account.
@@ -75,5 +109,25 @@ public enum ResourceName {
         guard !name.isEmpty, name.utf8.count <= 80, allowed else {
             throw .invalidName(name: name, what: what)
         }
+    }
+}
+
+/// AWS's `CharacterRestrictedName` for aliases: 1 to 80 of `[a-zA-Z0-9_.-]`, not all digits
+/// (a number would read as a version).
+public enum AliasName {
+    public static let pattern = #"^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$"#
+
+    public static func isValid(_ name: String) -> Bool {
+        name.utf8.count <= 80 && matchesPattern(name)
+    }
+
+    /// `pattern`, whatever the length.
+    public static func matchesPattern(_ name: String) -> Bool {
+        let bytes = name.utf8
+        let allowed = bytes.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }
+        return !name.isEmpty && allowed && !bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 }

@@ -36,7 +36,7 @@ extension Engine {
         let inputText = inputValue.serialized()
         return try await transact { db, now, effects in
             if let express {
-                let machineName = try LocalARN.stateMachineName(from: stateMachine)
+                let machineName = try LocalARN.qualifiedStateMachine(from: stateMachine).name
                 if let machine = try StateMachineRecord.find(db, key: machineName), machine.isExpress != express {
                     throw StateMachineError.typeNotSupported
                 }
@@ -50,10 +50,13 @@ extension Engine {
     /// `scope`: whose executions the caller may see (``AccessDenied`` for another's).
     public func describeExecution(arn reference: String, scope: ExecutionScope = .all) async throws -> ExecutionDescription {
         let arn = try LocalARN.normalizedExecution(reference)
-        let execution = try readOneStatement { db in try ExecutionRecord.find(db, arn: arn) }
+        let (execution, qualifier) = try await read { db in
+            let execution = try ExecutionRecord.find(db, arn: arn)
+            return (execution, try execution?.id.flatMap { try ExecutionQualifierRecord.find(executionId: $0, in: db) })
+        }
         guard let execution else { throw ExecutionError.doesNotExist(arn: arn) }
         try scope.check(execution)
-        return ExecutionDescription(execution)
+        return ExecutionDescription(execution, qualifier: qualifier)
     }
 
     /// `statusFilter`: AWS's status names; `PENDING_REDRIVE` is valid and matches nothing here.
@@ -61,7 +64,8 @@ extension Engine {
     public func listExecutions(
         stateMachine: String, statusFilter: String?, maxResults: Int?, nextToken: String?, scope: ExecutionScope = .all
     ) async throws -> Page<ExecutionDescription> {
-        let name = try LocalARN.stateMachineName(from: stateMachine)
+        // A version or alias ARN lists the executions started through it.
+        let (name, qualifier) = try LocalARN.qualifiedStateMachine(from: stateMachine)
         let statuses = Set(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"])
         if let statusFilter, !statuses.contains(statusFilter) {
             throw RequestError.invalid(reason: "statusFilter must be one of \(statuses.sorted().joined(separator: ", "))")
@@ -72,11 +76,28 @@ extension Engine {
             guard try machine != nil || ExecutionRecord.exists(stateMachine: name, in: db) else { throw Self.noSuchStateMachine(name) }
             // AWS lists no EXPRESS executions.
             if machine?.isExpress == true { throw StateMachineError.typeNotSupported }
+            var versionNumber: Int64?
+            var aliasName: String?
+            switch qualifier {
+            case nil: break
+            case .version(let number):
+                guard try PublishedVersionRecord.find(stateMachine: name, number: number, in: db) != nil else {
+                    throw StateMachineError.doesNotExist(arn: stateMachine)
+                }
+                versionNumber = number
+            case .alias(let alias):
+                _ = try Self.existingAlias(name, alias, in: db)
+                aliasName = alias
+            }
             let records = try ExecutionRecord.page(
-                stateMachine: name, status: statusFilter, startedByUid: scope.uidFilter, before: try page.afterId(), limit: page.limit + 1,
-                in: db)
+                stateMachine: name, status: statusFilter, startedByUid: scope.uidFilter, versionNumber: versionNumber, aliasName: aliasName,
+                before: try page.afterId(), limit: page.limit + 1, in: db)
+            let shown = records.prefix(page.limit)
+            let qualifiers = try ExecutionQualifierRecord.all(executionIds: shown.compactMap(\.id), in: db)
             let last = records.count > page.limit ? records[page.limit - 1].id : nil
-            return Page(items: records.prefix(page.limit).map(ExecutionDescription.init), nextToken: last.map { Pagination.token(after: String($0)) })
+            return Page(
+                items: shown.map { ExecutionDescription($0, qualifier: $0.id.flatMap { qualifiers[$0] }) },
+                nextToken: last.map { Pagination.token(after: String($0)) })
         }
     }
 

@@ -19,70 +19,117 @@ extension Engine {
         }
     }
 
+    /// What CreateStateMachine answers: `versionArn` when it was asked to publish.
+    public struct CreatedStateMachine: Sendable, Equatable {
+        public let arn: String
+        public let creationDate: Double
+        public let versionArn: String?
+    }
+
     /// Creates the state machine, or answers with the existing one when it has the same
-    /// definition and role (CreateStateMachine is idempotent). Returns its ARN and creation date.
+    /// definition, role and type (CreateStateMachine is idempotent). `publish` publishes its
+    /// revision as a version (the one it has already, for an existing machine).
     public func createStateMachine(
-        name: String, definition: String, roleArn: String?, type: String?, tags: [Tag] = []
-    ) async throws -> (arn: String, creationDate: Double) {
+        name: String, definition: String, roleArn: String?, type: String?, tags: [Tag] = [], publish: Bool = false,
+        versionDescription: String? = nil
+    ) async throws -> CreatedStateMachine {
         try ResourceName.validate(name, what: "state machine name")
         try Self.check(tags)
+        try Self.checkVersionDescription(versionDescription, publish: publish)
         let type = type ?? StateMachineRecord.standard
         guard type == StateMachineRecord.standard || type == StateMachineRecord.express else { throw StateMachineError.unsupportedType(type) }
         _ = try Self.validatedDefinition(definition, express: type == StateMachineRecord.express)
         let role = roleArn ?? Self.defaultRoleArn
-        let record = try await transact { db, now, _ -> StateMachineRecord in
+        return try await transact { db, now, _ -> CreatedStateMachine in
+            var record: StateMachineRecord
             if let existing = try StateMachineRecord.find(db, key: name) {
                 let current = try StateMachineVersionRecord.find(db, key: existing.currentVersionId)
-                if current?.definition == definition, existing.roleArn == role, existing.type == type { return existing }
-                throw StateMachineError.alreadyExists(arn: existing.arn)
+                guard current?.definition == definition, existing.roleArn == role, existing.type == type else {
+                    throw StateMachineError.alreadyExists(arn: existing.arn)
+                }
+                record = existing
+            } else {
+                var revision = StateMachineVersionRecord(
+                    stateMachineName: name, definition: definition, createdAt: now.timeIntervalSince1970, roleArn: role)
+                try revision.insert(db)
+                record = StateMachineRecord(
+                    name: name, arn: LocalARN.stateMachine(name), type: type, roleArn: role,
+                    currentVersionId: revision.id ?? 0, creationDate: now.timeIntervalSince1970, updateDate: now.timeIntervalSince1970)
+                try record.insert(db)
+                try Self.setTags(tags, on: record.arn, in: db)
             }
-            var version = StateMachineVersionRecord(stateMachineName: name, definition: definition, createdAt: now.timeIntervalSince1970)
-            try version.insert(db)
-            let record = StateMachineRecord(
-                name: name, arn: LocalARN.stateMachine(name), type: type, roleArn: role,
-                currentVersionId: version.id ?? 0, creationDate: now.timeIntervalSince1970, updateDate: now.timeIntervalSince1970)
-            try record.insert(db)
-            try Self.setTags(tags, on: record.arn, in: db)
-            return record
+            let version = publish ? try Self.publish(&record, description: versionDescription, now: now.timeIntervalSince1970, in: db) : nil
+            return CreatedStateMachine(
+                arn: record.arn, creationDate: record.creationDate,
+                versionArn: version.map { LocalARN.stateMachineVersion(name, number: $0.number) })
         }
-        return (record.arn, record.creationDate)
     }
 
-    /// Returns the update date.
-    public func updateStateMachine(reference: String, definition: String?, roleArn: String?) async throws -> Double {
+    /// What UpdateStateMachine answers: the revision it made, if it made one (an update that
+    /// changes nothing makes none), and the version when it was asked to publish.
+    public struct UpdatedStateMachine: Sendable, Equatable {
+        public let updateDate: Double
+        public let revisionId: String?
+        public let versionArn: String?
+    }
+
+    public func updateStateMachine(
+        reference: String, definition: String?, roleArn: String?, publish: Bool = false, versionDescription: String? = nil
+    ) async throws -> UpdatedStateMachine {
         let name = try LocalARN.stateMachineName(from: reference)
+        try Self.checkVersionDescription(versionDescription, publish: publish)
         if let definition {
             // An EXPRESS machine stays one: its definition is checked as such.
             let type = try await read { db in try StateMachineRecord.find(db, key: name)?.type }
             _ = try Self.validatedDefinition(definition, express: type == StateMachineRecord.express)
         }
-        let updated = try await transact { db, now, _ -> Double in
+        return try await transact { db, now, _ -> UpdatedStateMachine in
             guard var record = try StateMachineRecord.find(db, key: name) else { throw Self.noSuchStateMachine(name) }
-            if let definition {
-                let current = try StateMachineVersionRecord.find(db, key: record.currentVersionId)
-                if current?.definition != definition {
-                    var version = StateMachineVersionRecord(stateMachineName: name, definition: definition, createdAt: now.timeIntervalSince1970)
-                    try version.insert(db)
-                    record.currentVersionId = version.id ?? record.currentVersionId
-                }
+            let current = try StateMachineVersionRecord.find(db, key: record.currentVersionId)
+            let newDefinition = definition ?? current?.definition
+            let newRole = roleArn ?? record.roleArn
+            var revisionId: String?
+            if let newDefinition, newDefinition != current?.definition || newRole != (current?.roleArn ?? record.roleArn) {
+                let id = UUID.random().lowercasedString
+                var revision = StateMachineVersionRecord(
+                    stateMachineName: name, definition: newDefinition, createdAt: now.timeIntervalSince1970, revisionId: id, roleArn: newRole)
+                try revision.insert(db)
+                record.currentVersionId = revision.id ?? record.currentVersionId
+                revisionId = id
             }
-            if let roleArn { record.roleArn = roleArn }
+            record.roleArn = newRole
             record.updateDate = now.timeIntervalSince1970
             try record.update(db)
-            return record.updateDate
+            let version = publish ? try Self.publish(&record, description: versionDescription, now: now.timeIntervalSince1970, in: db) : nil
+            return UpdatedStateMachine(
+                updateDate: record.updateDate, revisionId: revisionId,
+                versionArn: version.map { LocalARN.stateMachineVersion(name, number: $0.number) })
         }
-        return updated
     }
 
+    /// AWS: "Version description can only be set when publish is true".
+    private static func checkVersionDescription(_ description: String?, publish: Bool) throws(RequestError) {
+        if description != nil, !publish { throw .invalid(reason: "Version description can only be set when publish is true") }
+    }
+
+    /// The state machine, or the version a version ARN names. An alias ARN names no state
+    /// machine here (DescribeStateMachineAlias describes it).
     public func describeStateMachine(reference: String) async throws -> StateMachineDescription {
-        let name = try LocalARN.stateMachineName(from: reference)
+        let (name, qualifier) = try LocalARN.qualifiedStateMachine(from: reference)
         return try await read { db in
-            guard let record = try StateMachineRecord.find(db, key: name),
-                let version = try StateMachineVersionRecord.find(db, key: record.currentVersionId)
-            else { throw Self.noSuchStateMachine(name) }
-            return StateMachineDescription(
-                arn: record.arn, name: record.name, definition: version.definition, roleArn: record.roleArn, type: record.type,
-                creationDate: record.creationDate)
+            switch qualifier {
+            case .version(let number):
+                return try Self.describeVersion(name: name, number: number, reference: reference, in: db)
+            case .alias:
+                throw StateMachineError.doesNotExist(arn: reference)
+            case nil:
+                guard let record = try StateMachineRecord.find(db, key: name),
+                    let revision = try StateMachineVersionRecord.find(db, key: record.currentVersionId)
+                else { throw Self.noSuchStateMachine(name) }
+                return StateMachineDescription(
+                    arn: record.arn, name: record.name, definition: revision.definition, roleArn: record.roleArn, type: record.type,
+                    creationDate: record.creationDate, revisionId: revision.revisionId)
+            }
         }
     }
 
@@ -103,7 +150,8 @@ extension Engine {
             let machine = try StateMachineRecord.find(db, key: execution.stateMachineName)
             return StateMachineDescription(
                 arn: LocalARN.stateMachine(execution.stateMachineName), name: execution.stateMachineName, definition: version.definition,
-                roleArn: machine?.roleArn ?? Self.defaultRoleArn, type: machine?.type ?? "STANDARD", creationDate: version.createdAt)
+                roleArn: version.roleArn ?? machine?.roleArn ?? Self.defaultRoleArn, type: machine?.type ?? "STANDARD",
+                creationDate: version.createdAt, revisionId: version.revisionId)
         }
     }
 
@@ -119,11 +167,19 @@ extension Engine {
         }
     }
 
+    /// Deletes the state machine with its versions and aliases; running executions keep their
+    /// revision and run to their end. A version or alias ARN is refused: DeleteStateMachineVersion
+    /// and DeleteStateMachineAlias delete those.
     public func deleteStateMachine(reference: String) async throws {
-        let name = try LocalARN.stateMachineName(from: reference)
+        let (name, qualifier) = try LocalARN.qualifiedStateMachine(from: reference)
+        if qualifier != nil {
+            throw RequestError.invalid(
+                reason: "'\(reference)' is a version or alias ARN: DeleteStateMachine takes the state machine's own ARN (use DeleteStateMachineVersion or DeleteStateMachineAlias)")
+        }
         try await transact { db, _, _ in
-            // Running executions keep their definition version; they run to their end.
             _ = try StateMachineRecord.deleteOne(db, key: name)
+            try PublishedVersionRecord.deleteAll(stateMachine: name, in: db)
+            try StateMachineAliasRecord.deleteAll(stateMachine: name, in: db)
             try TagRecord.deleteAll(of: LocalARN.stateMachine(name), in: db)
         }
     }

@@ -17,8 +17,16 @@ public struct ExecutionDescription: Sendable, Equatable {
     public let output: String?
     public let error: String?
     public let cause: String?
+    /// The version, and the alias, it was started through (ARNs); nil for a start by the
+    /// state machine's own ARN.
+    public var versionArn: String? = nil
+    public var aliasArn: String? = nil
 
-    init(_ record: ExecutionRecord) {
+    init(_ record: ExecutionRecord, qualifier: ExecutionQualifierRecord? = nil) {
+        if let qualifier {
+            versionArn = LocalARN.stateMachineVersion(record.stateMachineName, number: qualifier.versionNumber)
+            aliasArn = qualifier.aliasName.map { LocalARN.stateMachineAlias(record.stateMachineName, alias: $0) }
+        }
         arn = record.arn
         stateMachineName = record.stateMachineName
         name = record.name

@@ -7,6 +7,10 @@ public struct StateMachineDescription: Sendable, Equatable {
     public let roleArn: String
     public let type: String
     public let creationDate: Double
+    /// AWS's `revisionId` of the definition shown: nil for the one CreateStateMachine made.
+    public var revisionId: String? = nil
+    /// A published version's description (DescribeStateMachine of a version ARN).
+    public var description: String? = nil
 }
 
 /// A state machine as ListStateMachines shows it.

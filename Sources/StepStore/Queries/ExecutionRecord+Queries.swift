@@ -57,11 +57,19 @@ extension ExecutionRecord {
 
     /// Up to `limit` executions of `stateMachine`, newest first: those with `status` (AWS's
     /// name, which may match none) when given, those older than execution `before` when given.
-    /// `startedByUid`: only the executions that uid started; nil for all.
+    /// `startedByUid`: only the executions that uid started; nil for all. `versionNumber`,
+    /// `aliasName`: only those started through that version or alias.
     public static func page(
-        stateMachine: String, status: String?, startedByUid: Int64? = nil, before: Int64?, limit: Int, in db: Database
+        stateMachine: String, status: String?, startedByUid: Int64? = nil, versionNumber: Int64? = nil, aliasName: String? = nil,
+        before: Int64?, limit: Int, in db: Database
     ) throws -> [ExecutionRecord] {
         var request = ExecutionRecord.filter(Column("stateMachineName") == stateMachine)
+        if let versionNumber {
+            request = request.filter(sql: "id IN (SELECT executionId FROM executionQualifier WHERE versionNumber = ?)", arguments: [versionNumber])
+        }
+        if let aliasName {
+            request = request.filter(sql: "id IN (SELECT executionId FROM executionQualifier WHERE aliasName = ?)", arguments: [aliasName])
+        }
         if let status { request = request.filter(Column("status") == status) }
         if let startedByUid { request = request.filter(Column("startedByUid") == startedByUid) }
         if let before { request = request.filter(Column("id") < before) }
