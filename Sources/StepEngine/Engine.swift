@@ -232,11 +232,12 @@ public final class Engine: Sendable, CommitObserver {
         }
         if let statusReadError { throw statusReadError }
         try Task.checkCancellation()
-        let (record, qualifier) = try await read { db in
-            (try ExecutionRecord.find(db, key: id), try ExecutionQualifierRecord.find(executionId: id, in: db))
+        let definitions = self.definitions
+        let now = clock().timeIntervalSince1970
+        let description = try await read { db in
+            try ExecutionRecord.find(db, key: id).map { try Self.describe($0, in: db, now: now, definitions: definitions) }
         }
-        guard let record else { throw ExecutionError.doesNotExist(arn: "\(id)") }
-        let description = ExecutionDescription(record, qualifier: qualifier)
+        guard let description else { throw ExecutionError.doesNotExist(arn: "\(id)") }
         if description.status == .running { throw EngineUnavailable.stopping }
         return description
     }

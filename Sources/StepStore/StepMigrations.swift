@@ -330,6 +330,18 @@ public enum StepMigrations {
                 CREATE INDEX executionQualifierByVersion ON executionQualifier(versionNumber);
                 """)
         }
+        migrator.registerMigration("v12: redrives of executions") { db in
+            // Only redriven executions have a row: the execution row, written at every
+            // transition, keeps its width.
+            try db.execute(sql: """
+                CREATE TABLE executionRedrive (
+                    executionId INTEGER PRIMARY KEY REFERENCES execution(id) ON DELETE CASCADE,
+                    count INTEGER NOT NULL,
+                    lastDate REAL NOT NULL,
+                    clientTokens TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

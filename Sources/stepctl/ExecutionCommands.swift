@@ -80,6 +80,20 @@ struct GetExecutionHistory: AsyncParsableCommand {
     }
 }
 
+struct RedriveExecution: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Runs a FAILED, TIMED_OUT or ABORTED execution again from the state it ended in (within 14 days).")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The execution's ARN.") var executionArn: String
+    @Option(help: "Makes a repeated call (within 15 minutes) answer the first one's redrive.") var clientToken: String?
+
+    func run() async throws {
+        var body: JSONValue = ["executionArn": .string(executionArn)]
+        if let clientToken { body = body.merging(["clientToken": .string(clientToken)]) }
+        printJSON(try await connection.call("AWSStepFunctions.RedriveExecution", body))
+    }
+}
+
 struct StopExecution: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stops a running execution (status ABORTED).")
     @OptionGroup var connection: ConnectionOptions

@@ -20,7 +20,7 @@ struct Stepctl: AsyncParsableCommand {
         subcommands: [
             CreateStateMachine.self, UpdateStateMachine.self, DescribeStateMachine.self, ListStateMachines.self,
             DeleteStateMachine.self, StartExecution.self, DescribeExecution.self, WaitExecution.self,
-            ListExecutions.self, GetExecutionHistory.self, StopExecution.self, SendTaskSuccess.self,
+            ListExecutions.self, GetExecutionHistory.self, StopExecution.self, RedriveExecution.self, SendTaskSuccess.self,
             SendTaskFailure.self, SendTaskHeartbeat.self, PutEvents.self, ListRules.self, Apply.self, Validate.self, Call.self,
         ])
 }

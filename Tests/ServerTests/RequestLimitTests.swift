@@ -220,6 +220,7 @@ import Testing
             "DescribeStateMachineForExecution", "TagResource", "UntagResource", "ListTagsForResource", "StartSyncExecution",
             "PublishStateMachineVersion", "ListStateMachineVersions", "DeleteStateMachineVersion", "CreateStateMachineAlias",
             "DescribeStateMachineAlias", "UpdateStateMachineAlias", "DeleteStateMachineAlias", "ListStateMachineAliases",
+            "RedriveExecution",
         ])
         #expect(Set(Self.events.keys) == [
             "PutRule", "PutTargets", "RemoveTargets", "ListRules", "DescribeRule", "ListTargetsByRule", "DeleteRule", "PutEvents",

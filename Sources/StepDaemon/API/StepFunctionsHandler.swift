@@ -120,8 +120,12 @@ struct StepFunctionsHandler: ServiceHandler {
         case "ListExecutions":
             let page = try await engine.listExecutions(
                 stateMachine: try body.requiredString("stateMachineArn"), statusFilter: try body.optionalString("statusFilter"),
-                maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"), scope: caller.executionScope)
+                redriveFilter: try body.optionalString("redriveFilter"), maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"), scope: caller.executionScope)
             return Self.json(page, member: "executions", item: Self.summary(of:))
+        case "RedriveExecution":
+            let date = try await engine.redriveExecution(
+                arn: try body.requiredString("executionArn"), clientToken: try body.optionalString("clientToken"), scope: caller.executionScope)
+            return ["redriveDate": .number(date)]
         case "GetExecutionHistory":
             let includeExecutionData = try body.optionalBool("includeExecutionData") ?? true
             let page = try await engine.getExecutionHistory(
@@ -222,9 +226,13 @@ struct StepFunctionsHandler: ServiceHandler {
             "startDate": .number(execution.startDate),
             "input": .string(execution.input),
             "inputDetails": ["included": true],
-            "redriveCount": 0,
-            "redriveStatus": "NOT_REDRIVABLE",
+            "redriveCount": .number(Double(execution.redriveCount)),
         ]
+        if let redrive = execution.redriveStatus {
+            json["redriveStatus"] = .string(redrive.status)
+            if let reason = redrive.reason { json["redriveStatusReason"] = .string(reason) }
+        }
+        if let date = execution.redriveDate { json["redriveDate"] = .number(date) }
         if let stop = execution.stopDate { json["stopDate"] = .number(stop) }
         if let version = execution.versionArn { json["stateMachineVersionArn"] = .string(version) }
         if let alias = execution.aliasArn { json["stateMachineAliasArn"] = .string(alias) }
@@ -245,6 +253,8 @@ struct StepFunctionsHandler: ServiceHandler {
             "startDate": .number(execution.startDate),
         ]
         if let stop = execution.stopDate { item["stopDate"] = .number(stop) }
+        item["redriveCount"] = .number(Double(execution.redriveCount))
+        if let date = execution.redriveDate { item["redriveDate"] = .number(date) }
         if let version = execution.versionArn { item["stateMachineVersionArn"] = .string(version) }
         if let alias = execution.aliasArn { item["stateMachineAliasArn"] = .string(alias) }
         return .object(item)
@@ -321,6 +331,7 @@ struct StepFunctionsHandler: ServiceHandler {
             case .alreadyExists: APIError("ExecutionAlreadyExists", error.description)
             case .invalidInput: APIError("InvalidExecutionInput", error.description)
             case .notRunning: .validation(error.description)
+            case .notRedrivable: APIError("ExecutionNotRedrivable", error.description)
             }
         case let error as TaskTokenError:
             switch error {

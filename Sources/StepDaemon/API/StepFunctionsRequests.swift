@@ -57,6 +57,11 @@ extension StepFunctionsHandler {
             "stateMachineArn": .required(arn),
             "statusFilter": .optional(.string([.oneOf(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"])])),
             "maxResults": .optional(pageSize), "nextToken": .optional(.string([.length(min: 1, max: 3096)])),
+            "redriveFilter": .optional(.string([.oneOf(["REDRIVEN", "NOT_REDRIVEN"])])),
+        ]),
+        "RedriveExecution": .structure([
+            "executionArn": .required(arn),
+            "clientToken": .optional(.string([.length(min: 1, max: 64), .pattern("[!-~]+") { $0.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7E } }])),
         ]),
         "GetExecutionHistory": .structure([
             "executionArn": .required(arn), "maxResults": .optional(pageSize), "reverseOrder": .optional(.boolean),

@@ -34,7 +34,7 @@ extension Engine {
                 let state = execution.currentState.map { " (in state '\($0)')" } ?? ""
                 let error = StatesError(
                     name: StatesError.runtime,
-                    cause: "stepd stopped \(crashes) times in a row while running this execution\(state), so it was set aside "
+                    cause: WorkInProgress.setAsideCausePrefix + "\(crashes) times in a row while running this execution\(state), so it was set aside "
                         + "for the daemon to serve the rest; the journal of those stops says what happened")
                 try ExecutionStepper.fail(executionId: id, error: error, db: db, now: now, definitions: self.definitions, effects: &effects)
             }

@@ -749,6 +749,33 @@ struct ExecutionStepper {
         }
     }
 
+    /// Runs an ended execution again from the state its top level ended in, with that state's
+    /// input (RedriveExecution): what it finished is not run again, its variables are as they
+    /// were, the state's retries count from 0, and its TimeoutSeconds runs from now.
+    mutating func redrive(_ execution: inout ExecutionRecord, count: Int64, definition: StateMachineDefinition) throws {
+        guard let id = execution.id else { return }
+        try append(.executionRedriven, ["redriveCount": .number(Double(count))], &execution)
+        execution.status = .running
+        execution.output = nil
+        execution.error = nil
+        execution.cause = nil
+        execution.stopDate = nil
+        execution.phase = .enter
+        execution.resumeValue = nil
+        execution.retryCounts = nil
+        // Its parent (startExecution.sync) had its answer when it ended.
+        if execution.parentTaskToken != nil {
+            execution.parentTaskToken = nil
+            try db.execute(sql: "UPDATE execution SET parentTaskToken = NULL WHERE id = ?", arguments: [id])
+        }
+        if let timeout = definition.timeoutSeconds {
+            try TimerRecord(executionId: id, kind: .executionTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).set(db)
+            effects.timersChanged = true
+        }
+        effects.readyExecutions.append(id)
+        effects.log(.about(execution, level: .info, "execution redriven"))
+    }
+
     /// Stops the running children of `startExecution.sync` tasks whose wait has ended without
     /// them (their tokens already resolved, so that a child's end answers nobody). Iterative:
     /// a chain of children, each started by the one before, may be longer than a stack.
@@ -881,6 +908,7 @@ struct ExecutionStepper {
             executionInput: (try? JSONValue(parsing: execution.input)) ?? .null,
             executionStartTime: Date(timeIntervalSince1970: execution.startDate),
             roleArn: nil,
+            redriveCount: execution.id.flatMap { try? ExecutionRedriveRecord.find(executionId: $0, in: db) }.map { Int($0.count) } ?? 0,
             stateMachineId: LocalARN.stateMachine(execution.stateMachineName),
             stateMachineName: execution.stateMachineName,
             stateName: stateName,

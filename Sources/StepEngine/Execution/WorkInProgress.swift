@@ -17,6 +17,9 @@ import Synchronization
 public final class WorkInProgress: Sendable {
     /// Crashes of the daemon while doing the same work before that work is set aside.
     public static let crashesBeforeSetAside = 2
+    /// How the cause of an execution failed for stopping the daemon begins: such an execution
+    /// is not redriven (it would stop the daemon again).
+    static let setAsideCausePrefix = "stepd stopped "
 
     /// What the previous run of the daemon was doing when it stopped.
     public let interrupted: InterruptedWork

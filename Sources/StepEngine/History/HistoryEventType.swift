@@ -5,6 +5,7 @@ public enum HistoryEventType: String, Sendable, CaseIterable {
     case executionFailed = "ExecutionFailed"
     case executionAborted = "ExecutionAborted"
     case executionTimedOut = "ExecutionTimedOut"
+    case executionRedriven = "ExecutionRedriven"
     case passStateEntered = "PassStateEntered"
     case passStateExited = "PassStateExited"
     case taskStateEntered = "TaskStateEntered"
@@ -56,6 +57,7 @@ public enum HistoryEventType: String, Sendable, CaseIterable {
         case .executionFailed: "executionFailedEventDetails"
         case .executionAborted: "executionAbortedEventDetails"
         case .executionTimedOut: "executionTimedOutEventDetails"
+        case .executionRedriven: "executionRedrivenEventDetails"
         case .passStateEntered, .taskStateEntered, .choiceStateEntered, .waitStateEntered, .succeedStateEntered,
             .failStateEntered, .parallelStateEntered, .mapStateEntered:
             "stateEnteredEventDetails"

@@ -30,6 +30,13 @@ enum ServiceErrorNames {
             case .alreadyExists: "ExecutionAlreadyExists"
             case .invalidInput: "InvalidExecutionInput"
             case .notRunning: "ValidationException"
+            case .notRedrivable: "ExecutionNotRedrivable"
+            }
+        case let error as VersionError:
+            switch error {
+            case .conflict: "ConflictException"
+            case .quotaExceeded: "ServiceQuotaExceededException"
+            case .resourceNotFound: "ResourceNotFound"
             }
         case let error as TaskTokenError:
             switch error {

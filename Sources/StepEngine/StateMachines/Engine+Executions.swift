@@ -50,19 +50,35 @@ extension Engine {
     /// `scope`: whose executions the caller may see (``AccessDenied`` for another's).
     public func describeExecution(arn reference: String, scope: ExecutionScope = .all) async throws -> ExecutionDescription {
         let arn = try LocalARN.normalizedExecution(reference)
-        let (execution, qualifier) = try await read { db in
-            let execution = try ExecutionRecord.find(db, arn: arn)
-            return (execution, try execution?.id.flatMap { try ExecutionQualifierRecord.find(executionId: $0, in: db) })
+        let definitions = self.definitions
+        let now = clock().timeIntervalSince1970
+        let description = try await read { db -> ExecutionDescription? in
+            guard let execution = try ExecutionRecord.find(db, arn: arn) else { return nil }
+            try scope.check(execution)
+            return try Self.describe(execution, in: db, now: now, definitions: definitions)
         }
-        guard let execution else { throw ExecutionError.doesNotExist(arn: arn) }
-        try scope.check(execution)
-        return ExecutionDescription(execution, qualifier: qualifier)
+        guard let description else { throw ExecutionError.doesNotExist(arn: arn) }
+        return description
+    }
+
+    /// DescribeExecution's whole answer for `execution`: with the version and alias it came
+    /// through, its redrives, and whether it can be redriven `now`.
+    static func describe(_ execution: ExecutionRecord, in db: Database, now: Double, definitions: DefinitionCache) throws
+        -> ExecutionDescription
+    {
+        guard let id = execution.id else { return ExecutionDescription(execution) }
+        var description = ExecutionDescription(
+            execution, qualifier: try ExecutionQualifierRecord.find(executionId: id, in: db),
+            redrive: try ExecutionRedriveRecord.find(executionId: id, in: db))
+        description.redriveStatus = try redriveStatus(of: execution, in: db, now: now, definitions: definitions)
+        return description
     }
 
     /// `statusFilter`: AWS's status names; `PENDING_REDRIVE` is valid and matches nothing here.
     /// `scope`: only the executions the caller may see are listed.
     public func listExecutions(
-        stateMachine: String, statusFilter: String?, maxResults: Int?, nextToken: String?, scope: ExecutionScope = .all
+        stateMachine: String, statusFilter: String?, redriveFilter: String? = nil, maxResults: Int?, nextToken: String?,
+        scope: ExecutionScope = .all
     ) async throws -> Page<ExecutionDescription> {
         // A version or alias ARN lists the executions started through it.
         let (name, qualifier) = try LocalARN.qualifiedStateMachine(from: stateMachine)
@@ -91,12 +107,14 @@ extension Engine {
             }
             let records = try ExecutionRecord.page(
                 stateMachine: name, status: statusFilter, startedByUid: scope.uidFilter, versionNumber: versionNumber, aliasName: aliasName,
-                before: try page.afterId(), limit: page.limit + 1, in: db)
+                redriven: redriveFilter.map { $0 == "REDRIVEN" }, before: try page.afterId(), limit: page.limit + 1, in: db)
             let shown = records.prefix(page.limit)
-            let qualifiers = try ExecutionQualifierRecord.all(executionIds: shown.compactMap(\.id), in: db)
+            let ids = shown.compactMap(\.id)
+            let qualifiers = try ExecutionQualifierRecord.all(executionIds: ids, in: db)
+            let redrives = try ExecutionRedriveRecord.all(executionIds: ids, in: db)
             let last = records.count > page.limit ? records[page.limit - 1].id : nil
             return Page(
-                items: shown.map { ExecutionDescription($0, qualifier: $0.id.flatMap { qualifiers[$0] }) },
+                items: shown.map { ExecutionDescription($0, qualifier: $0.id.flatMap { qualifiers[$0] }, redrive: $0.id.flatMap { redrives[$0] }) },
                 nextToken: last.map { Pagination.token(after: String($0)) })
         }
     }

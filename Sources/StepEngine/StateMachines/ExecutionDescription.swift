@@ -21,8 +21,17 @@ public struct ExecutionDescription: Sendable, Equatable {
     /// state machine's own ARN.
     public var versionArn: String? = nil
     public var aliasArn: String? = nil
+    /// How often it was redriven, and when last (nil if never).
+    public var redriveCount: Int64 = 0
+    public var redriveDate: Double? = nil
+    /// `REDRIVABLE` or `NOT_REDRIVABLE` with AWS's reason; nil where the list does not show it.
+    public var redriveStatus: RedriveStatus? = nil
 
-    init(_ record: ExecutionRecord, qualifier: ExecutionQualifierRecord? = nil) {
+    init(_ record: ExecutionRecord, qualifier: ExecutionQualifierRecord? = nil, redrive: ExecutionRedriveRecord? = nil) {
+        if let redrive {
+            redriveCount = redrive.count
+            redriveDate = redrive.lastDate
+        }
         if let qualifier {
             versionArn = LocalARN.stateMachineVersion(record.stateMachineName, number: qualifier.versionNumber)
             aliasArn = qualifier.aliasName.map { LocalARN.stateMachineAlias(record.stateMachineName, alias: $0) }
@@ -37,6 +46,18 @@ public struct ExecutionDescription: Sendable, Equatable {
         output = record.output
         error = record.error
         cause = record.cause
+    }
+}
+
+/// Whether an execution can be redriven now (DescribeExecution's `redriveStatus`), and
+/// AWS's reason when it cannot.
+public struct RedriveStatus: Sendable, Equatable {
+    public let status: String
+    public let reason: String?
+
+    public init(status: String, reason: String?) {
+        self.status = status
+        self.reason = reason
     }
 }
 

@@ -7,6 +7,9 @@ public enum ExecutionError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidInput(reason: String)
     /// StopExecution of an execution that has already ended.
     case notRunning(arn: String, status: String)
+    /// RedriveExecution of an execution that cannot be redriven; `reason` is the
+    /// `redriveStatusReason` DescribeExecution shows.
+    case notRedrivable(arn: String, reason: String)
 
     public var description: String {
         switch self {
@@ -14,6 +17,7 @@ public enum ExecutionError: Error, Sendable, Equatable, CustomStringConvertible 
         case .alreadyExists(let arn): "Execution Already Exists: '\(arn)'"
         case .invalidInput(let reason): "Invalid Execution Input: \(reason)"
         case .notRunning(let arn, let status): "Execution '\(arn)' has already ended with status \(status)"
+        case .notRedrivable(_, let reason): reason
         }
     }
 }

@@ -58,12 +58,17 @@ extension ExecutionRecord {
     /// Up to `limit` executions of `stateMachine`, newest first: those with `status` (AWS's
     /// name, which may match none) when given, those older than execution `before` when given.
     /// `startedByUid`: only the executions that uid started; nil for all. `versionNumber`,
-    /// `aliasName`: only those started through that version or alias.
+    /// `aliasName`: only those started through that version or alias. `redriven`: only those
+    /// redriven (true) or never redriven (false).
     public static func page(
         stateMachine: String, status: String?, startedByUid: Int64? = nil, versionNumber: Int64? = nil, aliasName: String? = nil,
-        before: Int64?, limit: Int, in db: Database
+        redriven: Bool? = nil, before: Int64?, limit: Int, in db: Database
     ) throws -> [ExecutionRecord] {
         var request = ExecutionRecord.filter(Column("stateMachineName") == stateMachine)
+        if let redriven {
+            request = request.filter(
+                sql: redriven ? "id IN (SELECT executionId FROM executionRedrive)" : "id NOT IN (SELECT executionId FROM executionRedrive)")
+        }
         if let versionNumber {
             request = request.filter(sql: "id IN (SELECT executionId FROM executionQualifier WHERE versionNumber = ?)", arguments: [versionNumber])
         }

@@ -47,6 +47,7 @@ public enum Pruning {
             try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ?").execute(arguments: [id])
             batch.rows += db.changesCount
             try db.cachedStatement(sql: "DELETE FROM executionQualifier WHERE executionId = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM executionRedrive WHERE executionId = ?").execute(arguments: [id])
             try db.cachedStatement(sql: "DELETE FROM execution WHERE id = ?").execute(arguments: [id])
             batch.rows += 1
             batch.executions += 1

@@ -15,7 +15,8 @@ import TestSupport
 ///
 /// The clock is moved on in growing steps (1 s, 10 s, ... 10⁸ s) while the execution runs, so
 /// Waits, retries and timeouts fall due; one still running after that (a token nobody sends)
-/// is stopped. Checked: the execution ends with a status; its history counts from 1 without a
+/// is stopped; one that can be redriven is redriven once and run again. Checked: the
+/// execution ends with a status; its history counts from 1 without a
 /// gap, starts with ExecutionStarted and ends with the event of that status; a succeeded
 /// execution's output is JSON.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -43,23 +44,33 @@ private func run(definition: String, input: String, engine: Engine, clock: Manua
     guard (try? await engine.createStateMachine(name: name, definition: definition, roleArn: nil, type: nil)) != nil,
         let started = try? await engine.startExecution(stateMachine: name, name: nil, input: input.isEmpty ? nil : input, startedByUid: nil)
     else { return }
+    await runToItsEnd(started.arn, engine: engine, clock: clock)
+    // Redriven once when it can be (from the state it ended in), and checked again.
+    if (try? await engine.redriveExecution(arn: started.arn, clientToken: nil)) != nil {
+        await runToItsEnd(started.arn, engine: engine, clock: clock)
+    }
+    _ = try? await engine.deleteStateMachine(reference: name)
+}
+
+/// Moves the clock on while the execution runs, stops it if it still runs after that, and
+/// checks its description and history.
+private func runToItsEnd(_ arn: String, engine: Engine, clock: ManualClock) async {
     var description: ExecutionDescription?
     for seconds in [1.0, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 100_000_000] {
         await engine.waitUntilNothingIsDue()
-        description = try? await engine.describeExecution(arn: started.arn)
+        description = try? await engine.describeExecution(arn: arn)
         if description?.status != .running { break }
         clock.advance(by: seconds)
     }
     if description?.status == .running {
-        _ = try? await engine.stopExecution(arn: started.arn, error: "Fuzz.Stopped", cause: "still running after the clock moved 10^8 s")
+        _ = try? await engine.stopExecution(arn: arn, error: "Fuzz.Stopped", cause: "still running after the clock moved 10^8 s")
         await engine.waitUntilNothingIsDue()
     }
     do {
-        try await check(execution: started.arn, engine: engine)
+        try await check(execution: arn, engine: engine)
     } catch {
-        require(false, "execution \(started.arn) cannot be read: \(error)")
+        require(false, "execution \(arn) cannot be read: \(error)")
     }
-    _ = try? await engine.deleteStateMachine(reference: name)
 }
 
 private func check(execution arn: String, engine: Engine) async throws {
