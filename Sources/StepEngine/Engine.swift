@@ -232,10 +232,9 @@ public final class Engine: Sendable, CommitObserver {
         }
         if let statusReadError { throw statusReadError }
         try Task.checkCancellation()
-        let definitions = self.definitions
         let now = clock().timeIntervalSince1970
         let description = try await read { db in
-            try ExecutionRecord.find(db, key: id).map { try Self.describe($0, in: db, now: now, definitions: definitions) }
+            try ExecutionRecord.find(db, key: id).map { try Self.describe($0, in: db, now: now) }
         }
         guard let description else { throw ExecutionError.doesNotExist(arn: "\(id)") }
         if description.status == .running { throw EngineUnavailable.stopping }

@@ -123,23 +123,131 @@ import Testing
         #expect(deleted as? ExecutionError == .notRedrivable(arn: arn, reason: "State machine is in DELETING status"))
     }
 
-    @Test func anExecutionThatEndedInAParallelStateIsNotRedrivenYet() async throws {
+    /// A task that parks its token under `id` in the Tokens table.
+    static func park(_ name: String, id: String) -> JSONValue {
+        [
+            "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem.waitForTaskToken",
+            "Parameters": ["TableName": "Tokens", "Item": ["Id": ["S": .string(id)], "Token": ["S.$": "$$.Task.Token"]]],
+            "End": true,
+        ]
+    }
+
+    static func token(_ test: TestEngine, _ id: String) async throws -> String {
+        await test.engine.waitUntilIdle()
+        return try #require(try await test.itemString("Tokens", id: id, attribute: "Token"))
+    }
+
+    static func count(_ history: [JSONValue], _ type: String, named name: String) -> Int {
+        history.filter { $0["type"]?.stringValue == type && $0["stateEnteredEventDetails"]?["name"]?.stringValue == name }.count
+    }
+
+    @Test func aFailedParallelRunsAgainOnlyTheBranchesThatFailedAtEveryDepth() async throws {
         let test = try TestEngine()
+        try await test.createTable("Tokens")
         let definition: JSONValue = [
-            "StartAt": "P",
+            "StartAt": "Outer",
             "States": [
-                "P": [
+                "Outer": [
                     "Type": "Parallel", "End": true,
-                    "Branches": [["StartAt": "F", "States": ["F": ["Type": "Fail", "Error": "E"]]]],
+                    "Branches": [
+                        ["StartAt": "Zero", "States": ["Zero": ["Type": "Pass", "Result": "zero", "End": true]]],
+                        [
+                            "StartAt": "Inner",
+                            "States": [
+                                "Inner": [
+                                    "Type": "Parallel", "End": true,
+                                    "Branches": [
+                                        ["StartAt": "InnerZero", "States": ["InnerZero": ["Type": "Pass", "Result": "inner", "End": true]]],
+                                        ["StartAt": "Park", "States": ["Park": Self.park("Park", id: "deep")]],
+                                    ],
+                                ]
+                            ],
+                        ],
+                    ],
                 ]
             ],
         ]
-        try await test.machine("par", definition.text)
-        let failed = try await test.run("par")
+        try await test.machine("fan", definition.text)
+        let arn = try await test.start("fan")
+        try await test.engine.sendTask(token: try await Self.token(test, "deep"), answer: .failure(error: "Deep.Failed", cause: nil))
+        let failed = try await test.finish(arn)
         #expect(failed.status == "FAILED")
-        let error = await engineError { _ = try await test.engine.redriveExecution(arn: failed.arn, clientToken: nil) }
-        #expect(
-            error as? ExecutionError
-                == .notRedrivable(arn: failed.arn, reason: "Execution ended in the Parallel or Map state 'P', which stepd cannot redrive yet"))
+        #expect(failed.error == "Deep.Failed")
+        #expect(try await test.engine.describeExecution(arn: arn).redriveStatus?.status == "REDRIVABLE")
+
+        _ = try await test.engine.redriveExecution(arn: arn, clientToken: nil)
+        try await test.engine.sendTask(token: try await Self.token(test, "deep"), answer: .success(output: #""answered""#))
+        let succeeded = try await test.finish(arn)
+        #expect(succeeded.status == "SUCCEEDED")
+        #expect(succeeded.output == ["zero", ["inner", "answered"]])
+        let history = try await test.history(arn)
+        #expect(Self.count(history, "PassStateEntered", named: "Zero") == 1)
+        #expect(Self.count(history, "PassStateEntered", named: "InnerZero") == 1)
+        #expect(Self.count(history, "TaskStateEntered", named: "Park") == 2)
+        #expect(Self.count(history, "ParallelStateEntered", named: "Outer") == 1)
+    }
+
+    @Test func aFailedMapRunsAgainItsFailedIterationAndThoseThatNeverStarted() async throws {
+        let test = try TestEngine()
+        try await test.createTable("Tokens")
+        let definition: JSONValue = [
+            "StartAt": "Each",
+            "States": [
+                "Each": [
+                    "Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1, "End": true,
+                    "ItemProcessor": [
+                        "StartAt": "Which",
+                        "States": [
+                            "Which": ["Type": "Choice", "Choices": [["Variable": "$", "NumericEquals": 2, "Next": "Park"]], "Default": "Done"],
+                            "Park": Self.park("Park", id: "two"),
+                            "Done": ["Type": "Pass", "End": true],
+                        ],
+                    ],
+                ]
+            ],
+        ]
+        try await test.machine("each", definition.text)
+        let arn = try await test.start("each", input: ["items": [1, 2, 3]])
+        try await test.engine.sendTask(token: try await Self.token(test, "two"), answer: .failure(error: "Two.Failed", cause: nil))
+        #expect(try await test.finish(arn).status == "FAILED")
+
+        _ = try await test.engine.redriveExecution(arn: arn, clientToken: nil)
+        try await test.engine.sendTask(token: try await Self.token(test, "two"), answer: .success(output: "22"))
+        let succeeded = try await test.finish(arn)
+        #expect(succeeded.status == "SUCCEEDED")
+        #expect(succeeded.output == [1, 22, 3])
+        let history = try await test.history(arn)
+        let started = history.filter { $0["type"] == "MapIterationStarted" }.compactMap { $0["mapIterationStartedEventDetails"]?["index"]?.intValue }
+        // 0 and 1 before the failure (2 waited its turn); 1 again and, at last, 2.
+        #expect(started == [0, 1, 1, 2])
+        #expect(Self.count(history, "ChoiceStateEntered", named: "Which") == 3)
+    }
+
+    @Test func aParallelStoppedWhileItsBranchesRanKeepsTheOneThatSucceeded() async throws {
+        let test = try TestEngine()
+        try await test.createTable("Tokens")
+        let definition: JSONValue = [
+            "StartAt": "Both",
+            "States": [
+                "Both": [
+                    "Type": "Parallel", "End": true,
+                    "Branches": [["StartAt": "A", "States": ["A": Self.park("A", id: "a")]], ["StartAt": "B", "States": ["B": Self.park("B", id: "b")]]],
+                ]
+            ],
+        ]
+        try await test.machine("both", definition.text)
+        let arn = try await test.start("both")
+        try await test.engine.sendTask(token: try await Self.token(test, "a"), answer: .success(output: #""a""#))
+        await test.engine.waitUntilIdle()
+        _ = try await test.engine.stopExecution(arn: arn, error: "Stopped", cause: nil)
+        #expect(try await test.engine.describeExecution(arn: arn).status == .aborted)
+
+        _ = try await test.engine.redriveExecution(arn: arn, clientToken: nil)
+        try await test.engine.sendTask(token: try await Self.token(test, "b"), answer: .success(output: #""b""#))
+        let succeeded = try await test.finish(arn)
+        #expect(succeeded.output == ["a", "b"])
+        let history = try await test.history(arn)
+        #expect(Self.count(history, "TaskStateEntered", named: "A") == 1)
+        #expect(Self.count(history, "TaskStateEntered", named: "B") == 2)
     }
 }

@@ -445,14 +445,21 @@ struct ExecutionStepper {
             outputs = given
         } else if let executionId = execution.id {
             let branches = try BranchRecord.children(executionId: executionId, parentBranchId: cursor.branchId, in: db)
-            try BranchRecord.deleteChildren(executionId: executionId, parentBranchId: cursor.branchId, in: db)
-            try BranchGroupRecord.delete(executionId: executionId, parentBranchId: cursor.branchId, in: db)
             if let failed = branches.first(where: { $0.status == .failed }) {
                 try append(fanOut.failedType, &execution)
                 let error = StatesError(name: failed.error ?? "", cause: failed.cause ?? "")
+                let parentId = cursor.branchId
                 try handleStateError(&execution, &cursor, fanOut.handling, stateName: stateName, input: input, error: error)
+                // When the failure ends the cursor (its execution, or its branch in turn), the
+                // branches stay for a redrive, which runs again only those that did not
+                // succeed; when it is retried or caught, they go, with all under them.
+                if cursor.phase != .done, execution.status == .running {
+                    try deleteBranchTree(under: parentId, children: branches, executionId: executionId)
+                }
                 return
             }
+            try BranchRecord.deleteChildren(executionId: executionId, parentBranchId: cursor.branchId, in: db)
+            try BranchGroupRecord.delete(executionId: executionId, parentBranchId: cursor.branchId, in: db)
             outputs.reserveCapacity(branches.count)
             for branch in branches {
                 do { outputs.append(try JSONValue(parsing: branch.output ?? "null")) } catch {
@@ -477,6 +484,19 @@ struct ExecutionStepper {
         case .failure(let error):
             try append(fanOut.failedType, &execution)
             try handleStateError(&execution, &cursor, fanOut.handling, stateName: stateName, input: input, error: error)
+        }
+    }
+
+    /// Deletes the branches the cursor `parentId` runs (`children`), their groups, and every
+    /// branch and group under them, level by level.
+    private func deleteBranchTree(under parentId: Int64, children: [BranchRecord], executionId: Int64) throws {
+        try BranchRecord.deleteChildren(executionId: executionId, parentBranchId: parentId, in: db)
+        try BranchGroupRecord.delete(executionId: executionId, parentBranchId: parentId, in: db)
+        var pending = children.compactMap(\.id)
+        while let id = pending.popLast() {
+            pending += try BranchRecord.children(executionId: executionId, parentBranchId: id, in: db).compactMap(\.id)
+            try BranchRecord.deleteChildren(executionId: executionId, parentBranchId: id, in: db)
+            try BranchGroupRecord.delete(executionId: executionId, parentBranchId: id, in: db)
         }
     }
 
@@ -727,8 +747,8 @@ struct ExecutionStepper {
         execution.error = error?.isEmpty == false ? error : nil
         execution.cause = cause?.isEmpty == false ? cause : nil
         execution.stopDate = now.timeIntervalSince1970
-        // Its Parallel states' branches (stopped, timed out) go with it: their tokens and
-        // timers below are the execution's.
+        // Its Parallel and Map states' branches stop with it: their tokens and timers below
+        // are the execution's.
         let hadBranches = execution.phase == .awaitingBranches
         execution.phase = .done
         execution.resumeValue = nil
@@ -742,8 +762,8 @@ struct ExecutionStepper {
             try stopChildren(waitedOnBy: childWaits)
             try TimerRecord.deleteAll(executionId: id, in: db)
             if hadBranches {
-                try BranchRecord.deleteAll(executionId: id, in: db)
-                try BranchGroupRecord.deleteAll(executionId: id, in: db)
+                // Kept, stopped, for a redrive: it runs again only the branches that did not succeed.
+                try BranchRecord.abortRunning(executionId: id, in: db)
             }
             effects.endedExecutions.append(id)
         }
@@ -760,20 +780,71 @@ struct ExecutionStepper {
         execution.error = nil
         execution.cause = nil
         execution.stopDate = nil
-        execution.phase = .enter
-        execution.resumeValue = nil
-        execution.retryCounts = nil
         // Its parent (startExecution.sync) had its answer when it ended.
         if execution.parentTaskToken != nil {
             execution.parentTaskToken = nil
             try db.execute(sql: "UPDATE execution SET parentTaskToken = NULL WHERE id = ?", arguments: [id])
         }
+        var cursor = Cursor(of: execution)
+        try revive(&cursor, execution: &execution, definition: definition)
+        cursor.store(in: &execution)
         if let timeout = definition.timeoutSeconds {
             try TimerRecord(executionId: id, kind: .executionTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).set(db)
             effects.timersChanged = true
         }
         effects.readyExecutions.append(id)
         effects.log(.about(execution, level: .info, "execution redriven"))
+    }
+
+    /// Readies a cursor that ended (failed, or stopped) to run again from the state it stood
+    /// in. A Parallel or Map state whose branches were kept waits on them again: those that
+    /// succeeded keep their output, the others are revived in turn (an iteration that never
+    /// started is queued again); any other state is entered again. Recursive as deep as
+    /// branches nest (at most `StateMachineDefinition.maximumNesting`).
+    private mutating func revive(_ cursor: inout Cursor, execution: inout ExecutionRecord, definition: StateMachineDefinition) throws {
+        cursor.resumeValue = nil
+        cursor.retryCounts = nil
+        cursor.phase = .enter
+        guard let executionId = execution.id, let name = cursor.currentState, let kind = definition.state(named: name)?.kind,
+            var group = try BranchGroupRecord.find(db, executionId: executionId, parentBranchId: cursor.branchId)
+        else { return }
+        let isMap: Bool
+        switch kind {
+        case .map: isMap = true
+        case .parallel: isMap = false
+        case .pass, .task, .choice, .wait, .succeed, .fail: return
+        }
+        let children = try BranchRecord.children(executionId: executionId, parentBranchId: cursor.branchId, in: db)
+        var ended: Int64 = 0
+        for child in children {
+            if child.status == .succeeded {
+                ended += 1
+                continue
+            }
+            var revived = child
+            revived.status = .running
+            revived.output = nil
+            revived.error = nil
+            revived.cause = nil
+            if child.position >= group.started {
+                revived.phase = .queued
+            } else {
+                var childCursor = Cursor(of: child)
+                try revive(&childCursor, execution: &execution, definition: definition)
+                childCursor.store(in: &revived)
+                if isMap { try append(.mapIterationStarted, Self.iterationDetails(child.stateName, Int(child.position)), &execution) }
+            }
+            try revived.updateChanges(db)
+        }
+        group.ended = ended
+        try group.updateChanges(db)
+        if ended == Int64(children.count) {
+            // Nothing failed under it (its own ResultSelector or ResultPath did): it finishes again.
+            cursor.phase = .resume
+            cursor.resumeValue = ResumeValue.branchesEnded.text
+        } else {
+            cursor.phase = .awaitingBranches
+        }
     }
 
     /// Stops the running children of `startExecution.sync` tasks whose wait has ended without

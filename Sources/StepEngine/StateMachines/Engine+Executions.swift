@@ -50,12 +50,11 @@ extension Engine {
     /// `scope`: whose executions the caller may see (``AccessDenied`` for another's).
     public func describeExecution(arn reference: String, scope: ExecutionScope = .all) async throws -> ExecutionDescription {
         let arn = try LocalARN.normalizedExecution(reference)
-        let definitions = self.definitions
         let now = clock().timeIntervalSince1970
         let description = try await read { db -> ExecutionDescription? in
             guard let execution = try ExecutionRecord.find(db, arn: arn) else { return nil }
             try scope.check(execution)
-            return try Self.describe(execution, in: db, now: now, definitions: definitions)
+            return try Self.describe(execution, in: db, now: now)
         }
         guard let description else { throw ExecutionError.doesNotExist(arn: arn) }
         return description
@@ -63,14 +62,14 @@ extension Engine {
 
     /// DescribeExecution's whole answer for `execution`: with the version and alias it came
     /// through, its redrives, and whether it can be redriven `now`.
-    static func describe(_ execution: ExecutionRecord, in db: Database, now: Double, definitions: DefinitionCache) throws
+    static func describe(_ execution: ExecutionRecord, in db: Database, now: Double) throws
         -> ExecutionDescription
     {
         guard let id = execution.id else { return ExecutionDescription(execution) }
         var description = ExecutionDescription(
             execution, qualifier: try ExecutionQualifierRecord.find(executionId: id, in: db),
             redrive: try ExecutionRedriveRecord.find(executionId: id, in: db))
-        description.redriveStatus = try redriveStatus(of: execution, in: db, now: now, definitions: definitions)
+        description.redriveStatus = try redriveStatus(of: execution, in: db, now: now)
         return description
     }
 

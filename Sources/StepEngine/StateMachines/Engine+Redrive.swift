@@ -28,15 +28,12 @@ extension Engine {
             if let clientToken, let used = tokens.first(where: { $0.token == clientToken }), time - used.date <= Self.clientTokenSeconds {
                 return used.date
             }
-            if let reason = try RedriveEligibility.reason(for: execution, in: db, now: time, definitions: definitions) {
+            if let reason = try RedriveEligibility.reason(for: execution, in: db, now: time) {
                 throw ExecutionError.notRedrivable(arn: arn, reason: reason)
             }
             let definition: StateMachineDefinition
             do { definition = try definitions.definition(versionId: execution.versionId, in: db) } catch {
                 throw StateMachineError.definitionUnreadable(name: execution.stateMachineName, reason: "\(error)")
-            }
-            if let reason = Self.unredrivableByStepd(execution, definition: definition) {
-                throw ExecutionError.notRedrivable(arn: arn, reason: reason)
             }
             let count = (previous?.count ?? 0) + 1
             if let clientToken { tokens.append((clientToken, time)) }
@@ -51,26 +48,11 @@ extension Engine {
     }
 
     /// DescribeExecution's `redriveStatus` and `redriveStatusReason` for `execution` now.
-    static func redriveStatus(of execution: ExecutionRecord, in db: Database, now: Double, definitions: DefinitionCache) throws
+    static func redriveStatus(of execution: ExecutionRecord, in db: Database, now: Double) throws
         -> RedriveStatus
     {
-        var reason = try RedriveEligibility.reason(for: execution, in: db, now: now, definitions: definitions)
-        if reason == nil, let definition = try? definitions.definition(versionId: execution.versionId, in: db) {
-            reason = unredrivableByStepd(execution, definition: definition)
-        }
+        let reason = try RedriveEligibility.reason(for: execution, in: db, now: now)
         return RedriveStatus(status: reason == nil ? "REDRIVABLE" : "NOT_REDRIVABLE", reason: reason)
-    }
-
-    /// What stepd does not redrive yet: an execution that ended inside a Parallel or Map
-    /// state, whose finished branches AWS keeps and runs only the others.
-    static func unredrivableByStepd(_ execution: ExecutionRecord, definition: StateMachineDefinition) -> String? {
-        guard let name = execution.currentState, let kind = definition.state(named: name)?.kind else { return nil }
-        switch kind {
-        case .parallel, .map:
-            return "Execution ended in the Parallel or Map state '\(name)', which stepd cannot redrive yet"
-        case .pass, .task, .choice, .wait, .succeed, .fail:
-            return nil
-        }
     }
 
     private static func clientTokens(in record: ExecutionRedriveRecord?) -> [(token: String, date: Double)] {

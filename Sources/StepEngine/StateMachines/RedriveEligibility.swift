@@ -11,7 +11,7 @@ enum RedriveEligibility {
     static let maximumOpenSeconds = 365.0 * 86_400
 
     /// The reason `execution` cannot be redriven now, or nil when it can.
-    static func reason(for execution: ExecutionRecord, in db: Database, now: Double, definitions: DefinitionCache) throws -> String? {
+    static func reason(for execution: ExecutionRecord, in db: Database, now: Double) throws -> String? {
         switch execution.status {
         case .running: return "Execution is RUNNING and cannot be redriven"
         case .succeeded: return "Execution is SUCCEEDED and cannot be redriven"

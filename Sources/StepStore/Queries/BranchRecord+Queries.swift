@@ -33,6 +33,14 @@ extension BranchRecord {
         try db.cachedStatement(sql: "DELETE FROM branch WHERE executionId = ? AND parentBranchId = ?").run([executionId.databaseValue, parentBranchId.databaseValue])
     }
 
+    /// Marks the running branches of execution `executionId`, at every depth, ABORTED and done
+    /// (the execution stopped or timed out while they ran).
+    public static func abortRunning(executionId: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE branch SET status = 'ABORTED', phase = 'done', resumeValue = NULL WHERE executionId = ? AND status = 'RUNNING'
+            """).run([executionId.databaseValue])
+    }
+
     /// Deletes every branch of execution `executionId`.
     public static func deleteAll(executionId: Int64, in db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM branch WHERE executionId = ?").run([executionId.databaseValue])

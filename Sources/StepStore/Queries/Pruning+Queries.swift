@@ -46,6 +46,10 @@ public enum Pruning {
             batch.rows += db.changesCount
             try db.cachedStatement(sql: "DELETE FROM timer WHERE executionId = ?").execute(arguments: [id])
             batch.rows += db.changesCount
+            try db.cachedStatement(sql: "DELETE FROM branch WHERE executionId = ?").execute(arguments: [id])
+            batch.rows += db.changesCount
+            try db.cachedStatement(sql: "DELETE FROM branchGroup WHERE executionId = ?").execute(arguments: [id])
+            batch.rows += db.changesCount
             try db.cachedStatement(sql: "DELETE FROM executionQualifier WHERE executionId = ?").execute(arguments: [id])
             try db.cachedStatement(sql: "DELETE FROM executionRedrive WHERE executionId = ?").execute(arguments: [id])
             try db.cachedStatement(sql: "DELETE FROM execution WHERE id = ?").execute(arguments: [id])
