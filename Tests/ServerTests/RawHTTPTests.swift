@@ -73,6 +73,21 @@ struct RawHTTPTests {
         expectError(responses.first, status: 405, type: "MalformedHttpRequestException", messageContains: "GET")
     }
 
+    @Test func aResponseToHeadHasNoBodyAndTheNextRequestIsAnsweredAfterIt() async throws {
+        let raw = try await withServer { _, path in
+            try await rawExchange(
+                socketPath: path, "HEAD / HTTP/1.1\r\nHost: stepd\r\n\r\n" + rawRequest(target: "Stepd.Echo", body: #"{"n":2}"#))
+        }
+        guard let headEnd = raw.range(of: "\r\n\r\n") else {
+            Issue.record("no response head in \(raw)")
+            return
+        }
+        #expect(raw.hasPrefix("HTTP/1.1 405 "))
+        let rest = RawResponse.parseAll(String(raw[headEnd.upperBound...]))
+        #expect(rest.count == 1)
+        #expect(rest.first?.json == ["target": "Stepd.Echo", "body": ["n": 2]])
+    }
+
     @Test func anotherPathIsRefused() async throws {
         let responses = try await exchange(rawRequest(target: "Stepd.Echo", body: "{}", path: "/v1/executions"))
         expectError(responses.first, status: 404, type: "MalformedHttpRequestException", messageContains: "/v1/executions")

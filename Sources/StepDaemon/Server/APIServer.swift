@@ -333,6 +333,12 @@ public final class APIServer: Service, Sendable {
             for: outcome, requestID: UUID.random().lowercasedString,
             contentType: AWSJSONProtocol.responseContentType(for: head),
             version: head?.version ?? .http1_1, keepAlive: keepAlive)
-        try await responses.write(contentsOf: [.head(responseHead), .body(.byteBuffer(body)), .end(nil)])
+        // A response to HEAD has its head only (RFC 9110 §9.3.2); its Content-Length is the
+        // one a GET would have had.
+        if head?.method == .HEAD {
+            try await responses.write(contentsOf: [.head(responseHead), .end(nil)])
+        } else {
+            try await responses.write(contentsOf: [.head(responseHead), .body(.byteBuffer(body)), .end(nil)])
+        }
     }
 }
