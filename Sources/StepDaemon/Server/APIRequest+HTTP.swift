@@ -112,4 +112,17 @@ enum AWSJSONProtocol {
         }
         return (HTTPResponseHead(version: version, status: status, headers: headers), body)
     }
+
+    /// The parts that answer `head` (nil: a request that could not be read) with `outcome`:
+    /// its head, its body, its end. A response to HEAD has no body (RFC 9110 §9.3.2; NIO's
+    /// encoder refuses one); its Content-Length is the one a GET would have had.
+    static func responseParts(
+        for outcome: Result<JSONValue, APIError>, to head: HTTPRequestHead?, requestID: String, keepAlive: Bool
+    ) -> [HTTPServerResponsePart] {
+        let (responseHead, body) = response(
+            for: outcome, requestID: requestID, contentType: responseContentType(for: head), version: head?.version ?? .http1_1,
+            keepAlive: keepAlive)
+        if head?.method == .HEAD { return [.head(responseHead), .end(nil)] }
+        return [.head(responseHead), .body(.byteBuffer(body)), .end(nil)]
+    }
 }

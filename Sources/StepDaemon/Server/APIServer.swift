@@ -329,16 +329,7 @@ public final class APIServer: Service, Sendable {
         _ outcome: Result<JSONValue, APIError>, to head: HTTPRequestHead?, keepAlive: Bool,
         on responses: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws {
-        let (responseHead, body) = AWSJSONProtocol.response(
-            for: outcome, requestID: UUID.random().lowercasedString,
-            contentType: AWSJSONProtocol.responseContentType(for: head),
-            version: head?.version ?? .http1_1, keepAlive: keepAlive)
-        // A response to HEAD has its head only (RFC 9110 §9.3.2); its Content-Length is the
-        // one a GET would have had.
-        if head?.method == .HEAD {
-            try await responses.write(contentsOf: [.head(responseHead), .end(nil)])
-        } else {
-            try await responses.write(contentsOf: [.head(responseHead), .body(.byteBuffer(body)), .end(nil)])
-        }
+        try await responses.write(
+            contentsOf: AWSJSONProtocol.responseParts(for: outcome, to: head, requestID: UUID.random().lowercasedString, keepAlive: keepAlive))
     }
 }

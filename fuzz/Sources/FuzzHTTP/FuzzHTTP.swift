@@ -98,13 +98,11 @@ private func answer(head: HTTPRequestHead, body: ByteBuffer, peer: PeerCredentia
 private func respond(
     _ outcome: Result<JSONValue, APIError>, to head: HTTPRequestHead?, keepAlive: Bool, on channel: EmbeddedChannel
 ) throws {
-    let (responseHead, body) = AWSJSONProtocol.response(
-        for: outcome, requestID: "00000000-0000-0000-0000-000000000000",
-        contentType: AWSJSONProtocol.responseContentType(for: head), version: head?.version ?? .http1_1,
-        keepAlive: keepAlive)
-    try channel.writeOutbound(HTTPServerResponsePart.head(responseHead))
-    try channel.writeOutbound(HTTPServerResponsePart.body(.byteBuffer(body)))
-    try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+    for part in AWSJSONProtocol.responseParts(
+        for: outcome, to: head, requestID: "00000000-0000-0000-0000-000000000000", keepAlive: keepAlive)
+    {
+        try channel.writeOutbound(part)
+    }
     // What was written is not looked at; reading it keeps the channel from holding it all.
     while (try channel.readOutbound(as: IOData.self)) != nil {}
 }
