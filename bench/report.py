@@ -59,6 +59,7 @@ def main():
     scale = rows.get("scale", {})
     peer = rows.get("peer", {})
     imap = rows.get("inline_map", {})
+    dmap = rows.get("distributed_map", {})
     base = rows.get("polling_baseline", {})
 
     add("limit: inotify rename→read (ms)", dist(limits.get("inotify_rename_to_read_ms")))
@@ -109,6 +110,10 @@ def main():
             f"items/s p50 {rate['p50']:.0f} (n={int(rate['samples'])}), RSS growth {imap['rss_growth_mib']:.1f} MiB "
             f"(input {imap['input_kib']:.0f} KiB)",
             "Map items/s", rate["p50"])
+    if dmap:
+        add(f"6 distributed Map: {int(dmap['items'])}-line JSON Lines, a child each",
+            f"items/s {dmap['items_per_s']:.0f} ({dmap['seconds']:.1f} s), peak RSS {dmap['peak_rss_mib']:.1f} MiB "
+            f"(before {dmap['rss_before_mib']:.1f}; file {dmap['file_kib']:.0f} KiB), longest commit {dmap['longest_commit_ms']:.0f} ms")
     pthr = peer.get("throughput") or {}
     if pthr.get("transitions_per_s"):
         add("7 peer (moto): 10-Pass chain",

@@ -13,6 +13,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// The HTTP status the error is answered with.
     public let httpStatus: Int
+    /// Members of the body beside `__type` and `message` (a ValidationException's `reason`).
+    public var extraMembers: [String: JSONValue] = [:]
 
     public init(_ type: String, _ message: String, httpStatus: Int = 400) {
         self.type = type
@@ -22,7 +24,10 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The response body: `{"__type": type, "message": message}`.
     public var body: JSONValue {
-        ["__type": .string(type), "message": .string(message)]
+        var members = extraMembers
+        members["__type"] = .string(type)
+        members["message"] = .string(message)
+        return .object(members)
     }
 
     public var description: String { "\(type): \(message)" }
@@ -32,6 +37,13 @@ extension APIError {
     /// The input fails to satisfy the constraints of an action (400 `ValidationException`).
     public static func validation(_ message: String) -> APIError {
         APIError("ValidationException", message)
+    }
+
+    /// A ValidationException with the model's `reason` (Step Functions' `ValidationExceptionReason`).
+    public static func validation(_ message: String, reason: String) -> APIError {
+        var error = APIError("ValidationException", message)
+        error.extraMembers = ["reason": .string(reason)]
+        return error
     }
 
     /// The `X-Amz-Target` names no operation this server knows (400 `UnknownOperationException`,

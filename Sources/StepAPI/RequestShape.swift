@@ -22,6 +22,8 @@ public indirect enum RequestShape: Sendable {
     case string([MemberConstraint], sensitive: Bool = false)
     /// A JSON number that is an integer.
     case integer([MemberConstraint])
+    /// A JSON number (the model's `float` and `double`).
+    case number([MemberConstraint])
     case boolean
     /// A list of `element`s; `summary` stands for the value in messages (AWS prints its
     /// Java form, `[PutEventsRequestEntry(...), ...]`).
@@ -74,6 +76,16 @@ public indirect enum RequestShape: Sendable {
             for constraint in constraints {
                 if let broken = constraint.brokenBy(integer: number) {
                     problems.violations.append(Self.line(String(number), name, broken))
+                }
+            }
+        case .number(let constraints):
+            guard let number = value.numberValue else {
+                problems.typeErrors.append("'\(name)' must be a number, not \(value.typeName)")
+                return
+            }
+            for constraint in constraints {
+                if let broken = constraint.brokenBy(number: number) {
+                    problems.violations.append(Self.line(JSONValue.number(number).serialized(), name, broken))
                 }
             }
         case .list(let element, let constraints, let summary):
@@ -177,6 +189,8 @@ public enum MemberConstraint: Sendable {
     case utf8Size(max: Int)
     /// An integer's range (`min`, `max` of an integer shape).
     case range(min: Int, max: Int)
+    /// A number's range (`min`, `max` of a float or double shape).
+    case numberRange(min: Double, max: Double)
     /// The model's `pattern`, as AWS quotes it, and the test for it.
     case pattern(String, @Sendable (String) -> Bool)
     /// The model's `enum`.
@@ -195,9 +209,16 @@ public enum MemberConstraint: Sendable {
             return matches(text) ? nil : "Member must satisfy regular expression pattern: \(pattern)"
         case .oneOf(let values):
             return values.contains(text) ? nil : "Member must satisfy enum value set: [\(values.joined(separator: ", "))]"
-        case .range:
+        case .range, .numberRange:
             return nil
         }
+    }
+
+    func brokenBy(number: Double) -> String? {
+        guard case .numberRange(let min, let max) = self else { return nil }
+        if number < min { return "Member must have value greater than or equal to \(JSONValue.number(min).serialized())" }
+        if number > max { return "Member must have value less than or equal to \(JSONValue.number(max).serialized())" }
+        return nil
     }
 
     func brokenBy(integer: Int) -> String? {

@@ -51,12 +51,14 @@ public final class Engine: Sendable, CommitObserver {
     /// `progress`: where to note the work in progress, and what the last run left there.
     /// `crashHook`: tests only, see ``CrashHook``.
     /// `retention`: how long what has ended is kept (tests keep everything unless they say).
+    /// `buckets`: where Distributed Map states read items and write results (nil: nowhere).
     ///
     /// On a pool the caller opened: tests, which read the database beside the engine.
     package init(
         database: DatabasePool, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
         checkpointer: WALCheckpointer? = nil, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true,
-        ownsCheckpointer: Bool = false, progress: WorkInProgress? = nil, crashHook: CrashHook? = nil, retention: Retention = .forever
+        ownsCheckpointer: Bool = false, progress: WorkInProgress? = nil, crashHook: CrashHook? = nil, retention: Retention = .forever,
+        buckets: BucketFolder? = nil
     ) {
         self.database = database
         self.retention = retention
@@ -66,7 +68,8 @@ public final class Engine: Sendable, CommitObserver {
         self.progress = progress
         writer = CommitWriter(
             database: database, definitions: definitions, rules: rules, clock: self.clock, logger: logger, trace: commitTrace,
-            checkpointer: checkpointer, commitsOnCallingThread: commitsOnCallingThread, progress: progress, crashHook: crashHook)
+            checkpointer: checkpointer, commitsOnCallingThread: commitsOnCallingThread, progress: progress, crashHook: crashHook,
+            buckets: buckets)
         alarm = TimerAlarm(clock: clock)
         writer.start(observer: self, awakeAfterCommit: awakeWriter ? AwakeAfterCommit() : nil)
         alarm.start { [weak self] firing in await self?.handle(firing) }
@@ -83,7 +86,7 @@ public final class Engine: Sendable, CommitObserver {
     public convenience init(
         databasePath: String, logger: Logger, clock: any EngineClock = SystemClock(), commitTrace: CommitTrace? = nil,
         backgroundCheckpoints: Bool = true, logWriteBuffer: Bool = true, awakeWriter: Bool = true, commitsOnCallingThread: Bool = true,
-        crashHook: CrashHook? = nil, retention: Retention = .standard
+        crashHook: CrashHook? = nil, retention: Retention = .standard, buckets: BucketFolder? = nil
     ) throws {
         let database = try StepDatabase.open(path: databasePath, logWriteBuffer: logWriteBuffer)
         let progress: WorkInProgress?
@@ -107,7 +110,7 @@ public final class Engine: Sendable, CommitObserver {
         self.init(
             database: database, logger: logger, clock: clock, commitTrace: commitTrace, checkpointer: checkpointer, awakeWriter: awakeWriter,
             commitsOnCallingThread: commitsOnCallingThread, ownsCheckpointer: true, progress: progress, crashHook: crashHook,
-            retention: retention)
+            retention: retention, buckets: buckets)
     }
 
     deinit {

@@ -342,6 +342,54 @@ public enum StepMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v13: map runs of distributed Map states") { db in
+            // A map run's items wait in `mapRunItem` until their child starts (the row then
+            // goes: the child's execution row holds the input); a child names its map run and
+            // position in `mapRunChild`, beside its execution row.
+            try db.execute(sql: """
+                CREATE TABLE mapRun (
+                    id INTEGER PRIMARY KEY,
+                    executionId INTEGER NOT NULL,
+                    branchId INTEGER NOT NULL,
+                    stateName TEXT NOT NULL,
+                    arn TEXT NOT NULL UNIQUE,
+                    label TEXT NOT NULL,
+                    executionType TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    startDate REAL NOT NULL,
+                    stopDate REAL,
+                    maxConcurrency INTEGER NOT NULL,
+                    toleratedFailureCount INTEGER,
+                    toleratedFailurePercentage REAL,
+                    total INTEGER NOT NULL,
+                    started INTEGER NOT NULL,
+                    succeeded INTEGER NOT NULL,
+                    failed INTEGER NOT NULL,
+                    timedOut INTEGER NOT NULL,
+                    aborted INTEGER NOT NULL,
+                    error TEXT,
+                    cause TEXT,
+                    resultWriter TEXT,
+                    redriveCount INTEGER NOT NULL,
+                    redriveDate REAL
+                );
+                CREATE INDEX mapRunByExecution ON mapRun(executionId, branchId);
+                CREATE TABLE mapRunItem (
+                    mapRunId INTEGER NOT NULL,
+                    position INTEGER NOT NULL,
+                    input TEXT NOT NULL,
+                    itemCount INTEGER NOT NULL,
+                    PRIMARY KEY (mapRunId, position)
+                ) WITHOUT ROWID;
+                CREATE TABLE mapRunChild (
+                    executionId INTEGER PRIMARY KEY,
+                    mapRunId INTEGER NOT NULL,
+                    position INTEGER NOT NULL,
+                    itemCount INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX mapRunChildByPosition ON mapRunChild(mapRunId, position);
+                """)
+        }
         return migrator
     }
 }

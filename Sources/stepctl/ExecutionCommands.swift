@@ -52,14 +52,25 @@ struct WaitExecution: AsyncParsableCommand {
 }
 
 struct ListExecutions: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Lists a state machine's executions, newest first.")
+    static let configuration = CommandConfiguration(
+        abstract: "Lists a state machine's executions, or a Map Run's child executions, newest first.",
+        discussion: "Give exactly one of --state-machine and --map-run-arn.")
     @OptionGroup var connection: ConnectionOptions
-    @Option(name: [.customLong("state-machine-arn"), .customLong("state-machine")], help: "ARN or name.") var stateMachine: String
+    @Option(name: [.customLong("state-machine-arn"), .customLong("state-machine")], help: "ARN or name.") var stateMachine: String?
+    @Option(help: "The Map Run whose child executions to list.") var mapRunArn: String?
     @Option(help: "RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED.") var statusFilter: String?
     @Option(help: "At most this many (default 100).") var maxResults: Int?
 
+    func validate() throws {
+        switch (stateMachine, mapRunArn) {
+        case (nil, nil): throw ValidationError("give --state-machine or --map-run-arn")
+        case (.some, .some): throw ValidationError("give --state-machine or --map-run-arn, not both")
+        default: break
+        }
+    }
+
     func run() async throws {
-        var body: JSONValue = ["stateMachineArn": .string(stateMachine)]
+        var body: JSONValue = if let stateMachine { ["stateMachineArn": .string(stateMachine)] } else { ["mapRunArn": .string(mapRunArn ?? "")] }
         if let statusFilter { body = body.merging(["statusFilter": .string(statusFilter)]) }
         if let maxResults { body = body.merging(["maxResults": .number(Double(maxResults))]) }
         printJSON(try await connection.call("AWSStepFunctions.ListExecutions", body))

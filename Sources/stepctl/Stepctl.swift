@@ -20,7 +20,8 @@ struct Stepctl: AsyncParsableCommand {
         subcommands: [
             CreateStateMachine.self, UpdateStateMachine.self, DescribeStateMachine.self, ListStateMachines.self,
             DeleteStateMachine.self, StartExecution.self, DescribeExecution.self, WaitExecution.self,
-            ListExecutions.self, GetExecutionHistory.self, StopExecution.self, RedriveExecution.self, SendTaskSuccess.self,
+            ListExecutions.self, GetExecutionHistory.self, StopExecution.self, RedriveExecution.self, DescribeMapRun.self,
+            ListMapRuns.self, UpdateMapRun.self, SendTaskSuccess.self,
             SendTaskFailure.self, SendTaskHeartbeat.self, PutEvents.self, ListRules.self, Apply.self, Validate.self, Call.self,
         ])
 }

@@ -24,8 +24,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The repository (for examples/async-job).") var repo: String
     @Option(help: "The instant-report job program (reports at once).") var instantJob: String
     @Option(help: "Scratch folder on the disk to measure.") var workDir: String
-    @Option(help: "Rows to run, comma-separated: resume,reference,throughput,api,idle,scale,map.")
-    var rows: String = "resume,reference,throughput,api,idle,scale,map"
+    @Option(help: "Rows to run, comma-separated: resume,reference,throughput,api,idle,scale,map,distributed-map.")
+    var rows: String = "resume,reference,throughput,api,idle,scale,map,distributed-map"
     @Flag(help: "Smaller sizes, for use while working.") var quick = false
 
     func run() async throws {
@@ -42,6 +42,7 @@ struct BenchCommand: AsyncParsableCommand {
             case "idle": result = try await IdleCostRow(context: context).run()
             case "scale": result = try await ScaleRow(context: context).run()
             case "map": result = try await InlineMapRow(context: context).run()
+            case "distributed-map": result = try await DistributedMapRow(context: context).run()
             default: throw ValidationError("unknown row '\(row)'")
             }
             FileHandle.standardOutput.write(Data((result.serialized() + "\n").utf8))
@@ -65,15 +66,17 @@ struct BenchSizes: Sendable {
     /// allows (6,249).
     var mapItems: Int
     var mapRuns: Int
+    /// The lines of the JSON Lines file a distributed Map reads (issue #16: 100,000).
+    var distributedMapItems: Int
 
     static let full = BenchSizes(
         resumeSamples: 1000, referenceSamples: 200, throughputExecutions: 10_000, throughputConcurrency: 64,
         apiSamples: 2000, idleExecutions: 10_000, idleSeconds: 60, idleSettleSeconds: 10, scaleSizes: [10_000, 100_000, 1_000_000],
-        mapItems: 6_000, mapRuns: 5)
+        mapItems: 6_000, mapRuns: 5, distributedMapItems: 100_000)
     static let quick = BenchSizes(
         resumeSamples: 100, referenceSamples: 30, throughputExecutions: 1000, throughputConcurrency: 32,
         apiSamples: 300, idleExecutions: 1000, idleSeconds: 10, idleSettleSeconds: 5, scaleSizes: [1000, 10_000],
-        mapItems: 6_000, mapRuns: 2)
+        mapItems: 6_000, mapRuns: 2, distributedMapItems: 10_000)
 }
 
 struct BenchContext: Sendable {

@@ -47,6 +47,17 @@ enum BenchDefinitions {
     static let single = #"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
 
     /// An inline Map, one Pass per item, no bound on concurrency.
+    /// A distributed Map over a JSON Lines object of the bucket `bench`, a Pass each, its
+    /// results written back to the bucket.
+    static let distributedMap = """
+        {"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true,
+          "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL"},
+                         "Parameters": {"Bucket": "bench", "Key": "items.jsonl"}},
+          "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "bench", "Prefix": "results"}},
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                            "StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}}}}
+        """
+
     static let inlineMap = """
         {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 0, "End": true,
           "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}}}}

@@ -101,6 +101,11 @@ final class DaemonUnderTest: Sendable {
         ProcStatus.field("VmRSS", in: "/proc/\(pid)/status") ?? -1
     }
 
+    /// The most it has held in memory since it started (VmHWM).
+    func peakResidentKiB() -> Int {
+        ProcStatus.field("VmHWM", in: "/proc/\(pid)/status") ?? -1
+    }
+
     /// Bytes of the database file and its WAL.
     func databaseBytes() -> Int {
         let base = stateDirectory + "/stepd.sqlite"

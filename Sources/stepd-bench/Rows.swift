@@ -341,6 +341,54 @@ struct InlineMapRow {
     }
 }
 
+/// Row 8: a distributed Map over a JSON Lines file of many lines, a child execution each,
+/// its results written to the bucket: items/s, peak memory, and the longest commit (reading
+/// the file and storing the items, or writing the results, holds the writer that long).
+struct DistributedMapRow {
+    let context: BenchContext
+
+    func run() async throws -> JSONValue {
+        let folder = context.workDirectory + "/distributed-map-buckets"
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder + "/bench", withIntermediateDirectories: true)
+        let items = context.sizes.distributedMapItems
+        let lines = (0..<items).map { #"{"id":\#($0),"name":"item-\#($0)"}"# }.joined(separator: "\n")
+        try lines.write(toFile: folder + "/bench/items.jsonl", atomically: true, encoding: .utf8)
+        let daemon = try DaemonUnderTest(
+            context: context, name: "distributed-map", traceCommits: true, extraArguments: ["--buckets-dir", folder])
+        try await daemon.start()
+        defer { daemon.stop() }
+        try await daemon.createStateMachine("each", BenchDefinitions.distributedMap)
+        let residentBefore = daemon.residentKiB()
+        let before = monotonicMilliseconds()
+        let arn = try await daemon.start("each", name: "distributed", input: "{}")
+        let ended = try await daemon.waitForExecution(arn)
+        guard ended["status"]?.stringValue == "SUCCEEDED" else { throw BenchError("the Map ended \(ended.serialized())") }
+        let seconds = (monotonicMilliseconds() - before) / 1000
+        var longestCommitMilliseconds = 0.0
+        if let path = daemon.commitTracePath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            for line in text.split(separator: "\n") {
+                guard let commit = try? JSONValue(parsing: String(line)), let began = commit["began"]?.numberValue,
+                    let durable = commit["durable"]?.numberValue
+                else { continue }
+                longestCommitMilliseconds = max(longestCommitMilliseconds, (durable - began) * 1000)
+            }
+        }
+        try? FileManager.default.removeItem(atPath: folder)
+        return [
+            "row": "distributed_map",
+            "items": .number(Double(items)),
+            "file_kib": .number(Distribution.rounded(Double(lines.utf8.count) / 1024)),
+            "items_per_s": .number(Distribution.rounded(Double(items) / seconds)),
+            "seconds": .number(Distribution.rounded(seconds)),
+            "rss_before_mib": .number(Distribution.rounded(Double(residentBefore) / 1024)),
+            "peak_rss_mib": .number(Distribution.rounded(Double(daemon.peakResidentKiB()) / 1024)),
+            "longest_commit_ms": .number(Distribution.rounded(longestCommitMilliseconds)),
+            "note": "One execution: a distributed Map (STANDARD children, MaxConcurrency 0 = 10,000) over a JSON Lines object, a Pass per item, a ResultWriter; from StartExecution to SUCCEEDED; peak RSS is VmHWM.",
+        ]
+    }
+}
+
 /// Runs stepctl and fails on a non-zero exit.
 func runStepctl(_ context: BenchContext, socket: String, _ arguments: [String]) throws {
     let process = Process()

@@ -40,6 +40,11 @@ struct StepdCommand: AsyncParsableCommand {
             valueName: "dir"))
     var configurationDirectory: String?
 
+    @Option(help: ArgumentHelp(
+        "Folder whose subfolders are the S3 buckets a Distributed Map's ItemReader reads and ResultWriter writes (default: <state-dir>/buckets).",
+        valueName: "dir"))
+    var bucketsDir: String?
+
     @Option(help: ArgumentHelp("Append a JSON line per commit (when its transaction began, when it was durable) to FILE; for benchmarks.", valueName: "FILE"))
     var traceCommits: String?
 
@@ -116,7 +121,7 @@ struct StepdCommand: AsyncParsableCommand {
             connectionLimits: ConnectionLimits(
                 maximumConnections: maxConnections, requestTimeout: Self.timeAmount(seconds: requestTimeout),
                 idleTimeout: Self.timeAmount(seconds: idleTimeout)),
-            maximumHeldWaits: maxHeldWaits)
+            maximumHeldWaits: maxHeldWaits, bucketsDirectory: bucketsDir.map(absolute))
         if let hook = environment["STEPD_TEST_CRASH_WHILE_DRIVING"] {
             // The crash is the test's point; a core file of it is litter.
             var noCore = rlimit(rlim_cur: 0, rlim_max: 0)

@@ -38,6 +38,7 @@ import Testing
     static let arn = "arn:aws:states:local:000000000000:stateMachine:m"
     static let execution = "arn:aws:states:local:000000000000:execution:m:e"
     static let token = String(repeating: "A", count: 64)
+    static let mapRun = "arn:aws:states:local:000000000000:mapRun:m/Each:0a1b2c3d-0000-4000-8000-000000000000"
 
     static let stepFunctionsCases: [Case] = [
         Case(sfn, "CreateStateMachine", ["name": text(80), "definition": "{}"], nil),
@@ -95,6 +96,25 @@ import Testing
         Case(sfn, "ListExecutions", ["stateMachineArn": .string(arn), "statusFilter": "DONE"],
              "Value 'DONE' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]"),
         Case(sfn, "ListExecutions", ["stateMachineArn": .string(arn), "nextToken": text(3097)], tooLong("nextToken", 3096, value: String(repeating: "a", count: 3097))),
+        Case(sfn, "ListExecutions", ["mapRunArn": text(2000)], nil),
+        Case(sfn, "ListExecutions", ["mapRunArn": text(2001)], tooLong("mapRunArn", 2000, value: String(repeating: "a", count: 2001))),
+        Case(sfn, "DescribeMapRun", ["mapRunArn": text(2000)], nil),
+        Case(sfn, "DescribeMapRun", [:], "Value null at 'mapRunArn' failed to satisfy constraint: Member must not be null"),
+        Case(sfn, "DescribeMapRun", ["mapRunArn": text(2001)], tooLong("mapRunArn", 2000, value: String(repeating: "a", count: 2001))),
+        Case(sfn, "ListMapRuns", ["executionArn": .string(execution), "maxResults": 1000, "nextToken": text(1024)], nil),
+        Case(sfn, "ListMapRuns", ["maxResults": 10], "Value null at 'executionArn' failed to satisfy constraint: Member must not be null"),
+        Case(sfn, "ListMapRuns", ["executionArn": .string(execution), "maxResults": 1001],
+             "Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"),
+        Case(sfn, "UpdateMapRun", ["mapRunArn": text(2000), "maxConcurrency": 0, "toleratedFailurePercentage": 100, "toleratedFailureCount": 0], nil),
+        Case(sfn, "UpdateMapRun", ["mapRunArn": .string(mapRun), "toleratedFailurePercentage": 0.5], nil),
+        Case(sfn, "UpdateMapRun", ["mapRunArn": .string(mapRun), "maxConcurrency": -1],
+             "Value '-1' at 'maxConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 0"),
+        Case(sfn, "UpdateMapRun", ["mapRunArn": .string(mapRun), "toleratedFailurePercentage": 100.5],
+             "Value '100.5' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value less than or equal to 100"),
+        Case(sfn, "UpdateMapRun", ["mapRunArn": .string(mapRun), "toleratedFailurePercentage": -0.5],
+             "Value '-0.5' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value greater than or equal to 0"),
+        Case(sfn, "UpdateMapRun", ["mapRunArn": .string(mapRun), "toleratedFailureCount": -1],
+             "Value '-1' at 'toleratedFailureCount' failed to satisfy constraint: Member must have value greater than or equal to 0"),
         Case(sfn, "GetExecutionHistory", ["executionArn": .string(execution), "maxResults": 1000, "nextToken": text(1024)], nil),
         Case(sfn, "GetExecutionHistory", ["executionArn": .string(execution), "maxResults": 1001],
              "Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"),
@@ -220,7 +240,7 @@ import Testing
             "DescribeStateMachineForExecution", "TagResource", "UntagResource", "ListTagsForResource", "StartSyncExecution",
             "PublishStateMachineVersion", "ListStateMachineVersions", "DeleteStateMachineVersion", "CreateStateMachineAlias",
             "DescribeStateMachineAlias", "UpdateStateMachineAlias", "DeleteStateMachineAlias", "ListStateMachineAliases",
-            "RedriveExecution",
+            "RedriveExecution", "DescribeMapRun", "ListMapRuns", "UpdateMapRun",
         ])
         #expect(Set(Self.events.keys) == [
             "PutRule", "PutTargets", "RemoveTargets", "ListRules", "DescribeRule", "ListTargetsByRule", "DeleteRule", "PutEvents",
@@ -229,6 +249,18 @@ import Testing
         #expect(Set(Self.stepd.keys) == [
             "WaitForExecution", "PutJobDefinition", "DescribeJobDefinition", "DeleteJobDefinition", "DescribeJob",
         ])
+    }
+
+    /// A member of the wrong JSON type is a SerializationException, not a ValidationException.
+    @Test(arguments: [
+        ("UpdateMapRun", ["mapRunArn": .string(mapRun), "toleratedFailurePercentage": "50"], "'toleratedFailurePercentage' must be a number, not string"),
+        ("UpdateMapRun", ["mapRunArn": .string(mapRun), "maxConcurrency": 1.5], "'maxConcurrency' must be an integer, not number"),
+        ("UpdateMapRun", ["mapRunArn": .string(mapRun), "toleratedFailureCount": "1"], "'toleratedFailureCount' must be an integer, not string"),
+        ("ListExecutions", ["mapRunArn": 1], "'mapRunArn' must be a string, not number"),
+    ] as [(String, JSONValue, String)])
+    func wrongType(action: String, body: JSONValue, message: String) throws {
+        let shape = try #require(Self.sfn[action], "no shape for \(action)")
+        #expect(throws: APIError.serialization(message)) { try shape.validate(body) }
     }
 
     // MARK: - Beyond the model

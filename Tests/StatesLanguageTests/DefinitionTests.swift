@@ -231,7 +231,7 @@ import Testing
         (map(processor + #", "ToleratedFailurePercentage": 5"#), "field 'ToleratedFailurePercentage' is only supported in a Map state whose ItemProcessor's ProcessorConfig has Mode DISTRIBUTED"),
         (map(processor + #", "ItemBatcher": {}"#), "field 'ItemBatcher' is only supported"),
         (map(#""ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#),
-         "a Map state in DISTRIBUTED mode is not supported yet"),
+         "field 'ItemProcessor.ProcessorConfig.ExecutionType' is required when Mode is DISTRIBUTED"),
         (map(#""ItemProcessor": {"ProcessorConfig": {"Mode": "SIDEWAYS"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#),
          "field 'ItemProcessor.ProcessorConfig.Mode' must be INLINE or DISTRIBUTED"),
         (map(#""ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Next": "M"}}}"#), "which is not in the same branch"),

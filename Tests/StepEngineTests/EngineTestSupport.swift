@@ -18,13 +18,17 @@ struct TestEngine {
     let directory: String
     let clock: any EngineClock
     var path: String { directory + "/db.sqlite" }
+    /// The folder whose subfolders are the buckets Distributed Map states read and write.
+    var bucketsRoot: String { directory + "/buckets" }
 
     static let logger = Logger(label: "stepd.tests")
 
     init(clock: any EngineClock = SystemClock(), logger: Logger = Self.logger, retention: Retention = .forever) throws {
         directory = try ScratchFolder.make("stepd-engine")
         self.clock = clock
-        (engine, database) = try Self.openWithDatabase(path: directory + "/db.sqlite", clock: clock, logger: logger, retention: retention)
+        try FileManager.default.createDirectory(atPath: directory + "/buckets", withIntermediateDirectories: true)
+        (engine, database) = try Self.openWithDatabase(
+            path: directory + "/db.sqlite", clock: clock, logger: logger, retention: retention, buckets: BucketFolder(root: directory + "/buckets"))
     }
 
     /// Another engine on an existing database file (a restarted daemon).
@@ -34,10 +38,11 @@ struct TestEngine {
 
     /// `open`, with the engine's database (whose writer connection is the engine's).
     static func openWithDatabase(
-        path: String, clock: any EngineClock = SystemClock(), logger: Logger = Self.logger, retention: Retention = .forever
+        path: String, clock: any EngineClock = SystemClock(), logger: Logger = Self.logger, retention: Retention = .forever,
+        buckets: BucketFolder? = nil
     ) throws -> (engine: Engine, database: DatabasePool) {
         let pool = try StepDatabase.open(path: path)
-        return (Engine(database: pool, logger: logger, clock: clock, retention: retention), pool)
+        return (Engine(database: pool, logger: logger, clock: clock, retention: retention, buckets: buckets), pool)
     }
 
     /// Moves the engine's manual clock on by `seconds` and returns once the engine has done

@@ -41,6 +41,16 @@ struct FieldReader {
         FieldReader(stateName: stateName, fieldPrefix: fieldPrefix + field + ".", location: location, members: members)
     }
 
+    /// A reader for the object at `field`; nil when it is absent, or not an object (a problem).
+    mutating func nestedObject(_ field: String) -> FieldReader? {
+        guard let value = raw(field) else { return nil }
+        guard case .object(let members) = value else {
+            fail(field, "must be an object, not \(value.typeName)")
+            return nil
+        }
+        return nested(field, members: members)
+    }
+
     private func pathFor(_ field: String?) -> String {
         guard let field else { return statePathBase.isEmpty ? "/" : statePathBase }
         let parts = qualified(field).replacingOccurrences(of: "[", with: "/").replacingOccurrences(of: "]", with: "")

@@ -1,10 +1,11 @@
 import JSON
 
-/// `"Type": "Map"`, in AWS's INLINE mode: runs its item processor once for each item of the
-/// array at `ItemsPath` in its effective input, at most `MaxConcurrency` iterations at a time
-/// (0: no bound), and waits for all of them; its result is the array of their outputs, in
-/// item order. An iteration that fails stops the others and fails the state with the
-/// iteration's error.
+/// `"Type": "Map"`: runs its item processor once for each item of the array at `ItemsPath` in
+/// its effective input, at most `MaxConcurrency` iterations at a time (0: no bound), and
+/// waits for all of them; its result is the array of their outputs, in item order. In INLINE
+/// mode an iteration that fails stops the others and fails the state with the iteration's
+/// error; in DISTRIBUTED mode (`distributed`) each iteration is a child execution of a map
+/// run, and its failures are tolerated up to a count or a share.
 public struct MapState: Sendable {
     public let processor: StateGraph
     /// The field the processor was read from: `ItemProcessor`, or the older `Iterator`.
@@ -25,6 +26,8 @@ public struct MapState: Sendable {
     public let catchers: [Catcher]
     /// `Assign`: the variables the state sets as it is left.
     public let assign: Assignment?
+    /// AWS's DISTRIBUTED mode: each item a child execution; nil in INLINE mode.
+    public let distributed: DistributedProcessing?
 
     /// The largest MaxConcurrency stepd takes (AWS's largest for a distributed Map).
     static let maximumConcurrency = 10_000
@@ -35,7 +38,7 @@ public struct MapState: Sendable {
         "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label",
     ]
 
-    init(reader: inout FieldReader, processor: StateGraph, processorField: String) {
+    init(reader: inout FieldReader, processor: StateGraph, processorField: String, distributed executionType: DistributedProcessing.ExecutionType?) {
         self.processor = processor
         self.processorField = processorField
         inputPath = reader.inputPath()
@@ -58,8 +61,17 @@ public struct MapState: Sendable {
         transition = reader.transition()
         (retry, catchers) = reader.retriersAndCatchers()
         assign = reader.assignment()
-        for field in Self.distributedFields where reader.has(field) {
-            reader.fail(field, "is only supported in a Map state whose ItemProcessor's ProcessorConfig has Mode DISTRIBUTED")
+        if let executionType {
+            let processing = DistributedProcessing(reader: &reader, executionType: executionType)
+            if processing.itemReader != nil, reader.members["ItemsPath"] != nil {
+                reader.fail(plain: "has both 'ItemReader' and 'ItemsPath'; its items come from one of them", field: "ItemsPath")
+            }
+            distributed = processing
+        } else {
+            distributed = nil
+            for field in Self.distributedFields where reader.has(field) {
+                reader.fail(field, "is only supported in a Map state whose ItemProcessor's ProcessorConfig has Mode DISTRIBUTED")
+            }
         }
     }
 

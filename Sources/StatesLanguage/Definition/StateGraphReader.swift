@@ -68,8 +68,8 @@ struct StateGraphReader {
             let branches = readBranches(&reader, nesting: nesting + 1)
             kind = .parallel(ParallelState(reader: &reader, branches: branches))
         case "Map":
-            guard let (processor, field) = readProcessor(&reader, nesting: nesting + 1) else { return nil }
-            kind = .map(MapState(reader: &reader, processor: processor, processorField: field))
+            guard let (processor, field, distributed) = readProcessor(&reader, nesting: nesting + 1) else { return nil }
+            kind = .map(MapState(reader: &reader, processor: processor, processorField: field, distributed: distributed))
         default:
             reader.fail("Type", "must be one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map, not '\(type)'")
             return nil
@@ -111,8 +111,11 @@ struct StateGraphReader {
     }
 
     /// A Map state's `ItemProcessor` (or the older `Iterator`): a graph run for each item.
-    /// Only AWS's INLINE mode is run; nil when the state cannot be read further.
-    private mutating func readProcessor(_ reader: inout FieldReader, nesting: Int) -> (StateGraph, field: String)? {
+    /// With it, the children's type when its `ProcessorConfig` has Mode DISTRIBUTED; nil when
+    /// the state cannot be read further.
+    private mutating func readProcessor(
+        _ reader: inout FieldReader, nesting: Int
+    ) -> (StateGraph, field: String, distributed: DistributedProcessing.ExecutionType?)? {
         let field = reader.members["Iterator"] != nil && reader.members["ItemProcessor"] == nil ? "Iterator" : "ItemProcessor"
         if reader.members["Iterator"] != nil, reader.members["ItemProcessor"] != nil {
             reader.fail(plain: "has both 'ItemProcessor' and 'Iterator'; it may have only one", field: "Iterator")
@@ -130,6 +133,7 @@ struct StateGraphReader {
             return nil
         }
         var inner = reader.nested(field, members: members)
+        var distributed: DistributedProcessing.ExecutionType?
         if field == "ItemProcessor", let config = inner.raw("ProcessorConfig") {
             guard case .object(let settings) = config else {
                 inner.fail("ProcessorConfig", "must be an object, not \(config.typeName)")
@@ -138,20 +142,29 @@ struct StateGraphReader {
             }
             var configReader = inner.nested("ProcessorConfig", members: settings)
             let mode = configReader.string("Mode") ?? "INLINE"
-            _ = configReader.string("ExecutionType")
+            let executionType = configReader.string("ExecutionType")
+            switch mode {
+            case "DISTRIBUTED":
+                // Read as DISTRIBUTED whatever its type, so that its fields are checked as such.
+                distributed = executionType.flatMap(DistributedProcessing.ExecutionType.init(rawValue:)) ?? .standard
+                if let type = executionType, DistributedProcessing.ExecutionType(rawValue: type) == nil {
+                    configReader.fail("ExecutionType", "must be STANDARD or EXPRESS, not '\(type)'")
+                } else if settings["ExecutionType"] == nil {
+                    configReader.fail("ExecutionType", "is required when Mode is DISTRIBUTED")
+                }
+            case "INLINE":
+                break
+            default:
+                configReader.fail("Mode", "must be INLINE or DISTRIBUTED, not '\(mode)'")
+            }
             configReader.rejectUnknownFields(in: "a ProcessorConfig")
             inner.problems += configReader.problems
-            if mode == "DISTRIBUTED" {
-                inner.fail(plain: "a Map state in DISTRIBUTED mode is not supported yet (INLINE is)", field: "ProcessorConfig.Mode")
-            } else if mode != "INLINE" {
-                inner.fail("ProcessorConfig.Mode", "must be INLINE or DISTRIBUTED, not '\(mode)'")
-            }
         }
         let graph = readGraph(&inner, location: "\(reader.statePathBase)/\(field)", nesting: nesting)
         _ = inner.string("Comment")
         inner.rejectUnknownFields(in: "a Map state's \(field)")
         reader.problems += inner.problems
-        return (graph, field)
+        return (graph, field, distributed)
     }
 
     /// Once everything is read: each graph's `StartAt` and transitions name states of the

@@ -118,10 +118,42 @@ struct StepFunctionsHandler: ServiceHandler {
         case "DescribeExecution":
             return Self.json(of: try await engine.describeExecution(arn: try body.requiredString("executionArn"), scope: caller.executionScope))
         case "ListExecutions":
-            let page = try await engine.listExecutions(
-                stateMachine: try body.requiredString("stateMachineArn"), statusFilter: try body.optionalString("statusFilter"),
-                redriveFilter: try body.optionalString("redriveFilter"), maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"), scope: caller.executionScope)
+            let statusFilter = try body.optionalString("statusFilter")
+            let redriveFilter = try body.optionalString("redriveFilter")
+            let page: Page<ExecutionDescription>
+            switch (try body.optionalString("stateMachineArn"), try body.optionalString("mapRunArn")) {
+            case (let stateMachine?, nil):
+                page = try await engine.listExecutions(
+                    stateMachine: stateMachine, statusFilter: statusFilter, redriveFilter: redriveFilter,
+                    maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"), scope: caller.executionScope)
+            case (nil, let mapRun?):
+                page = try await engine.listExecutions(
+                    mapRun: mapRun, statusFilter: statusFilter, redriveFilter: redriveFilter,
+                    maxResults: try body.optionalInt("maxResults"), nextToken: try body.optionalString("nextToken"), scope: caller.executionScope)
+            default:
+                throw RequestError.invalid(reason: "You must specify either a stateMachineArn or a mapRunArn, but not both")
+            }
             return Self.json(page, member: "executions", item: Self.summary(of:))
+        case "DescribeMapRun":
+            return Self.json(of: try await engine.describeMapRun(arn: try body.requiredString("mapRunArn"), scope: caller.executionScope))
+        case "ListMapRuns":
+            let page = try await engine.listMapRuns(
+                executionArn: try body.requiredString("executionArn"), maxResults: try body.optionalInt("maxResults"),
+                nextToken: try body.optionalString("nextToken"), scope: caller.executionScope)
+            return Self.json(page, member: "mapRuns") { run in
+                var item: [String: JSONValue] = [
+                    "executionArn": .string(run.executionArn), "mapRunArn": .string(run.arn), "stateMachineArn": .string(run.stateMachineArn),
+                    "startDate": .number(run.startDate),
+                ]
+                if let stop = run.stopDate { item["stopDate"] = .number(stop) }
+                return .object(item)
+            }
+        case "UpdateMapRun":
+            try await engine.updateMapRun(
+                arn: try body.requiredString("mapRunArn"), maxConcurrency: try body.optionalInt("maxConcurrency"),
+                toleratedFailurePercentage: body["toleratedFailurePercentage"]?.numberValue,
+                toleratedFailureCount: try body.optionalInt("toleratedFailureCount").map(Int64.init), scope: caller.executionScope)
+            return [:]
         case "RedriveExecution":
             let date = try await engine.redriveExecution(
                 arn: try body.requiredString("executionArn"), clientToken: try body.optionalString("clientToken"), scope: caller.executionScope)
@@ -220,7 +252,7 @@ struct StepFunctionsHandler: ServiceHandler {
     static func json(of execution: ExecutionDescription) -> JSONValue {
         var json: [String: JSONValue] = [
             "executionArn": .string(execution.arn),
-            "stateMachineArn": .string(LocalARN.stateMachine(execution.stateMachineName)),
+            "stateMachineArn": .string(execution.stateMachineArn),
             "name": .string(execution.name),
             "status": .string(execution.status.rawValue),
             "startDate": .number(execution.startDate),
@@ -242,13 +274,39 @@ struct StepFunctionsHandler: ServiceHandler {
         }
         if let error = execution.error { json["error"] = .string(error) }
         if let cause = execution.cause { json["cause"] = .string(cause) }
+        if let mapRun = execution.mapRunArn { json["mapRunArn"] = .string(mapRun) }
+        return .object(json)
+    }
+
+    /// DescribeMapRun's answer.
+    static func json(of run: MapRunDescription) -> JSONValue {
+        func counts(_ counts: MapRunDescription.Counts) -> JSONValue {
+            [
+                "pending": .number(Double(counts.pending)), "running": .number(Double(counts.running)),
+                "succeeded": .number(Double(counts.succeeded)), "failed": .number(Double(counts.failed)),
+                "timedOut": .number(Double(counts.timedOut)), "aborted": .number(Double(counts.aborted)),
+                "total": .number(Double(counts.total)), "resultsWritten": .number(Double(counts.resultsWritten)),
+                // The children that did not succeed are redriven with their parent, at once.
+                "failuresNotRedrivable": 0, "pendingRedrive": 0,
+            ]
+        }
+        var json: [String: JSONValue] = [
+            "mapRunArn": .string(run.arn), "executionArn": .string(run.executionArn), "status": .string(run.status),
+            "startDate": .number(run.startDate), "maxConcurrency": .number(Double(run.maxConcurrency)),
+            "toleratedFailurePercentage": .number(run.toleratedFailurePercentage),
+            "toleratedFailureCount": .number(Double(run.toleratedFailureCount)),
+            "itemCounts": counts(run.itemCounts), "executionCounts": counts(run.executionCounts),
+            "redriveCount": .number(Double(run.redriveCount)),
+        ]
+        if let stop = run.stopDate { json["stopDate"] = .number(stop) }
+        if let date = run.redriveDate { json["redriveDate"] = .number(date) }
         return .object(json)
     }
 
     private static func summary(of execution: ExecutionDescription) -> JSONValue {
         var item: [String: JSONValue] = [
             "executionArn": .string(execution.arn),
-            "stateMachineArn": .string(LocalARN.stateMachine(execution.stateMachineName)),
+            "stateMachineArn": .string(execution.stateMachineArn),
             "name": .string(execution.name), "status": .string(execution.status.rawValue),
             "startDate": .number(execution.startDate),
         ]
@@ -257,6 +315,10 @@ struct StepFunctionsHandler: ServiceHandler {
         if let date = execution.redriveDate { item["redriveDate"] = .number(date) }
         if let version = execution.versionArn { item["stateMachineVersionArn"] = .string(version) }
         if let alias = execution.aliasArn { item["stateMachineAliasArn"] = .string(alias) }
+        if let mapRun = execution.mapRunArn {
+            item["mapRunArn"] = .string(mapRun)
+            item["itemCount"] = .number(Double(execution.itemCount ?? 1))
+        }
         return .object(item)
     }
 
@@ -345,6 +407,11 @@ struct StepFunctionsHandler: ServiceHandler {
             case .conflict: APIError("ConflictException", error.description)
             case .quotaExceeded: APIError("ServiceQuotaExceededException", error.description)
             case .resourceNotFound: APIError("ResourceNotFound", error.description)
+            }
+        case let error as MapRunError:
+            switch error {
+            case .doesNotExist: APIError("ResourceNotFound", error.description)
+            case .completed: APIError.validation(error.description, reason: "CANNOT_UPDATE_COMPLETED_MAP_RUN")
             }
         case let error as TagError:
             switch error {

@@ -54,10 +54,17 @@ extension StepFunctionsHandler {
         ]),
         "DescribeExecution": .structure(["executionArn": .required(arn)]),
         "ListExecutions": .structure([
-            "stateMachineArn": .required(arn),
+            "stateMachineArn": .optional(arn), "mapRunArn": .optional(longArn),
             "statusFilter": .optional(.string([.oneOf(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"])])),
             "maxResults": .optional(pageSize), "nextToken": .optional(.string([.length(min: 1, max: 3096)])),
             "redriveFilter": .optional(.string([.oneOf(["REDRIVEN", "NOT_REDRIVEN"])])),
+        ]),
+        "DescribeMapRun": .structure(["mapRunArn": .required(longArn)]),
+        "ListMapRuns": .structure(["executionArn": .required(arn), "maxResults": .optional(pageSize), "nextToken": .optional(pageToken)]),
+        "UpdateMapRun": .structure([
+            "mapRunArn": .required(longArn), "maxConcurrency": .optional(.integer([.range(min: 0, max: Int(Int32.max))])),
+            "toleratedFailurePercentage": .optional(.number([.numberRange(min: 0, max: 100)])),
+            "toleratedFailureCount": .optional(.integer([.range(min: 0, max: Int.max)])),
         ]),
         "RedriveExecution": .structure([
             "executionArn": .required(arn),
@@ -80,6 +87,8 @@ extension StepFunctionsHandler {
 
     /// `Arn`: a state machine or execution ARN (stepd also takes a state machine's bare name).
     static let arn = RequestShape.string([.length(min: 1, max: 256)])
+    /// `LongArn`: a map run's ARN.
+    static let longArn = RequestShape.string([.length(min: 1, max: 2000)])
     /// `Name`: state machines and executions; the characters are the engine's to check
     /// (InvalidName, as AWS answers).
     static let name = RequestShape.string([.length(min: 1, max: 80)])

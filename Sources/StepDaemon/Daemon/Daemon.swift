@@ -32,13 +32,17 @@ public struct Daemon {
         public var connectionLimits: ConnectionLimits
         /// How many `Stepd.WaitForExecution` and `Stepd.WaitUntilIdle` may wait at once.
         public var maximumHeldWaits: Int
+        /// The folder whose subfolders are the buckets Distributed Map states read and write
+        /// (nil: `<state>/buckets`).
+        public var bucketsDirectory: String?
 
         public init(
             stateDirectory: String, socketPath: String, binDirectory: String?, configurationDirectory: String? = nil,
             commitTracePath: String? = nil, speedSwitches: SpeedSwitches = SpeedSwitches(), retention: Retention = .standard,
             crashHook: String? = nil, connectionLimits: ConnectionLimits = ConnectionLimits(),
-            maximumHeldWaits: Int = APIDispatcher.defaultMaximumHeldWaits
+            maximumHeldWaits: Int = APIDispatcher.defaultMaximumHeldWaits, bucketsDirectory: String? = nil
         ) {
+            self.bucketsDirectory = bucketsDirectory
             self.retention = retention
             self.crashHook = crashHook
             self.stateDirectory = stateDirectory
@@ -98,6 +102,9 @@ public struct Daemon {
         let logDirectory = DaemonPaths.jobLogs(in: options.stateDirectory)
         try fileManager.createDirectory(atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
+        let bucketsDirectory = options.bucketsDirectory ?? DaemonPaths.buckets(in: options.stateDirectory)
+        try fileManager.createDirectory(atPath: bucketsDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+
         // Its writer thread runs from here: recovery and the configuration commit before the
         // services start. `EngineService` stops it, after every service that may write.
         let engine = try Engine(
@@ -105,7 +112,8 @@ public struct Daemon {
             commitTrace: try options.commitTracePath.map(CommitTrace.init(path:)), logWriteBuffer: options.speedSwitches.logWriteBuffer,
             awakeWriter: options.speedSwitches.awakeWriter, commitsOnCallingThread: options.speedSwitches.commitOnSpoolThread,
             crashHook: options.crashHook.flatMap(CrashHook.init),
-            retention: StepEngine.Retention(closedExecutions: options.retention.closedExecutions, eventIds: options.retention.eventIds))
+            retention: StepEngine.Retention(closedExecutions: options.retention.closedExecutions, eventIds: options.retention.eventIds),
+            buckets: BucketFolder(root: bucketsDirectory))
         let status = StatusReporter(engine: engine, logger: logger)
         if SystemdNotifier.isListening {
             engine.onCommit { [status] in status.figuresMayHaveChanged() }

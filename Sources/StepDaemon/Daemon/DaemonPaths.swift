@@ -15,6 +15,8 @@ public enum DaemonPaths {
 
     public static func database(in stateDirectory: String) -> String { stateDirectory + "/stepd.sqlite" }
     public static func spool(in stateDirectory: String) -> String { stateDirectory + "/events" }
+    /// The buckets of Distributed Map states' ItemReader and ResultWriter, by default.
+    public static func buckets(in stateDirectory: String) -> String { stateDirectory + "/buckets" }
     public static func jobLogs(in stateDirectory: String) -> String { stateDirectory + "/jobs" }
     /// A mark per job being spawned (`SpawnMarkers`).
     public static func spawnMarkers(in stateDirectory: String) -> String { stateDirectory + "/spawning" }

@@ -65,15 +65,17 @@ final class CommitWriter: Sendable {
     private let commitsOnCallingThread: Bool
     private let progress: WorkInProgress?
     private let crashHook: CrashHook?
+    private let buckets: BucketFolder?
 
     /// `commitsOnCallingThread`: false makes `submitCommittingHere` queue like `submit`.
     /// `progress`: told which execution each drive is for, and of each durable commit.
     init(
         database: DatabasePool, definitions: DefinitionCache, rules: RuleCache, clock: @escaping @Sendable () -> Date, logger: Logger,
         trace: CommitTrace?, checkpointer: WALCheckpointer?, commitsOnCallingThread: Bool = true, progress: WorkInProgress? = nil,
-        crashHook: CrashHook? = nil
+        crashHook: CrashHook? = nil, buckets: BucketFolder? = nil
     ) {
         self.database = database
+        self.buckets = buckets
         self.progress = progress
         self.crashHook = crashHook
         self.commitsOnCallingThread = commitsOnCallingThread
@@ -302,6 +304,7 @@ final class CommitWriter: Sendable {
     private func commit(writes: [PendingWrite], executions: [Int64], observer: any CommitObserver) {
         let began = clock()
         var commit = GroupCommit(writes: writes, queued: executions, now: began, definitions: definitions, logger: logger)
+        commit.buckets = buckets
         commit.progress = progress
         commit.crashHook = crashHook
         do {

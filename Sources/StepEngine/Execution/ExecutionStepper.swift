@@ -20,6 +20,8 @@ struct ExecutionStepper {
     private var lastOutput: (text: String, value: JSONValue)?
     /// Tests only: trap while driving the execution it names.
     var crashHook: CrashHook?
+    /// Where Distributed Map states read items and write results; nil: nowhere.
+    var buckets: BucketFolder?
     /// Children of `.sync` tasks to stop (`stopChildren`), and whether a call is stopping them.
     private var childrenToStop: [Int64] = []
     private var isStoppingChildren = false
@@ -305,7 +307,7 @@ struct ExecutionStepper {
     // MARK: - Parallel and Map states
 
     /// What a Parallel or Map state does once its branches have ended, and the events it writes.
-    private struct FanOut {
+    struct FanOut {
         let handling: ErrorHandlers
         let resultSelector: PayloadTemplate?
         let resultPath: ResultPath
@@ -376,6 +378,11 @@ struct ExecutionStepper {
         _ execution: inout ExecutionRecord, _ cursor: inout Cursor, map: MapState, stateName: String, input: JSONValue,
         resume: ResumeValue?, context: EvaluationContext
     ) throws {
+        if let processing = map.distributed {
+            try stepDistributedMap(
+                &execution, &cursor, map: map, processing: processing, stateName: stateName, input: input, resume: resume, context: context)
+            return
+        }
         let fanOut = FanOut(map)
         guard let executionId = execution.id else { return }
         if resume == .branchesEnded {
@@ -429,7 +436,7 @@ struct ExecutionStepper {
         ["name": .string(stateName), "index": .number(Double(index))]
     }
 
-    private func waitForBranches(_ execution: inout ExecutionRecord, _ cursor: inout Cursor) {
+    func waitForBranches(_ execution: inout ExecutionRecord, _ cursor: inout Cursor) {
         cursor.phase = .awaitingBranches
         if cursor.isTopLevel { execution.phase = .awaitingBranches }
     }
@@ -467,7 +474,15 @@ struct ExecutionStepper {
                 }
             }
         }
-        let result = JSONValue.array(outputs)
+        try finishFanOut(&execution, &cursor, fanOut, stateName: stateName, input: input, context: context, result: .array(outputs))
+    }
+
+    /// A Parallel or Map state's branches have done their work and `result` is what they made:
+    /// the state's ResultSelector, ResultPath, OutputPath and Assign apply, and it is left.
+    mutating func finishFanOut(
+        _ execution: inout ExecutionRecord, _ cursor: inout Cursor, _ fanOut: FanOut, stateName: String, input: JSONValue,
+        context: EvaluationContext, result: JSONValue
+    ) throws {
         let output = Result { () throws(StatesError) in
             (
                 try DataFlow.stateOutput(
@@ -503,14 +518,14 @@ struct ExecutionStepper {
     // MARK: - Errors
 
     /// A state's Retry and Catch, and the event that closes it when a catcher moves on.
-    private struct ErrorHandlers {
+    struct ErrorHandlers {
         let retry: [Retrier]
         let catchers: [Catcher]
         let exitedType: HistoryEventType
     }
 
     /// Retry when a retrier matches and has attempts left, else catch, else the cursor fails.
-    private mutating func handleStateError(
+    mutating func handleStateError(
         _ execution: inout ExecutionRecord, _ cursor: inout Cursor, _ handling: ErrorHandlers, stateName: String, input: JSONValue,
         error: StatesError
     ) throws {
@@ -659,6 +674,7 @@ struct ExecutionStepper {
     private mutating func abortBranch(_ branch: BranchRecord, execution: inout ExecutionRecord) throws {
         guard let branchId = branch.id else { return }
         if branch.phase == .awaitingBranches {
+            try abortMapRuns(&execution, branchIds: [branchId])
             for child in try BranchRecord.children(executionId: branch.executionId, parentBranchId: branchId, in: db)
             where child.status == .running {
                 try abortBranch(child, execution: &execution)
@@ -725,6 +741,8 @@ struct ExecutionStepper {
     mutating func endExecution(
         _ execution: inout ExecutionRecord, status: ExecutionRecord.Status, outputText: String?, error: String?, cause: String?
     ) throws {
+        // Its running map runs stop first: their children stop with them.
+        if execution.phase == .awaitingBranches { try abortMapRuns(&execution, branchIds: nil) }
         switch status {
         case .succeeded:
             try append(.executionSucceeded, HistoryWriter.payload("output", text: outputText ?? "null"), &execution)
@@ -756,6 +774,7 @@ struct ExecutionStepper {
         if let token = execution.parentTaskToken {
             try ChildExecutionAnswer.answer(parentToken: token, child: execution, db: db, now: now, effects: &effects)
         }
+        try mapRunChildEnded(execution)
         if let id = execution.id {
             let childWaits = try TaskTokenRecord.unresolvedChildWaits(executionId: id, branchId: nil, in: db)
             try TaskWait.resolveToken(executionId: id, db: db, now: now, effects: &effects)
@@ -788,7 +807,8 @@ struct ExecutionStepper {
         var cursor = Cursor(of: execution)
         try revive(&cursor, execution: &execution, definition: definition)
         cursor.store(in: &execution)
-        if let timeout = definition.timeoutSeconds {
+        // A map run's child runs the item processor, which the machine's TimeoutSeconds does not bound.
+        if let timeout = definition.timeoutSeconds, try MapRunChildRecord.find(executionId: id, in: db) == nil {
             try TimerRecord(executionId: id, kind: .executionTimeout, dueAt: now.timeIntervalSince1970 + Double(timeout)).set(db)
             effects.timersChanged = true
         }
@@ -805,6 +825,10 @@ struct ExecutionStepper {
         cursor.resumeValue = nil
         cursor.retryCounts = nil
         cursor.phase = .enter
+        if let name = cursor.currentState, case .map(let map)? = definition.state(named: name)?.kind, map.distributed != nil {
+            try reviveMapRun(&cursor, execution: &execution, map: map)
+            return
+        }
         guard let executionId = execution.id, let name = cursor.currentState, let kind = definition.state(named: name)?.kind,
             var group = try BranchGroupRecord.find(db, executionId: executionId, parentBranchId: cursor.branchId)
         else { return }
@@ -851,9 +875,16 @@ struct ExecutionStepper {
     /// them (their tokens already resolved, so that a child's end answers nobody). Iterative:
     /// a chain of children, each started by the one before, may be longer than a stack.
     mutating func stopChildren(waitedOnBy tokens: [String]) throws {
+        var children: [Int64] = []
         for token in tokens {
-            if let child = try ExecutionRecord.runningChild(parentTaskToken: token, in: db) { childrenToStop.append(child) }
+            if let child = try ExecutionRecord.runningChild(parentTaskToken: token, in: db) { children.append(child) }
         }
+        try stopExecutions(children)
+    }
+
+    /// Stops (ABORTED) the running executions `ids`, and what stopping them stops in turn.
+    mutating func stopExecutions(_ ids: [Int64]) throws {
+        childrenToStop += ids
         guard !isStoppingChildren else { return }
         isStoppingChildren = true
         defer { isStoppingChildren = false }
@@ -941,12 +972,12 @@ struct ExecutionStepper {
         return .success(outcome)
     }
 
-    private mutating func append(_ type: HistoryEventType, _ details: [String: JSONValue], _ execution: inout ExecutionRecord) throws {
+    mutating func append(_ type: HistoryEventType, _ details: [String: JSONValue], _ execution: inout ExecutionRecord) throws {
         if let event = try HistoryWriter.next(type, details: .object(details), for: &execution, at: now) { unwrittenEvents.append(event) }
     }
 
     /// An event without details.
-    private mutating func append(_ type: HistoryEventType, _ execution: inout ExecutionRecord) throws {
+    mutating func append(_ type: HistoryEventType, _ execution: inout ExecutionRecord) throws {
         if let event = try HistoryWriter.next(type, details: nil, for: &execution, at: now) { unwrittenEvents.append(event) }
     }
 

@@ -54,6 +54,8 @@ struct GroupCommit {
     /// Told which execution is being driven, so a crash can be blamed on it at the next start.
     var progress: WorkInProgress?
     var crashHook: CrashHook?
+    /// Where Distributed Map states read items and write results.
+    var buckets: BucketFolder?
 
     struct Outcome: Sendable {
         var results: [Result<any Sendable, any Error>] = []
@@ -100,6 +102,7 @@ struct GroupCommit {
             driven += 1
             var stepper = ExecutionStepper(db: db, now: now, definitions: definitions)
             stepper.crashHook = crashHook
+            stepper.buckets = buckets
             progress?.beginExecution(id, origin: origin)
             defer { progress?.endExecution() }
             do {

@@ -41,6 +41,11 @@ public enum HistoryEventType: String, Sendable, CaseIterable {
     case mapStateAborted = "MapStateAborted"
     case mapStateExited = "MapStateExited"
     case waitStateAborted = "WaitStateAborted"
+    case mapRunStarted = "MapRunStarted"
+    case mapRunSucceeded = "MapRunSucceeded"
+    case mapRunFailed = "MapRunFailed"
+    case mapRunAborted = "MapRunAborted"
+    case mapRunRedriven = "MapRunRedriven"
 
     var endsExecution: Bool {
         switch self {
@@ -73,6 +78,10 @@ public enum HistoryEventType: String, Sendable, CaseIterable {
         case .parallelStateStarted, .parallelStateSucceeded, .parallelStateFailed, .parallelStateAborted, .taskStateAborted,
             .waitStateAborted, .mapStateSucceeded, .mapStateFailed, .mapStateAborted:
             "noEventDetails"
+        case .mapRunStarted: "mapRunStartedEventDetails"
+        case .mapRunFailed: "mapRunFailedEventDetails"
+        case .mapRunRedriven: "mapRunRedrivenEventDetails"
+        case .mapRunSucceeded, .mapRunAborted: "noEventDetails"
         case .taskScheduled: "taskScheduledEventDetails"
         case .taskStarted: "taskStartedEventDetails"
         case .taskSubmitted: "taskSubmittedEventDetails"

@@ -42,6 +42,30 @@ public enum LocalARN {
         "\(stateMachine(name)):\(alias)"
     }
 
+    /// A map run's ARN: `...:mapRun:MACHINE/LABEL:ID`.
+    public static func mapRun(stateMachine: String, label: String, id: String) -> String {
+        "arn:aws:states:\(region):\(account):mapRun:\(stateMachine)/\(label):\(id)"
+    }
+
+    /// The state machine a map run's children run, by its label: `...:stateMachine:MACHINE/LABEL`.
+    public static func labelledStateMachine(_ name: String, label: String) -> String {
+        "\(stateMachine(name))/\(label)"
+    }
+
+    /// A map run's child: `...:execution:MACHINE/LABEL:NAME`.
+    public static func mapRunExecution(stateMachine: String, label: String, name: String) -> String {
+        execution(stateMachine: "\(stateMachine)/\(label)", name: name)
+    }
+
+    /// The local form of a map run ARN given with any region and account; nil when it is not one.
+    public static func normalizedMapRun(_ reference: String) -> String? {
+        let parts = reference.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 8, parts[0] == "arn", parts[2] == "states", parts[5] == "mapRun", !parts[7].isEmpty else { return nil }
+        let machineAndLabel = parts[6].split(separator: "/", omittingEmptySubsequences: false)
+        guard machineAndLabel.count == 2, !machineAndLabel[0].isEmpty, !machineAndLabel[1].isEmpty else { return nil }
+        return mapRun(stateMachine: String(machineAndLabel[0]), label: String(machineAndLabel[1]), id: String(parts[7]))
+    }
+
     /// What a state machine ARN may name past the machine: one of its versions or aliases.
     public enum Qualifier: Sendable, Equatable {
         case version(Int64)

@@ -29,7 +29,8 @@ public enum DefinitionValidation {
             return .failure(error)
         }
         // An EXPRESS machine's own refusals come first: AWS answers them, not the resource's.
-        let refused = express ? expressProblems(in: definition) : []
+        // So do those of a distributed Map's EXPRESS children.
+        let refused = expressProblems(in: definition, machineIsExpress: express)
         let unrunnable = refused.isEmpty ? resourceProblems(in: definition) : []
         let problems = refused + unrunnable
         return problems.isEmpty ? .success(definition) : .failure(DefinitionError(problems: problems))
@@ -46,15 +47,26 @@ public enum DefinitionValidation {
     /// A problem for each Task state, at any depth, whose resource stepd cannot run
     /// (`TaskResource.refusal`), at `/States/NAME/Resource` or inside its branch.
     static func resourceProblems(in definition: StateMachineDefinition) -> [DefinitionError] {
-        tasks(of: definition).compactMap { name, task, path in
+        tasks(of: definition).compactMap { name, task, path, _ in
             TaskResource.refusal(of: task.resource).map { DefinitionError(message: "State '\(name)': \($0)", statePath: path) }
         }
     }
 
-    /// What an EXPRESS machine may not run, in AWS's recorded words: a `.waitForTaskToken` or
-    /// `.sync` resource, an activity (AWS prints two spaces before "at" after the first).
-    static func expressProblems(in definition: StateMachineDefinition) -> [DefinitionError] {
-        tasks(of: definition).compactMap { _, task, path in
+    /// What an EXPRESS machine, or a distributed Map's EXPRESS children, may not run, in AWS's
+    /// recorded words: a `.waitForTaskToken` or `.sync` resource, an activity (AWS prints two
+    /// spaces before "at" after the first); and an EXPRESS machine, no distributed Map (AWS
+    /// runs them in STANDARD workflows only; the words are stepd's).
+    static func expressProblems(in definition: StateMachineDefinition, machineIsExpress: Bool) -> [DefinitionError] {
+        var problems: [DefinitionError] = []
+        if machineIsExpress {
+            problems += maps(of: definition).filter { $0.map.distributed != nil }.map { name, _, path in
+                DefinitionError(
+                    message: "State '\(name)': Express state machine does not support a Map state in DISTRIBUTED mode",
+                    statePath: path + "/ItemProcessor/ProcessorConfig/Mode")
+            }
+        }
+        return problems + tasks(of: definition).compactMap { _, task, path, inExpress in
+            guard machineIsExpress || inExpress else { return nil }
             let resource = task.resource
             let reason: String? =
                 if resource.hasSuffix(".waitForTaskToken") {
@@ -70,29 +82,47 @@ public enum DefinitionValidation {
         }
     }
 
-    /// Every Task state, at any depth, with its name and the path of its `Resource`.
-    private static func tasks(of definition: StateMachineDefinition) -> [(name: String, task: TaskState, path: String)] {
-        var found: [(String, TaskState, String)] = []
-        // The walk keeps the path each state sits at (Parallel and Map nest at most 32 deep).
-        func check(_ states: [String: State], location: String) {
+    /// Every Task state, at any depth, with its name, the path of its `Resource`, and whether
+    /// it runs in a distributed Map's EXPRESS child.
+    private static func tasks(of definition: StateMachineDefinition) -> [(name: String, task: TaskState, path: String, inExpress: Bool)] {
+        var found: [(String, TaskState, String, Bool)] = []
+        walk(definition) { name, state, statePath, inExpress in
+            if case .task(let task) = state.kind { found.append((name, task, statePath + "/Resource", inExpress)) }
+        }
+        return found
+    }
+
+    /// Every Map state, at any depth, with its name and path.
+    private static func maps(of definition: StateMachineDefinition) -> [(name: String, map: MapState, path: String)] {
+        var found: [(String, MapState, String)] = []
+        walk(definition) { name, state, statePath, _ in
+            if case .map(let map) = state.kind { found.append((name, map, statePath)) }
+        }
+        return found
+    }
+
+    /// Calls `visit` for every state, at any depth, with its path and whether it runs in a
+    /// distributed Map's EXPRESS child. Recursive as deep as Parallel and Map nest (at most 32).
+    private static func walk(_ definition: StateMachineDefinition, _ visit: (String, State, String, Bool) -> Void) {
+        func check(_ states: [String: State], location: String, inExpress: Bool) {
             for name in states.keys.sorted() {
                 guard let state = states[name] else { continue }
                 let statePath = "\(location)/States/\(name)"
+                visit(name, state, statePath, inExpress)
                 switch state.kind {
-                case .task(let task):
-                    found.append((name, task, statePath + "/Resource"))
                 case .parallel(let parallel):
                     for (index, branch) in parallel.branches.enumerated() {
-                        check(branch.states, location: "\(statePath)/Branches/\(index)")
+                        check(branch.states, location: "\(statePath)/Branches/\(index)", inExpress: inExpress)
                     }
                 case .map(let map):
-                    check(map.processor.states, location: "\(statePath)/\(map.processorField)")
+                    check(
+                        map.processor.states, location: "\(statePath)/\(map.processorField)",
+                        inExpress: inExpress || map.distributed?.executionType == .express)
                 default:
                     break
                 }
             }
         }
-        check(definition.states, location: "")
-        return found
+        check(definition.states, location: "", inExpress: false)
     }
 }

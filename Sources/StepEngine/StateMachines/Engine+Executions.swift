@@ -70,6 +70,10 @@ extension Engine {
             execution, qualifier: try ExecutionQualifierRecord.find(executionId: id, in: db),
             redrive: try ExecutionRedriveRecord.find(executionId: id, in: db))
         description.redriveStatus = try redriveStatus(of: execution, in: db, now: now)
+        if let link = try MapRunChildRecord.find(executionId: id, in: db), let run = try MapRunRecord.fetchOne(db, key: link.mapRunId) {
+            description.mapRunArn = run.arn
+            description.stateMachineArn = LocalARN.labelledStateMachine(execution.stateMachineName, label: run.label)
+        }
         return description
     }
 

@@ -52,7 +52,13 @@ extension Engine {
         -> RedriveStatus
     {
         let reason = try RedriveEligibility.reason(for: execution, in: db, now: now)
-        return RedriveStatus(status: reason == nil ? "REDRIVABLE" : "NOT_REDRIVABLE", reason: reason)
+        let status =
+            switch reason {
+            case nil: "REDRIVABLE"
+            case RedriveEligibility.mapRunChildReason?: "REDRIVABLE_BY_MAP_RUN"
+            default: "NOT_REDRIVABLE"
+            }
+        return RedriveStatus(status: status, reason: reason)
     }
 
     private static func clientTokens(in record: ExecutionRedriveRecord?) -> [(token: String, date: Double)] {

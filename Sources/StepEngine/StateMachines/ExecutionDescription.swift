@@ -8,6 +8,12 @@ public typealias ExecutionStatus = ExecutionRecord.Status
 public struct ExecutionDescription: Sendable, Equatable {
     public let arn: String
     public let stateMachineName: String
+    /// The state machine it runs: its name's ARN, or for a map run's child the labelled ARN
+    /// (`...:stateMachine:NAME/LABEL`).
+    public var stateMachineArn: String
+    /// For a map run's child: the run, and how many of its items the child runs.
+    public var mapRunArn: String? = nil
+    public var itemCount: Int64? = nil
     public let name: String
     public let status: ExecutionStatus
     public let startDate: Double
@@ -38,6 +44,7 @@ public struct ExecutionDescription: Sendable, Equatable {
         }
         arn = record.arn
         stateMachineName = record.stateMachineName
+        stateMachineArn = LocalARN.stateMachine(record.stateMachineName)
         name = record.name
         status = record.status
         startDate = record.startDate

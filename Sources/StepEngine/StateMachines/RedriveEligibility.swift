@@ -10,6 +10,10 @@ enum RedriveEligibility {
     /// An execution's maximum open time, one year.
     static let maximumOpenSeconds = 365.0 * 86_400
 
+    /// A map run's child that did not succeed runs again when its parent is redriven (AWS's
+    /// `REDRIVABLE_BY_MAP_RUN`), not by itself.
+    static let mapRunChildReason = "Execution was started by a Map Run: it is redriven by redriving its parent"
+
     /// The reason `execution` cannot be redriven now, or nil when it can.
     static func reason(for execution: ExecutionRecord, in db: Database, now: Double) throws -> String? {
         switch execution.status {
@@ -17,6 +21,7 @@ enum RedriveEligibility {
         case .succeeded: return "Execution is SUCCEEDED and cannot be redriven"
         case .failed, .timedOut, .aborted: break
         }
+        if let id = execution.id, try MapRunChildRecord.find(executionId: id, in: db) != nil { return mapRunChildReason }
         guard try StateMachineRecord.find(db, key: execution.stateMachineName) != nil else { return "State machine is in DELETING status" }
         // Room for ExecutionRedriven and at least one event more.
         if execution.lastEventId >= Int64(Limits.maximumHistoryEvents) - 1 { return "Execution history event limit exceeded" }

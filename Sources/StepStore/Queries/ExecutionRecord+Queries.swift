@@ -62,9 +62,16 @@ extension ExecutionRecord {
     /// redriven (true) or never redriven (false).
     public static func page(
         stateMachine: String, status: String?, startedByUid: Int64? = nil, versionNumber: Int64? = nil, aliasName: String? = nil,
-        redriven: Bool? = nil, before: Int64?, limit: Int, in db: Database
+        redriven: Bool? = nil, mapRunId: Int64? = nil, before: Int64?, limit: Int, in db: Database
     ) throws -> [ExecutionRecord] {
-        var request = ExecutionRecord.filter(Column("stateMachineName") == stateMachine)
+        // A map run's children are listed by their run only, as AWS lists them.
+        var request =
+            if let mapRunId {
+                ExecutionRecord.filter(sql: "id IN (SELECT executionId FROM mapRunChild WHERE mapRunId = ?)", arguments: [mapRunId])
+            } else {
+                ExecutionRecord.filter(Column("stateMachineName") == stateMachine)
+                    .filter(sql: "id NOT IN (SELECT executionId FROM mapRunChild)")
+            }
         if let redriven {
             request = request.filter(
                 sql: redriven ? "id IN (SELECT executionId FROM executionRedrive)" : "id NOT IN (SELECT executionId FROM executionRedrive)")

@@ -52,6 +52,8 @@ public enum Pruning {
             batch.rows += db.changesCount
             try db.cachedStatement(sql: "DELETE FROM executionQualifier WHERE executionId = ?").execute(arguments: [id])
             try db.cachedStatement(sql: "DELETE FROM executionRedrive WHERE executionId = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM mapRunChild WHERE executionId = ?").execute(arguments: [id])
+            try MapRunRecord.deleteAll(executionId: id, in: db)
             try db.cachedStatement(sql: "DELETE FROM execution WHERE id = ?").execute(arguments: [id])
             batch.rows += 1
             batch.executions += 1

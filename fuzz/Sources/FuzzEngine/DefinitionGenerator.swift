@@ -113,8 +113,24 @@ struct DefinitionGenerator {
             fanOutFields(index, count: count, prefix: prefix, into: &state)
         case 9 where depth < 2:
             state["Type"] = "Map"
-            state["ItemProcessor"] = .object(graph(prefix: "\(prefix)\(index)m_", depth: depth + 1))
-            if chance(5) { state["ItemsPath"] = pick(Self.paths) }
+            var processor = graph(prefix: "\(prefix)\(index)m_", depth: depth + 1)
+            if chance(3) {
+                // DISTRIBUTED: each item a child execution of a map run.
+                processor["ProcessorConfig"] = ["Mode": "DISTRIBUTED", "ExecutionType": chance(2) ? "EXPRESS" : "STANDARD"]
+                if chance(3) { state["ToleratedFailureCount"] = .number(Double(byte() % 3)) }
+                if chance(2) { state["ToleratedFailurePercentage"] = .number(Double(byte() % 101)) }
+                if chance(2) { state["ItemBatcher"] = ["MaxItemsPerBatch": .number(Double(1 + byte() % 3)), "BatchInput": ["b": 1]] }
+                if chance(2) { state["Label"] = .string("L\(prefix)\(index)") }
+                if chance(2) { state["ResultWriter"] = ["Resource": "arn:aws:states:::s3:putObject", "Parameters": ["Bucket": "fuzz", "Prefix": "out"]] }
+                if chance(2) {
+                    state["ItemReader"] = [
+                        "Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": ["InputType": chance(4) ? "JSON" : "JSONL"],
+                        "Parameters": ["Bucket": "fuzz", "Key": chance(4) ? "items.json" : "items.jsonl"],
+                    ]
+                }
+            }
+            state["ItemProcessor"] = .object(processor)
+            if state["ItemReader"] == nil, chance(5) { state["ItemsPath"] = pick(Self.paths) }
             if chance(2) { state[chance(4) ? "ItemSelector" : "Parameters"] = pick(Self.itemSelectors) }
             if chance(3) { state["MaxConcurrency"] = .number(Double(byte() % 4)) } else if chance(1) { state["MaxConcurrencyPath"] = pick(Self.paths) }
             fanOutFields(index, count: count, prefix: prefix, into: &state)

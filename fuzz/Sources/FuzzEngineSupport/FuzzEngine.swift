@@ -88,8 +88,14 @@ public final class FuzzEngine: Sendable {
             // Removed at exit (`ScratchFolder`); the pid in the name lets a later process remove
             // the folder of one that crashed.
             let folder = URL(fileURLWithPath: try ScratchFolder.make("stepd-fuzz-\(getpid())", under: base.path))
+            // A bucket for distributed Maps' readers and writers: a JSON and a JSON Lines object.
+            let bucket = folder.appendingPathComponent("buckets/fuzz")
+            try FileManager.default.createDirectory(at: bucket, withIntermediateDirectories: true)
+            try Data(#"[1, {"id": "x"}, [2], "s"]"#.utf8).write(to: bucket.appendingPathComponent("items.json"))
+            try Data("{\"id\": 1}\n{\"id\": \"bad\"}\n3\n".utf8).write(to: bucket.appendingPathComponent("items.jsonl"))
             let engine = try Engine(
-                databasePath: folder.appendingPathComponent("db.sqlite").path, logger: logger, clock: clock)
+                databasePath: folder.appendingPathComponent("db.sqlite").path, logger: logger, clock: clock,
+                buckets: BucketFolder(root: folder.appendingPathComponent("buckets").path))
             try blocking { try await prepare(engine) }
             return (engine, clock, folder)
         } catch {
