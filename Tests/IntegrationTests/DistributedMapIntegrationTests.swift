@@ -70,4 +70,73 @@ struct DistributedMapIntegrationTests {
             #expect(listed["executions"]?.arrayValue?.count == 1)
         }
     }
+
+    @Test("kill -9 in the middle of a map run: after the restart it goes on, and no child runs twice")
+    func aKillInTheMiddleRunsNoChildTwice() async throws {
+        try await withStepd { stepd in
+            _ = try await stepd.call("DynamoDB_20120810.CreateTable", [
+                "TableName": "Tokens", "KeySchema": [["AttributeName": "Id", "KeyType": "HASH"]],
+                "AttributeDefinitions": [["AttributeName": "Id", "AttributeType": "S"]],
+            ])
+            // Each child parks on a token stored under its item's id.
+            let definition: JSONValue = [
+                "StartAt": "Each",
+                "States": [
+                    "Each": [
+                        "Type": "Map", "End": true, "ItemsPath": "$.ids", "MaxConcurrency": 50,
+                        "ItemProcessor": [
+                            "ProcessorConfig": ["Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"],
+                            "StartAt": "Park",
+                            "States": [
+                                "Park": [
+                                    "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem.waitForTaskToken",
+                                    "Parameters": ["TableName": "Tokens", "Item": ["Id": ["S.$": "$"], "Token": ["S.$": "$$.Task.Token"]]],
+                                    "End": true,
+                                ],
+                            ],
+                        ],
+                    ],
+                ],
+            ]
+            _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", ["name": "many", "definition": .string(definition.serialized())])
+            let ids = (0..<200).map { "item-\($0)" }
+            let arn = try await stepd.startExecution("many", input: JSONValue.object(["ids": .array(ids.map { .string($0) })]).serialized())
+            var answered: Set<String> = []
+            /// Answers every parked child not answered yet (its answer is its id), at most `limit`.
+            func answerParked(limit: Int = .max) async throws {
+                _ = try await stepd.call("Stepd.WaitUntilIdle", [:])
+                for id in ids where !answered.contains(id) && answered.count < limit {
+                    let item = try await stepd.call("DynamoDB_20120810.GetItem", ["TableName": "Tokens", "Key": ["Id": ["S": .string(id)]]])
+                    guard let token = item["Item"]?["Token"]?["S"]?.stringValue else { continue }
+                    _ = try await stepd.call("AWSStepFunctions.SendTaskSuccess", ["taskToken": .string(token), "output": .string("\"\(id)\"")])
+                    answered.insert(id)
+                }
+            }
+            try await answerParked(limit: 30)
+            #expect(answered.count == 30)
+            try await stepd.kill9()
+            try await stepd.launch()
+            // 200 items, 50 at a time: a round answers those parked, which starts the next.
+            for _ in 0..<20 where answered.count < ids.count { try await answerParked() }
+            #expect(answered.count == ids.count)
+            let ended = try await stepd.waitForExecution(arn)
+            #expect(ended["status"] == "SUCCEEDED", "\(ended.serialized())")
+            #expect(try JSONValue(parsing: ended["output"]?.stringValue ?? "") == .array(ids.map { .string($0) }))
+
+            let history = try await stepd.call("AWSStepFunctions.GetExecutionHistory", ["executionArn": .string(arn), "maxResults": 1000])
+            let runArn = try #require(
+                history["events"]?.arrayValue?.first { $0["type"] == "MapRunStarted" }?["mapRunStartedEventDetails"]?["mapRunArn"]?.stringValue)
+            let children = try await stepd.call("AWSStepFunctions.ListExecutions", ["mapRunArn": .string(runArn), "maxResults": 1000])
+            let childArns = children["executions"]?.arrayValue?.compactMap { $0["executionArn"]?.stringValue } ?? []
+            #expect(childArns.count == ids.count)
+            for child in childArns.prefix(60) {
+                let events = try await stepd.call("AWSStepFunctions.GetExecutionHistory", ["executionArn": .string(child)])
+                let scheduled = events["events"]?.arrayValue?.filter { $0["type"] == "TaskScheduled" }.count
+                #expect(scheduled == 1, "\(child) scheduled its task \(scheduled ?? 0) times")
+            }
+            let run = try await stepd.call("AWSStepFunctions.DescribeMapRun", ["mapRunArn": .string(runArn)])
+            #expect(run["executionCounts"]?["succeeded"] == 200)
+            #expect(run["executionCounts"]?["total"] == 200)
+        }
+    }
 }
