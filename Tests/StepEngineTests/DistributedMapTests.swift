@@ -388,6 +388,19 @@ import Testing
         #expect(events.types.suffix(4) == ["MapRunStarted", "MapRunFailed", "MapStateFailed", "ExecutionFailed"])
     }
 
+    @Test func anObjectOfMoreItemsThanARunTakesFailsTheRunUnlessMaxItemsReadsFewer() async throws {
+        let test = try TestEngine()
+        try put(test, bucket: "data", key: "many.jsonl", String(repeating: "1\n", count: 1_000_001))
+        let reader = Self.reader("getObject", ["Bucket": "data", "Key": "many.jsonl"], config: ["InputType": "JSONL"])
+        try await test.machine("each", Self.map(processor: Self.echo, extra: ["ItemReader": reader]).text)
+        let execution = try await test.run("each")
+        #expect(execution.error == "States.ItemReaderFailed")
+        #expect(execution.cause?.contains("more than 1000000 items") == true, "\(execution.cause ?? "")")
+        let fewer = Self.reader("getObject", ["Bucket": "data", "Key": "many.jsonl"], config: ["InputType": "JSONL", "MaxItems": 3])
+        try await test.machine("three", Self.map(processor: Self.echo, extra: ["ItemReader": fewer]).text)
+        #expect(try await test.run("three").output == [1, 1, 1])
+    }
+
     @Test func aSymbolicLinkOutOfTheBucketIsNotFollowed() async throws {
         let test = try TestEngine()
         try put(test, bucket: "data", key: "real/items.json", "[1]")

@@ -100,6 +100,11 @@ public struct BucketFolder: Sendable {
         }
         // S3 orders keys by their UTF-8 bytes.
         keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if limit.map({ $0 <= 0 }) ?? true, keys.count > Self.maximumListedObjects {
+            throw StatesError(
+                name: StatesError.itemReaderFailed,
+                cause: "Bucket '\(bucket)' holds \(keys.count) objects under prefix '\(prefix)', more than stepd lists for one map run (\(Self.maximumListedObjects); MaxItems reads fewer)")
+        }
         var objects: [JSONValue] = []
         objects.reserveCapacity(min(keys.count, cap))
         for key in keys.prefix(cap) {

@@ -18,6 +18,9 @@ extension ExecutionStepper {
     /// there in a few commits, none of which holds the writer for all of them.
     static let childrenStartedAtOnce = 512
     static let childrenStartedPerEnd = 2
+    /// The most items one map run takes (stepd's bound: they are held while read, and stored
+    /// in the commit that starts the run). `MaxItems` reads fewer of a larger object.
+    static let maximumItemsPerRun = 1_000_000
     static let exceededThresholdCause = "The specified tolerated failure threshold was exceeded"
 
     mutating func stepDistributedMap(
@@ -136,7 +139,15 @@ extension ExecutionStepper {
                 throw StatesError(name: StatesError.itemReaderFailed, cause: "The ItemReader's Parameters must have a 'Key' string")
             }
             let bytes = try buckets.read(bucket: bucket, key: key)
-            return try ItemFileParser.items(in: bytes, format: format, maxItems: maxItems)
+            // One item past the bound tells a larger object from one at the bound.
+            let bound = Self.maximumItemsPerRun + 1
+            let items = try ItemFileParser.items(in: bytes, format: format, maxItems: maxItems.map { $0 == 0 ? bound : min($0, bound) } ?? bound)
+            guard items.count <= Self.maximumItemsPerRun else {
+                throw StatesError(
+                    name: StatesError.itemReaderFailed,
+                    cause: "The object '\(key)' of bucket '\(bucket)' holds more than \(Self.maximumItemsPerRun) items, more than stepd runs in one map run (MaxItems reads fewer)")
+            }
+            return items
         }
     }
 
