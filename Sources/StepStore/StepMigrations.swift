@@ -390,6 +390,9 @@ public enum StepMigrations {
                 CREATE UNIQUE INDEX mapRunChildByPosition ON mapRunChild(mapRunId, position);
                 """)
         }
+        migrator.registerMigration("v14: a map run's results written so far") { db in
+            try db.execute(sql: "ALTER TABLE mapRun ADD COLUMN resultsProgress TEXT")
+        }
         return migrator
     }
 }

@@ -456,6 +456,30 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder + "/SUCCEEDED_0.json.stepd-partial"))
     }
 
+    @Test func resultsOfMoreChildrenThanACommitWritesAreWrittenOverSeveralInOrder() async throws {
+        let test = try TestEngine()
+        try FileManager.default.createDirectory(atPath: test.bucketsRoot + "/results", withIntermediateDirectories: true)
+        let count = 4_500
+        try put(test, bucket: "data", key: "n.jsonl", (0..<count).map(String.init).joined(separator: "\n"))
+        let reader = Self.reader("getObject", ["Bucket": "data", "Key": "n.jsonl"], config: ["InputType": "JSONL"])
+        let writer: JSONValue = [
+            "Resource": "arn:aws:states:::s3:putObject", "Parameters": ["Bucket": "results", "Prefix": "big"],
+            "WriterConfig": ["OutputType": "JSONL", "Transformation": "COMPACT"],
+        ]
+        try await test.machine("each", Self.map(processor: Self.echo, extra: ["ItemReader": reader, "ResultWriter": writer]).text)
+        let execution = try await test.run("each")
+        #expect(execution.status == "SUCCEEDED", "\(execution.cause ?? "")")
+        let key = try #require(execution.output?["ResultWriterDetails"]?["Key"]?.stringValue)
+        let folder = test.bucketsRoot + "/results/"
+        let manifest = try JSONValue(parsing: try String(contentsOfFile: folder + key, encoding: .utf8))
+        let file = try #require(manifest["ResultFiles"]?["SUCCEEDED"]?.arrayValue?.first)
+        let text = try String(contentsOfFile: folder + (file["Key"]?.stringValue ?? ""), encoding: .utf8)
+        #expect(file["Size"] == .number(Double(text.utf8.count)))
+        #expect(text.split(separator: "\n").map(String.init) == (0..<count).map(String.init))
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.hasSuffix(".stepd-partial") }
+        #expect(leftovers.isEmpty)
+    }
+
     @Test func aResultOverThePayloadLimitFailsTheStateWithDataLimitExceeded() async throws {
         let test = try TestEngine()
         // Three items of 100,000 bytes: read from a file, since an input that big is refused.

@@ -148,14 +148,33 @@ public struct BucketFolder: Sendable {
         return ObjectWriter(descriptor: descriptor, temporaryPath: temporary, path: path, bucket: bucket, key: key)
     }
 
-    /// An object being written; `commit` or `abandon` ends it.
+    /// An object `create` began in an earlier commit, to be written on from `size` bytes: what
+    /// a commit that did not last wrote past them goes. One renamed into place by a commit that
+    /// did not last is taken back.
+    func reopen(bucket: String, key: String, size: Int) throws(StatesError) -> ObjectWriter {
+        let error = StatesError.resultWriterFailed
+        let path = try objectPath(bucket: bucket, key: key, error: error)
+        let temporary = path + ".stepd-partial"
+        if access(temporary, F_OK) != 0, access(path, F_OK) == 0 { rename(path, temporary) }
+        let descriptor = open(temporary, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0, ftruncate(descriptor, off_t(size)) == 0, lseek(descriptor, off_t(size), SEEK_SET) >= 0 else {
+            let reason = Self.describe(errno)
+            if descriptor >= 0 { close(descriptor) }
+            throw StatesError(name: error, cause: "The object '\(key)' of bucket '\(bucket)' cannot be written on: \(reason)")
+        }
+        var writer = ObjectWriter(descriptor: descriptor, temporaryPath: temporary, path: path, bucket: bucket, key: key)
+        writer.size = size
+        return writer
+    }
+
+    /// An object being written; `commit`, `pause` or `abandon` ends it.
     struct ObjectWriter {
         let descriptor: Int32
         let temporaryPath: String
         let path: String
         let bucket: String
         let key: String
-        private(set) var size = 0
+        fileprivate(set) var size = 0
 
         fileprivate init(descriptor: Int32, temporaryPath: String, path: String, bucket: String, key: String) {
             self.descriptor = descriptor
@@ -178,6 +197,14 @@ public struct BucketFolder: Sendable {
                 return .success(written)
             }
             size += try result.get()
+        }
+
+        /// Makes what was written durable and closes the file, to be written on (`reopen`) later.
+        func pause() throws(StatesError) {
+            let synced = fsync(descriptor) == 0
+            let code = errno
+            close(descriptor)
+            guard synced else { throw failure(code) }
         }
 
         /// Makes the object durable and visible under its key.

@@ -305,13 +305,19 @@ extension ExecutionStepper {
                 error: StatesError(name: run.error ?? StatesError.runtime, cause: run.cause ?? ""))
             return
         }
-        let result = Result { () throws(StatesError) -> JSONValue in
-            try MapRunResults(db: db, run: run, runId: runId).result(writer: processing.resultWriter, buckets: buckets)
+        let result = Result { () throws(StatesError) -> JSONValue? in
+            try MapRunResults(db: db, runId: runId).result(of: &run, writer: processing.resultWriter, buckets: buckets)
         }
         switch result {
         case .failure(let error):
             try failMapRun(&run, &execution, &cursor, fanOut, stateName: stateName, input: input, error: error)
-        case .success(let result):
+        case .success(nil):
+            // More results to write: the next commit goes on.
+            try run.update(db)
+            cursor.phase = .resume
+            cursor.resumeValue = ResumeValue.branchesEnded.text
+            endsTurn = true
+        case .success(let result?):
             run.status = .succeeded
             run.stopDate = now.timeIntervalSince1970
             try run.update(db)

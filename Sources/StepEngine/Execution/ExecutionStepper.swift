@@ -22,6 +22,9 @@ struct ExecutionStepper {
     var crashHook: CrashHook?
     /// Where Distributed Map states read items and write results; nil: nowhere.
     var buckets: BucketFolder?
+    /// Set by a step that did a commit's share of a long piece of work (a map run's results):
+    /// the turn ends, and the cursor, still ready, goes on in the next commit.
+    var endsTurn = false
     /// Children of `.sync` tasks to stop (`stopChildren`), and whether a call is stopping them.
     private var childrenToStop: [Int64] = []
     private var isStoppingChildren = false
@@ -71,7 +74,8 @@ struct ExecutionStepper {
             }
             var turnEnded = false
             while cursor.isReady, execution.status == .running {
-                if transitions == Limits.transitionsPerTurn {
+                if transitions == Limits.transitionsPerTurn || endsTurn {
+                    endsTurn = false
                     turnEnded = true
                     break
                 }

@@ -45,6 +45,8 @@ public struct MapRunRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     /// How often the run was redriven with its parent, and when last.
     public var redriveCount: Int64
     public var redriveDate: Double?
+    /// How far the `ResultWriter` has written, across commits (JSON text); nil before it starts.
+    public var resultsProgress: String?
 
     public init(
         executionId: Int64, branchId: Int64, stateName: String, arn: String, label: String, executionType: String, startDate: Double,
