@@ -603,4 +603,12 @@ import Testing
             #expect(error?.cause.contains("MaxItemsPath") == true, "\(error?.cause ?? "")")
         }
     }
+
+    @Test func twoMapStatesMayNotShareALabel() {
+        let processor = #"{"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#
+        let text = #"{"StartAt": "A", "States": {"A": {"Type": "Map", "Label": "L", "Next": "B", "ItemProcessor": \#(processor)}, "B": {"Type": "Map", "Label": "L", "End": true, "ItemProcessor": \#(processor.replacingOccurrences(of: "\"P\"", with: "\"Q\""))}}}"#
+        let located = Self.problems(text)
+        #expect(located.map(\.path) == ["/States/B/Label"], "\(located.map(\.message))")
+        #expect(located.first?.message.contains("is the label of state 'A' too") == true)
+    }
 }

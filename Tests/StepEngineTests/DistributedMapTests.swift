@@ -65,6 +65,11 @@ import Testing
         #expect(children.items.allSatisfy { $0.arn.hasPrefix("arn:aws:states:local:000000000000:execution:each/Doubler:") })
         let child = try await test.engine.describeExecution(arn: try #require(children.items.first?.arn))
         #expect(child.mapRunArn == runArn)
+        let childMachine = try await test.engine.describeStateMachine(forExecution: child.arn)
+        #expect(childMachine.arn == "arn:aws:states:local:000000000000:stateMachine:each/Doubler")
+        #expect(childMachine.mapRunArn == runArn)
+        #expect(childMachine.label == "Doubler")
+        #expect(try JSONValue(parsing: childMachine.definition)["StartAt"] == "Double")
         #expect(try await test.history(child.arn).types == [
             "ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
         ])

@@ -7,6 +7,9 @@ struct StateGraphReader {
     /// Every state read so far, wherever it sits.
     private(set) var allStates: [String: State] = [:]
     private(set) var problems: [DefinitionError] = []
+    /// The distributed Map states' labels read so far, with their states' names.
+    private var labels: [String: String] = [:]
+
     /// Each graph read, with its location, for `checkTransitions`.
     private var graphs: [(graph: StateGraph, location: String)] = []
 
@@ -69,7 +72,16 @@ struct StateGraphReader {
             kind = .parallel(ParallelState(reader: &reader, branches: branches))
         case "Map":
             guard let (processor, field, distributed) = readProcessor(&reader, nesting: nesting + 1) else { return nil }
-            kind = .map(MapState(reader: &reader, processor: processor, processorField: field, distributed: distributed))
+            let map = MapState(reader: &reader, processor: processor, processorField: field, distributed: distributed)
+            // A label names its map runs' ARNs: two Map states may not share one.
+            if let label = map.distributed?.label {
+                if let other = labels[label] {
+                    reader.fail("Label", "'\(FieldReader.shown(label))' is the label of state '\(FieldReader.shown(other))' too: each Map state's label must be unique")
+                } else {
+                    labels[label] = name
+                }
+            }
+            kind = .map(map)
         default:
             reader.fail("Type", "must be one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map, not '\(type)'")
             return nil

@@ -89,6 +89,8 @@ struct StepFunctionsHandler: ServiceHandler {
                 "roleArn": .string(machine.roleArn), "updateDate": .number(machine.creationDate),
             ]
             if let revision = machine.revisionId { answer["revisionId"] = .string(revision) }
+            if let mapRun = machine.mapRunArn { answer["mapRunArn"] = .string(mapRun) }
+            if let label = machine.label { answer["label"] = .string(label) }
             return .object(answer)
         case "ListStateMachines":
             let page = try await engine.listStateMachines(

@@ -148,11 +148,42 @@ extension Engine {
                 throw StateMachineError.definitionUnreadable(name: execution.stateMachineName, reason: "its definition is gone")
             }
             let machine = try StateMachineRecord.find(db, key: execution.stateMachineName)
-            return StateMachineDescription(
+            var description = StateMachineDescription(
                 arn: LocalARN.stateMachine(execution.stateMachineName), name: execution.stateMachineName, definition: version.definition,
                 roleArn: version.roleArn ?? machine?.roleArn ?? Self.defaultRoleArn, type: machine?.type ?? "STANDARD",
                 creationDate: version.createdAt, revisionId: version.revisionId)
+            // A map run's child runs the state machine of its run: the Map state's item processor.
+            if let id = execution.id, let link = try MapRunChildRecord.find(executionId: id, in: db),
+                let run = try MapRunRecord.fetchOne(db, key: link.mapRunId)
+            {
+                let processor = Self.itemProcessor(of: run.stateName, in: version.definition)
+                description = StateMachineDescription(
+                    arn: LocalARN.labelledStateMachine(execution.stateMachineName, label: run.label), name: execution.stateMachineName,
+                    definition: processor ?? version.definition, roleArn: description.roleArn,
+                    type: run.executionType, creationDate: version.createdAt, revisionId: version.revisionId)
+                description.mapRunArn = run.arn
+                description.label = run.label
+            }
+            return description
         }
+    }
+
+    /// The `ItemProcessor` of Map state `stateName` in a stored definition, as JSON text; nil
+    /// when it is not found. The walk is iterative: a definition nests at most 32 levels.
+    static func itemProcessor(of stateName: String, in definition: String) -> String? {
+        guard let json = try? JSONValue(parsing: definition) else { return nil }
+        var pending = [json]
+        while let graph = pending.popLast() {
+            guard case .object(let states)? = graph["States"] else { continue }
+            for state in states.values {
+                if let processor = state["ItemProcessor"] ?? state["Iterator"] {
+                    if states[stateName] == state { return processor.serialized() }
+                    pending.append(processor)
+                }
+                for branch in state["Branches"]?.arrayValue ?? [] { pending.append(branch) }
+            }
+        }
+        return nil
     }
 
     public func listStateMachines(maxResults: Int?, nextToken: String?) async throws -> Page<StateMachineSummary> {

@@ -11,6 +11,9 @@ public struct StateMachineDescription: Sendable, Equatable {
     public var revisionId: String? = nil
     /// A published version's description (DescribeStateMachine of a version ARN).
     public var description: String? = nil
+    /// For a map run's child (DescribeStateMachineForExecution): the run, and its label.
+    public var mapRunArn: String? = nil
+    public var label: String? = nil
 }
 
 /// A state machine as ListStateMachines shows it.
