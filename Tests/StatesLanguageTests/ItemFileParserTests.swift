@@ -354,4 +354,24 @@ struct ItemFileFailure: Sendable, CustomTestStringConvertible {
         let slice = utf8("xx[1,2]")[2...]
         #expect(try ItemFileParser.items(in: slice, format: json, maxItems: nil) == [1, 2])
     }
+
+    /// stepd's bounds on what a file makes in memory: an item's text, and a CSV's values.
+    @Test func anItemOrACSVTooLargeInMemoryIsRefused() {
+        func cause(_ text: String, _ format: ItemFileFormat) -> String? {
+            do {
+                _ = try ItemFileParser.items(in: Array(text.utf8), format: format, maxItems: nil)
+                return nil
+            } catch {
+                return error.cause
+            }
+        }
+        let long = "\"" + String(repeating: "x", count: ItemFileParser.maximumItemBytes) + "\""
+        #expect(cause("1\n" + long + "\n", .jsonLines)?.contains("Line 2 of the JSONL file is more than 1048576 bytes") == true)
+        #expect(cause("[1, " + long + "]", .json(itemsPointer: nil))?.contains("Item 1 of the JSON array") == true)
+        let headers = (0..<100).map { "h\($0)" }.joined(separator: ",")
+        let commas = String(repeating: ",", count: 3)
+        let atTheBound = headers + "\n" + Array(repeating: commas, count: 100_000).joined(separator: "\n")
+        #expect(cause(atTheBound, .csv(CSVOptions(headers: .firstRow))) == nil)
+        #expect(cause(atTheBound + "\n" + commas, .csv(CSVOptions(headers: .firstRow)))?.contains("more than 10000000 values") == true)
+    }
 }

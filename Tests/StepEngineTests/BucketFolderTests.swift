@@ -1,4 +1,5 @@
 import Foundation
+import StatesLanguage
 import TestSupport
 import Testing
 
@@ -25,5 +26,15 @@ import Testing
         try third.commit()
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "abXY")
         #expect(!FileManager.default.fileExists(atPath: path + ".stepd-partial"))
+    }
+
+    @Test func aFolderOfAKeyIsNotMadeThroughALinkOutOfTheBucket() throws {
+        let root = try ScratchFolder.make("stepd-buckets")
+        let outside = try ScratchFolder.make("stepd-outside")
+        try FileManager.default.createDirectory(atPath: root + "/b-1", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/b-1/link", withDestinationPath: outside)
+        let buckets = BucketFolder(root: root)
+        #expect(throws: StatesError.self) { _ = try buckets.create(bucket: "b-1", key: "link/new/object") }
+        #expect(!FileManager.default.fileExists(atPath: outside + "/new"))
     }
 }

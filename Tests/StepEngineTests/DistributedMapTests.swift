@@ -406,6 +406,16 @@ import Testing
         #expect(try await test.run("three").output == [1, 1, 1])
     }
 
+    @Test func childInputsTooLargeTogetherFailTheRunBeforeTheyAreBuilt() async throws {
+        let test = try TestEngine()
+        // 600 items, each made 250 KB by its ItemSelector: 150 MB together.
+        let pad = String(repeating: "p", count: 250_000)
+        try await test.machine("each", Self.map(processor: Self.echo, extra: ["ItemsPath": "$.ids", "ItemSelector": ["p.$": "$.pad"]]).text)
+        let execution = try await test.run("each", input: ["pad": .string(pad), "ids": .array((0..<600).map { .number(Double($0)) })])
+        #expect(execution.error == "States.DataLimitExceeded")
+        #expect(execution.cause?.contains("more than 134217728 bytes together") == true, "\(execution.cause ?? "")")
+    }
+
     @Test func aSymbolicLinkOutOfTheBucketIsNotFollowed() async throws {
         let test = try TestEngine()
         try put(test, bucket: "data", key: "real/items.json", "[1]")

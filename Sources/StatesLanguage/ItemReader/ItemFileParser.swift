@@ -37,6 +37,12 @@ public enum ItemFileParser {
     public static let maximumItems = 100_000_000
     /// "Currently, Step Functions supports CSV headers of up to 10 KiB."
     public static let maximumCSVHeaderBytes = 10 * 1024
+    /// stepd's bounds, so that what a file makes in memory stays in proportion to the file: an
+    /// item of JSON text is at most 1 MiB (a child's input is at most 256 KiB anyway), and a CSV
+    /// file makes at most 10,000,000 values (records × headers: 3,000 short headers over a
+    /// million lines of commas would make billions).
+    public static let maximumItemBytes = 1 << 20
+    public static let maximumCSVValues = 10_000_000
 
     /// AWS's cause for a `JSON` file (or `ItemsPointer` target) that is not an array.
     static let nonIterableCause = "Attempting to map over non-iterable node."
@@ -104,6 +110,7 @@ public enum ItemFileParser {
 
     private static func element(_ text: ArraySlice<UInt8>, index: Int, line: Int) throws(StatesError) -> JSONValue {
         let position = "Item \(index) of the JSON array, on line \(line),"
+        guard text.count <= maximumItemBytes else { throw failure("\(position) is more than \(maximumItemBytes) bytes, more than stepd reads as one item") }
         guard !text.allSatisfy(isJSONWhitespace) else { throw failure("\(position) is missing") }
         guard let string = String(validating: text, as: UTF8.self) else { throw failure("\(position) is not valid UTF-8") }
         do {
@@ -202,6 +209,9 @@ public enum ItemFileParser {
             if textEnd > lineStart, bytes[textEnd - 1] == UInt8(ascii: "\r") { textEnd -= 1 }
             let text = bytes[lineStart..<textEnd]
             if !text.allSatisfy(isJSONWhitespace) {
+                guard text.count <= maximumItemBytes else {
+                    throw failure("Line \(line) of the JSONL file is more than \(maximumItemBytes) bytes, more than stepd reads as one item")
+                }
                 guard let string = String(validating: text, as: UTF8.self) else {
                     throw failure("Line \(line) of the JSONL file is not valid UTF-8")
                 }
@@ -242,6 +252,7 @@ public enum ItemFileParser {
         guard Set(headers).count == headers.count else { throw failure("CSV headers cannot contain duplicates.") }
 
         var items: [JSONValue] = []
+        var values = 0
         while items.count < limit {
             let record: CSVReader.Record?
             do {
@@ -250,6 +261,10 @@ public enum ItemFileParser {
                 throw failure(csvCause(of: error))
             }
             guard let record else { break }
+            values += headers.count
+            guard values <= maximumCSVValues else {
+                throw failure("The CSV file makes more than \(maximumCSVValues) values (records times headers), more than stepd reads")
+            }
             var members: [String: JSONValue] = [:]
             members.reserveCapacity(headers.count)
             for (index, name) in headers.enumerated() {

@@ -19,6 +19,8 @@ public struct BucketFolder: Sendable {
     public static let maximumObjectBytes = 128 << 20
     /// The most objects a listing (`s3:listObjectsV2`) yields.
     public static let maximumListedObjects = 1_000_000
+    /// The most bytes a listing reads to give its objects' `Etag` (the MD5 of each).
+    public static let maximumListedBytes = 1 << 30
 
     public init(root: String) {
         self.root = root
@@ -107,20 +109,50 @@ public struct BucketFolder: Sendable {
         }
         var objects: [JSONValue] = []
         objects.reserveCapacity(min(keys.count, cap))
+        var budget = Self.maximumListedBytes
         for key in keys.prefix(cap) {
-            let bytes = try read(bucket: bucket, key: key)
-            var status = stat()
-            guard stat(bucketPath + "/" + key, &status) == 0 else { continue }
-            let digest = Insecure.MD5.hash(data: bytes).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+            guard let (digest, size, modified) = try digest(bucket: bucket, key: key, budget: &budget) else { continue }
             objects.append([
                 "Etag": .string("\"\(digest)\""),
                 "Key": .string(key),
-                "LastModified": .number(Double(status.st_mtim.tv_sec)),
-                "Size": .number(Double(bytes.count)),
+                "LastModified": .number(Double(modified)),
+                "Size": .number(Double(size)),
                 "StorageClass": "STANDARD",
             ])
         }
         return objects
+    }
+
+    /// The MD5 of object `key` (hex), its size and when it was last changed, read a MiB at a
+    /// time, taken from `budget`; nil when it is not a regular file (any more).
+    private func digest(bucket: String, key: String, budget: inout Int) throws(StatesError) -> (String, Int, Int)? {
+        let path = try objectPath(bucket: bucket, key: key, error: StatesError.itemReaderFailed)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        budget -= Int(status.st_size)
+        guard budget >= 0 else {
+            throw StatesError(
+                name: StatesError.itemReaderFailed,
+                cause: "The objects listed in bucket '\(bucket)' are more than \(Self.maximumListedBytes) bytes together, more than stepd reads for their Etags (MaxItems lists fewer)")
+        }
+        var hasher = Insecure.MD5()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var size = 0
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                if count == 0 { break }
+                throw StatesError(name: StatesError.itemReaderFailed, cause: "The object '\(key)' of bucket '\(bucket)' cannot be read: \(Self.describe(errno))")
+            }
+            chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+            size += count
+        }
+        let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        return (digest, size, Int(status.st_mtim.tv_sec))
     }
 
     // MARK: Writing
@@ -132,11 +164,19 @@ public struct BucketFolder: Sendable {
         let error = StatesError.resultWriterFailed
         let bucketPath = try self.bucketPath(bucket, error: error)
         let segments = try Self.segments(of: key, error: error)
+        guard let resolvedBucket = Self.resolved(bucketPath) else {
+            throw StatesError(name: error, cause: "The bucket '\(bucket)' does not exist (stepd's buckets are the folders of \(root))")
+        }
+        // Level by level, each checked to be inside the bucket before a folder is made in it:
+        // a symbolic link on the way must not lead a new folder out.
         var folder = bucketPath
         for segment in segments.dropLast() {
             folder += "/" + segment
             if mkdir(folder, 0o755) != 0, errno != EEXIST {
                 throw StatesError(name: error, cause: "The folder of key '\(key)' in bucket '\(bucket)' cannot be made: \(Self.describe(errno))")
+            }
+            guard let resolved = Self.resolved(folder), resolved.hasPrefix(resolvedBucket + "/") else {
+                throw StatesError(name: error, cause: "The key '\(key)' leads outside bucket '\(bucket)'")
             }
         }
         let path = try objectPath(bucket: bucket, key: key, error: error)

@@ -21,6 +21,9 @@ extension ExecutionStepper {
     /// The most items one map run takes (stepd's bound: they are held while read, and stored
     /// in the commit that starts the run). `MaxItems` reads fewer of a larger object.
     static let maximumItemsPerRun = 1_000_000
+    /// The most bytes a run's child inputs take together (stepd's bound: they are built and
+    /// stored at once; an `ItemSelector` could make each item up to 256 KiB).
+    static let maximumInputBytesPerRun = 128 << 20
     static let exceededThresholdCause = "The specified tolerated failure threshold was exceeded"
 
     mutating func stepDistributedMap(
@@ -103,8 +106,11 @@ extension ExecutionStepper {
         var items: [JSONValue]
         if let given { items = given } else { items = try readItems(processing.itemReader, effective: effective, context: context) }
         if let selector = map.itemSelector {
+            var bytes = 0
             for index in items.indices {
                 items[index] = try selector.evaluate(input: effective, context: MapState.itemContext(context, index: index, value: items[index]))
+                bytes += items[index].serialized().utf8.count
+                try Self.checkRunBytes(bytes, stateName: stateName)
             }
         }
         if let batcher = processing.itemBatcher {
@@ -112,12 +118,22 @@ extension ExecutionStepper {
         }
         var inputs: [(text: String, itemCount: Int64)] = []
         inputs.reserveCapacity(items.count)
+        var bytes = 0
         for (index, item) in items.enumerated() {
             let text = item.serialized()
             try Limits.checkPayload(text: text, what: "The input of child \(index) of the map run of state '\(stateName)'")
+            bytes += text.utf8.count
+            try Self.checkRunBytes(bytes, stateName: stateName)
             inputs.append((text, processing.itemBatcher == nil ? 1 : Int64(item["Items"]?.arrayValue?.count ?? 1)))
         }
         return inputs
+    }
+
+    private static func checkRunBytes(_ bytes: Int, stateName: String) throws(StatesError) {
+        guard bytes <= maximumInputBytesPerRun else {
+            throw StatesError.dataLimitExceeded(
+                "The inputs of the children of the map run of state '\(stateName)' take more than \(maximumInputBytesPerRun) bytes together, more than stepd holds for one run")
+        }
     }
 
     /// The items `reader` reads from the buckets folder.
@@ -353,8 +369,11 @@ extension ExecutionStepper {
     /// redriven from where they ended, items that never started start, those that succeeded
     /// keep their results. Without such a run the state is entered again.
     mutating func reviveMapRun(_ cursor: inout Cursor, execution: inout ExecutionRecord, map: MapState) throws {
+        // The run of this visit to the state (not one of an earlier visit a Catch moved on
+        // from), which read its items: one that failed reading them starts anew.
         guard let executionId = execution.id, var run = try MapRunRecord.latest(executionId: executionId, branchId: cursor.branchId, in: db),
-            run.stateName == cursor.currentState, run.status == .failed || run.status == .aborted, let runId = run.id
+            run.stateName == cursor.currentState, run.status == .failed || run.status == .aborted, let runId = run.id,
+            run.startDate >= (cursor.stateEnteredDate ?? .infinity), run.total > 0
         else { return }
         let definition = try definitions.definition(versionId: execution.versionId, in: db)
         run.status = .running
@@ -383,7 +402,6 @@ extension ExecutionStepper {
                 var revived = child
                 try redrive(&revived, count: count, definition: definition)
                 try save(&revived)
-                effects.readyExecutions.append(childId)
             }
             guard let last = page.last, page.count == MapRunResults.pageSize else { break }
             after = last.position

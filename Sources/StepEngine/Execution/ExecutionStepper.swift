@@ -677,8 +677,8 @@ struct ExecutionStepper {
     /// and the state each stood in gets its aborted event where AWS writes one.
     private mutating func abortBranch(_ branch: BranchRecord, execution: inout ExecutionRecord) throws {
         guard let branchId = branch.id else { return }
+        try abortMapRuns(&execution, branchIds: [branchId])
         if branch.phase == .awaitingBranches {
-            try abortMapRuns(&execution, branchIds: [branchId])
             for child in try BranchRecord.children(executionId: branch.executionId, parentBranchId: branchId, in: db)
             where child.status == .running {
                 try abortBranch(child, execution: &execution)
@@ -745,8 +745,9 @@ struct ExecutionStepper {
     mutating func endExecution(
         _ execution: inout ExecutionRecord, status: ExecutionRecord.Status, outputText: String?, error: String?, cause: String?
     ) throws {
-        // Its running map runs stop first: their children stop with them.
-        if execution.phase == .awaitingBranches { try abortMapRuns(&execution, branchIds: nil) }
+        // Its running map runs stop first, their children with them: in whatever phase, for a
+        // run whose children have all ended may still be writing its results.
+        try abortMapRuns(&execution, branchIds: nil)
         switch status {
         case .succeeded:
             try append(.executionSucceeded, HistoryWriter.payload("output", text: outputText ?? "null"), &execution)
