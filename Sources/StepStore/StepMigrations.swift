@@ -393,6 +393,9 @@ public enum StepMigrations {
         migrator.registerMigration("v14: a map run's results written so far") { db in
             try db.execute(sql: "ALTER TABLE mapRun ADD COLUMN resultsProgress TEXT")
         }
+        migrator.registerMigration("v15: a redriven map run's children waiting to be redriven") { db in
+            try db.execute(sql: "ALTER TABLE mapRun ADD COLUMN pendingRedrive INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

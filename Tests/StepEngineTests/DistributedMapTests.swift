@@ -287,6 +287,44 @@ import Testing
         #expect(try await test.engine.describeExecution(arn: badChild.arn).redriveCount == 1)
     }
 
+    @Test func aRedriveRunsTheFailedChildrenNoMoreAtOnceThanTheConcurrency() async throws {
+        let test = try TestEngine()
+        // Each "bad" item fails until it is redriven.
+        let processor: JSONValue = [
+            "StartAt": "Which",
+            "States": [
+                "Which": [
+                    "Type": "Choice",
+                    "Choices": [
+                        [
+                            "And": [["Variable": "$.bad", "BooleanEquals": true], ["Variable": "$$.Execution.RedriveCount", "NumericEquals": 0]],
+                            "Next": "Boom",
+                        ],
+                    ],
+                    "Default": "Fine",
+                ],
+                "Boom": ["Type": "Fail", "Error": "Item.Bad"],
+                "Fine": ["Type": "Pass", "End": true],
+            ],
+        ]
+        try await test.machine(
+            "each", Self.map(processor: processor, extra: ["ItemsPath": "$.items", "MaxConcurrency": 1, "ToleratedFailureCount": 1]).text)
+        let items: JSONValue = [["n": 1, "bad": true], ["n": 2, "bad": false], ["n": 3, "bad": true], ["n": 4, "bad": false]]
+        let first = try await test.run("each", input: ["items": items])
+        #expect(first.status == "FAILED")
+        let runArn = try await mapRunArn(test, of: first.arn)
+        #expect(try await test.engine.describeMapRun(arn: runArn).executionCounts == MapRunDescription.Counts(pending: 1, succeeded: 1, failed: 2, total: 4))
+        _ = try await test.engine.redriveExecution(arn: first.arn, clientToken: nil)
+        let second = try await test.finish(first.arn)
+        #expect(second.status == "SUCCEEDED", "\(second.cause ?? "")")
+        #expect(second.output == items)
+        let run = try await test.engine.describeMapRun(arn: runArn)
+        #expect(run.executionCounts == MapRunDescription.Counts(succeeded: 4, total: 4, resultsWritten: 4))
+        let children = try await test.engine.listExecutions(mapRun: runArn, statusFilter: nil, maxResults: nil, nextToken: nil)
+        #expect(children.items.count == 4)
+        #expect(children.items.map(\.redriveCount).sorted() == [0, 0, 1, 1])
+    }
+
     @Test func aRestartInTheMiddleRunsNoChildTwice() async throws {
         let clock = ManualClock()
         let first = try TestEngine(clock: clock)

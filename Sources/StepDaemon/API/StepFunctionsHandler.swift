@@ -288,8 +288,8 @@ struct StepFunctionsHandler: ServiceHandler {
                 "succeeded": .number(Double(counts.succeeded)), "failed": .number(Double(counts.failed)),
                 "timedOut": .number(Double(counts.timedOut)), "aborted": .number(Double(counts.aborted)),
                 "total": .number(Double(counts.total)), "resultsWritten": .number(Double(counts.resultsWritten)),
-                // The children that did not succeed are redriven with their parent, at once.
-                "failuresNotRedrivable": 0, "pendingRedrive": 0,
+                // The children that did not succeed are redriven with their parent.
+                "failuresNotRedrivable": 0, "pendingRedrive": .number(Double(counts.pendingRedrive)),
             ]
         }
         var json: [String: JSONValue] = [

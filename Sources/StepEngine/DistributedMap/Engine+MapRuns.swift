@@ -13,14 +13,19 @@ extension Engine {
             try scope.check(parent)
             var description = MapRunDescription(run, executionArn: parent.arn, stateMachineName: parent.stateMachineName)
             let counts = try MapRunRecord.childCounts(of: runId, in: db)
+            let waiting =
+                run.pendingRedrive > 0 ? try MapRunRecord.childCounts(of: runId, pendingRedriveOf: run.redriveCount, in: db) : [:]
             func fill(_ target: inout MapRunDescription.Counts, _ pick: ((children: Int64, items: Int64)) -> Int64, pending: Int64) {
-                target.running = counts[.running].map(pick) ?? 0
-                target.succeeded = counts[.succeeded].map(pick) ?? 0
-                target.failed = counts[.failed].map(pick) ?? 0
-                target.timedOut = counts[.timedOut].map(pick) ?? 0
-                target.aborted = counts[.aborted].map(pick) ?? 0
+                func count(_ status: ExecutionRecord.Status) -> Int64 { (counts[status].map(pick) ?? 0) - (waiting[status].map(pick) ?? 0) }
+                target.running = count(.running)
+                target.succeeded = count(.succeeded)
+                target.failed = count(.failed)
+                target.timedOut = count(.timedOut)
+                target.aborted = count(.aborted)
+                target.pendingRedrive = waiting.values.map(pick).reduce(0, +)
                 target.pending = pending
                 target.total = target.pending + target.running + target.succeeded + target.failed + target.timedOut + target.aborted
+                    + target.pendingRedrive
                 // A run that succeeded wrote (or returned) every child's result.
                 target.resultsWritten = run.status == .succeeded ? target.total - target.pending - target.running : 0
             }
@@ -91,10 +96,11 @@ extension Engine {
                 before: try page.afterId(), limit: page.limit + 1, in: db)
             let shown = records.prefix(page.limit)
             let links = try MapRunChildRecord.all(executionIds: shown.compactMap(\.id), in: db)
+            let redrives = try ExecutionRedriveRecord.all(executionIds: shown.compactMap(\.id), in: db)
             let last = records.count > page.limit ? records[page.limit - 1].id : nil
             return Page(
                 items: shown.map { record in
-                    var description = ExecutionDescription(record)
+                    var description = ExecutionDescription(record, redrive: record.id.flatMap { redrives[$0] })
                     description.mapRunArn = run.arn
                     description.stateMachineArn = LocalARN.labelledStateMachine(record.stateMachineName, label: run.label)
                     description.itemCount = record.id.flatMap { links[$0]?.itemCount }

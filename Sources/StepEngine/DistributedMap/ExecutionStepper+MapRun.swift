@@ -246,20 +246,43 @@ extension ExecutionStepper {
             try stopExecutions(try MapRunRecord.runningChildren(of: runId, in: db).filter { $0 != template.id })
             return
         }
+        try fill(&run, template: template, starting: starting)
+        try run.update(db)
+        if run.pending == 0, run.running == 0, run.pendingRedrive == 0 { try readyParent(of: run) }
+    }
+
+    /// Runs more of the run's children while fewer than its concurrency run, at most
+    /// `starting` of them: first those a redrive left waiting (redriven from where they
+    /// ended), then items that never started. `template`: an execution of the same machine
+    /// and starter.
+    private mutating func fill(_ run: inout MapRunRecord, template: ExecutionRecord, starting: Int) throws {
+        guard let runId = run.id else { return }
         let concurrency = run.maxConcurrency == 0 ? Self.defaultMapRunConcurrency : run.maxConcurrency
-        if run.pending > 0, run.running < concurrency {
-            guard case .map(let map)? = try definitions.definition(versionId: template.versionId, in: db).state(named: run.stateName)?.kind else {
-                return
-            }
-            var started = 0
-            while run.pending > 0, run.running < concurrency, started < starting {
-                guard let item = try MapRunItemRecord.take(mapRunId: runId, position: run.started, in: db) else { break }
-                try startMapRunChild(&run, input: item.input, itemCount: item.itemCount, parent: template, startAt: map.processor.startAt)
+        guard run.pending > 0 || run.pendingRedrive > 0, run.running < concurrency else { return }
+        let definition = try definitions.definition(versionId: template.versionId, in: db)
+        var started = 0
+        if run.pendingRedrive > 0 {
+            let room = Int(min(Int64(starting), concurrency - run.running, run.pendingRedrive))
+            for child in try MapRunRecord.childrenPendingRedrive(of: runId, redriveCount: run.redriveCount, limit: room, in: db) {
+                guard let childId = child.id else { continue }
+                let previous = try ExecutionRedriveRecord.find(executionId: childId, in: db)
+                let count = (previous?.count ?? 0) + 1
+                try ExecutionRedriveRecord(
+                    executionId: childId, count: count, lastDate: now.timeIntervalSince1970, clientTokens: previous?.clientTokens ?? "[]"
+                ).save(db)
+                var revived = child
+                try redrive(&revived, count: count, definition: definition)
+                try save(&revived)
+                run.pendingRedrive -= 1
                 started += 1
             }
         }
-        try run.update(db)
-        if run.pending == 0, run.running == 0 { try readyParent(of: run) }
+        guard run.pending > 0, case .map(let map)? = definition.state(named: run.stateName)?.kind else { return }
+        while run.pending > 0, run.running < concurrency, started < starting {
+            guard let item = try MapRunItemRecord.take(mapRunId: runId, position: run.started, in: db) else { break }
+            try startMapRunChild(&run, input: item.input, itemCount: item.itemCount, parent: template, startAt: map.processor.startAt)
+            started += 1
+        }
     }
 
     /// Whether more of the run's children failed (failed, timed out or were stopped) than it
@@ -375,7 +398,6 @@ extension ExecutionStepper {
             run.stateName == cursor.currentState, run.status == .failed || run.status == .aborted, let runId = run.id,
             run.startDate >= (cursor.stateEnteredDate ?? .infinity), run.total > 0
         else { return }
-        let definition = try definitions.definition(versionId: execution.versionId, in: db)
         run.status = .running
         run.stopDate = nil
         run.error = nil
@@ -383,39 +405,14 @@ extension ExecutionStepper {
         run.redriveCount += 1
         run.redriveDate = now.timeIntervalSince1970
         try append(.mapRunRedriven, ["mapRunArn": .string(run.arn), "redriveCount": .number(Double(run.redriveCount))], &execution)
-        var after: Int64 = -1
-        while true {
-            let page = try MapRunRecord.children(of: runId, afterPosition: after, limit: MapRunResults.pageSize, in: db)
-            for (_, child) in page where child.status != .succeeded && child.status != .running {
-                guard let childId = child.id else { continue }
-                switch child.status {
-                case .failed: run.failed -= 1
-                case .timedOut: run.timedOut -= 1
-                case .aborted: run.aborted -= 1
-                case .succeeded, .running: break
-                }
-                let previous = try ExecutionRedriveRecord.find(executionId: childId, in: db)
-                let count = (previous?.count ?? 0) + 1
-                try ExecutionRedriveRecord(
-                    executionId: childId, count: count, lastDate: now.timeIntervalSince1970, clientTokens: previous?.clientTokens ?? "[]"
-                ).save(db)
-                var revived = child
-                try redrive(&revived, count: count, definition: definition)
-                try save(&revived)
-            }
-            guard let last = page.last, page.count == MapRunResults.pageSize else { break }
-            after = last.position
-        }
-        // Items that never started start as running children leave room.
-        let concurrency = run.maxConcurrency == 0 ? Self.defaultMapRunConcurrency : run.maxConcurrency
-        var started = 0
-        while run.pending > 0, run.running < concurrency, started < Self.childrenStartedAtOnce {
-            started += 1
-            guard let item = try MapRunItemRecord.take(mapRunId: runId, position: run.started, in: db) else { break }
-            try startMapRunChild(&run, input: item.input, itemCount: item.itemCount, parent: execution, startAt: map.processor.startAt)
-        }
+        // The children that did not succeed wait to be redriven, as many at once as the
+        // concurrency allows, as items wait to start.
+        run.pendingRedrive += run.failed + run.timedOut + run.aborted
+        (run.failed, run.timedOut, run.aborted) = (0, 0, 0)
+        _ = runId
+        try fill(&run, template: execution, starting: Self.childrenStartedAtOnce)
         try run.update(db)
-        if run.running == 0, run.pending == 0 {
+        if run.running == 0, run.pending == 0, run.pendingRedrive == 0 {
             cursor.phase = .resume
             cursor.resumeValue = ResumeValue.branchesEnded.text
         } else {

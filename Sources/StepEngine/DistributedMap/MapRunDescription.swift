@@ -13,6 +13,8 @@ public struct MapRunDescription: Sendable, Equatable {
         public var aborted: Int64 = 0
         public var total: Int64 = 0
         public var resultsWritten: Int64 = 0
+        /// Children (or their items) that did not succeed and wait to be redriven.
+        public var pendingRedrive: Int64 = 0
 
         public init(
             pending: Int64 = 0, running: Int64 = 0, succeeded: Int64 = 0, failed: Int64 = 0, timedOut: Int64 = 0, aborted: Int64 = 0,

@@ -60,19 +60,45 @@ extension MapRunRecord {
         return try rows.map { row in (row[positionIndex], try ExecutionRecord(row: row)) }
     }
 
-    /// How many children of map run `id`, and how many items they run, by status.
-    public static func childCounts(of id: Int64, in db: Database) throws -> [ExecutionRecord.Status: (children: Int64, items: Int64)] {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT e.status, COUNT(*), SUM(c.itemCount) FROM mapRunChild c JOIN execution e ON e.id = c.executionId
-                WHERE c.mapRunId = ? GROUP BY e.status
-                """), arguments: [id])
+    /// How many children of map run `id`, and how many items they run, by status; with
+    /// `pendingRedriveOf`, only those waiting to be redriven in that redrive.
+    public static func childCounts(
+        of id: Int64, pendingRedriveOf redriveCount: Int64? = nil, in db: Database
+    ) throws -> [ExecutionRecord.Status: (children: Int64, items: Int64)] {
+        let rows =
+            if let redriveCount {
+                try Row.fetchAll(
+                    db.cachedStatement(sql: """
+                        SELECT e.status, COUNT(*), SUM(c.itemCount) FROM mapRunChild c JOIN execution e ON e.id = c.executionId
+                        LEFT JOIN executionRedrive r ON r.executionId = e.id
+                        WHERE c.mapRunId = ? AND e.status IN ('FAILED', 'TIMED_OUT', 'ABORTED') AND COALESCE(r.count, 0) < ?
+                        GROUP BY e.status
+                        """), arguments: [id, redriveCount])
+            } else {
+                try Row.fetchAll(
+                    db.cachedStatement(sql: """
+                        SELECT e.status, COUNT(*), SUM(c.itemCount) FROM mapRunChild c JOIN execution e ON e.id = c.executionId
+                        WHERE c.mapRunId = ? GROUP BY e.status
+                        """), arguments: [id])
+            }
         var counts: [ExecutionRecord.Status: (children: Int64, items: Int64)] = [:]
         for row in rows {
             guard let status = ExecutionRecord.Status(rawValue: row[0]) else { continue }
             counts[status] = (row[1], row[2])
         }
         return counts
+    }
+
+    /// Up to `limit` children of map run `id` that ended without succeeding and were not
+    /// redriven in its redrive `redriveCount`, in item order.
+    public static func childrenPendingRedrive(of id: Int64, redriveCount: Int64, limit: Int, in db: Database) throws -> [ExecutionRecord] {
+        try ExecutionRecord.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT e.* FROM mapRunChild c JOIN execution e ON e.id = c.executionId
+                LEFT JOIN executionRedrive r ON r.executionId = e.id
+                WHERE c.mapRunId = ? AND e.status IN ('FAILED', 'TIMED_OUT', 'ABORTED') AND COALESCE(r.count, 0) < ?
+                ORDER BY c.position LIMIT ?
+                """), arguments: [id, redriveCount, limit])
     }
 
     /// Deletes the map runs of execution `executionId`, with their waiting items.

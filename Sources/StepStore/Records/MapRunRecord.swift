@@ -47,6 +47,9 @@ public struct MapRunRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     public var redriveDate: Double?
     /// How far the `ResultWriter` has written, across commits (JSON text); nil before it starts.
     public var resultsProgress: String?
+    /// After a redrive: how many of its children that did not succeed wait to be redriven
+    /// (they are counted neither as running nor as failed until they are).
+    public var pendingRedrive: Int64
 
     public init(
         executionId: Int64, branchId: Int64, stateName: String, arn: String, label: String, executionType: String, startDate: Double,
@@ -71,6 +74,7 @@ public struct MapRunRecord: Codable, Sendable, FetchableRecord, MutablePersistab
         self.aborted = 0
         self.resultWriter = resultWriter
         self.redriveCount = 0
+        self.pendingRedrive = 0
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -78,7 +82,7 @@ public struct MapRunRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     }
 
     /// Children started and not yet ended.
-    public var running: Int64 { started - succeeded - failed - timedOut - aborted }
+    public var running: Int64 { started - succeeded - failed - timedOut - aborted - pendingRedrive }
     /// Items whose child has not started.
     public var pending: Int64 { total - started }
 }
