@@ -36,6 +36,24 @@ import Testing
         ],
     ]
 
+    /// A child that fails with `Item.Bad` where `condition` holds, until it is redriven.
+    static func failingUntilRedriven(_ condition: JSONValue) -> JSONValue {
+        [
+            "StartAt": "Which",
+            "States": [
+                "Which": [
+                    "Type": "Choice",
+                    "Choices": [
+                        ["And": [condition, ["Variable": "$$.Execution.RedriveCount", "NumericEquals": 0]], "Next": "Boom"],
+                    ],
+                    "Default": "Fine",
+                ],
+                "Boom": ["Type": "Fail", "Error": "Item.Bad", "Cause": "the bad one"],
+                "Fine": ["Type": "Pass", "End": true],
+            ],
+        ]
+    }
+
     static func ids(_ ids: [String]) -> JSONValue { ["items": .array(ids.map { ["id": .string($0)] })] }
 
     func mapRunArn(_ test: TestEngine, of execution: String) async throws -> String {
@@ -238,24 +256,7 @@ import Testing
 
     @Test func redrivingTheParentRunsAgainOnlyTheChildrenThatDidNotSucceed() async throws {
         let test = try TestEngine()
-        // "bad" fails until it is redriven.
-        let processor: JSONValue = [
-            "StartAt": "Which",
-            "States": [
-                "Which": [
-                    "Type": "Choice",
-                    "Choices": [
-                        [
-                            "And": [["Variable": "$.id", "StringEquals": "bad"], ["Variable": "$$.Execution.RedriveCount", "NumericEquals": 0]],
-                            "Next": "Boom",
-                        ],
-                    ],
-                    "Default": "Fine",
-                ],
-                "Boom": ["Type": "Fail", "Error": "Item.Bad", "Cause": "the bad one"],
-                "Fine": ["Type": "Pass", "End": true],
-            ],
-        ]
+        let processor = Self.failingUntilRedriven(["Variable": "$.id", "StringEquals": "bad"])
         try await test.machine("each", Self.map(processor: processor, extra: ["ItemsPath": "$.items", "MaxConcurrency": 1]).text)
         let first = try await test.run("each", input: Self.ids(["a", "bad", "c"]))
         #expect(first.status == "FAILED")
@@ -289,24 +290,7 @@ import Testing
 
     @Test func aRedriveRunsTheFailedChildrenNoMoreAtOnceThanTheConcurrency() async throws {
         let test = try TestEngine()
-        // Each "bad" item fails until it is redriven.
-        let processor: JSONValue = [
-            "StartAt": "Which",
-            "States": [
-                "Which": [
-                    "Type": "Choice",
-                    "Choices": [
-                        [
-                            "And": [["Variable": "$.bad", "BooleanEquals": true], ["Variable": "$$.Execution.RedriveCount", "NumericEquals": 0]],
-                            "Next": "Boom",
-                        ],
-                    ],
-                    "Default": "Fine",
-                ],
-                "Boom": ["Type": "Fail", "Error": "Item.Bad"],
-                "Fine": ["Type": "Pass", "End": true],
-            ],
-        ]
+        let processor = Self.failingUntilRedriven(["Variable": "$.bad", "BooleanEquals": true])
         try await test.machine(
             "each", Self.map(processor: processor, extra: ["ItemsPath": "$.items", "MaxConcurrency": 1, "ToleratedFailureCount": 1]).text)
         let items: JSONValue = [["n": 1, "bad": true], ["n": 2, "bad": false], ["n": 3, "bad": true], ["n": 4, "bad": false]]
