@@ -391,11 +391,11 @@ extension ExecutionStepper {
     /// failed or was stopped, runs again (`MapRunRedriven`): children that did not succeed are
     /// redriven from where they ended, items that never started start, those that succeeded
     /// keep their results. Without such a run the state is entered again.
-    mutating func reviveMapRun(_ cursor: inout Cursor, execution: inout ExecutionRecord, map: MapState) throws {
+    mutating func reviveMapRun(_ cursor: inout Cursor, execution: inout ExecutionRecord) throws {
         // The run of this visit to the state (not one of an earlier visit a Catch moved on
         // from), which read its items: one that failed reading them starts anew.
         guard let executionId = execution.id, var run = try MapRunRecord.latest(executionId: executionId, branchId: cursor.branchId, in: db),
-            run.stateName == cursor.currentState, run.status == .failed || run.status == .aborted, let runId = run.id,
+            run.stateName == cursor.currentState, run.status == .failed || run.status == .aborted,
             run.startDate >= (cursor.stateEnteredDate ?? .infinity), run.total > 0
         else { return }
         run.status = .running
@@ -409,7 +409,6 @@ extension ExecutionStepper {
         // concurrency allows, as items wait to start.
         run.pendingRedrive += run.failed + run.timedOut + run.aborted
         (run.failed, run.timedOut, run.aborted) = (0, 0, 0)
-        _ = runId
         try fill(&run, template: execution, starting: Self.childrenStartedAtOnce)
         try run.update(db)
         if run.running == 0, run.pending == 0, run.pendingRedrive == 0 {

@@ -831,7 +831,7 @@ struct ExecutionStepper {
         cursor.retryCounts = nil
         cursor.phase = .enter
         if let name = cursor.currentState, case .map(let map)? = definition.state(named: name)?.kind, map.distributed != nil {
-            try reviveMapRun(&cursor, execution: &execution, map: map)
+            try reviveMapRun(&cursor, execution: &execution)
             return
         }
         guard let executionId = execution.id, let name = cursor.currentState, let kind = definition.state(named: name)?.kind,
