@@ -47,6 +47,27 @@ struct PruningTests {
         #expect(orphans == 0)
     }
 
+    @Test func aMapRunsChildStaysWhileItsParentRuns() async throws {
+        let clock = ManualClock()
+        let test = try TestEngine(clock: clock, retention: Retention(closedExecutions: .seconds(100), eventIds: nil))
+        try await test.createTable("Tokens")
+        // Two items one at a time: the first ends, the second parks past the retention.
+        let definition = DistributedMapTests.map(processor: MapTests.parking, extra: ["ItemsPath": "$.items", "MaxConcurrency": 1])
+        try await test.machine("each", definition.text)
+        let arn = try await test.start("each", input: DistributedMapTests.ids(["a", "b"]))
+        await test.engine.waitUntilIdle()
+        let tokenA = try #require(try await test.itemString("Tokens", id: "a", attribute: "Token"))
+        try await test.engine.sendTask(token: tokenA, answer: .success(output: #""a""#))
+        await test.engine.waitUntilIdle()
+        try await test.advance(by: 150)
+        try await test.machine("pass", Self.pass)
+        _ = try await test.run("pass")
+        await test.engine.waitUntilIdle()
+        let tokenB = try #require(try await test.itemString("Tokens", id: "b", attribute: "Token"))
+        try await test.engine.sendTask(token: tokenB, answer: .success(output: #""b""#))
+        #expect(try await test.finish(arn).output == ["a", "b"])
+    }
+
     @Test func nothingIsPrunedBeforeItsTimeNorOftenerThanTheInterval() async throws {
         let clock = ManualClock()
         let test = try TestEngine(clock: clock, retention: Retention(closedExecutions: .seconds(100), eventIds: nil))

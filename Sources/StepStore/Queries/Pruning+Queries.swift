@@ -18,13 +18,17 @@ public enum Pruning {
     /// Executions that ended before `cutoff` (seconds since 1970), with their history, task
     /// tokens and timers; deletes at most `rowBudget` rows. A long history may take several
     /// batches: its rows go first, the execution's own row last. The execution numbered
-    /// highest stays, so that a new one is never given a number an old one had.
+    /// highest stays, so that a new one is never given a number an old one had. A map run's
+    /// child stays while its parent runs: the run's results and counts read it.
     public static func closedExecutions(endedBefore cutoff: Double, rowBudget: Int, in db: Database) throws -> Batch {
         var batch = Batch()
         let candidates = try Int64.fetchAll(
             db.cachedStatement(sql: """
                 SELECT id FROM execution
                 WHERE stopDate IS NOT NULL AND stopDate < ? AND status != 'RUNNING' AND id < (SELECT MAX(id) FROM execution)
+                AND NOT EXISTS (
+                    SELECT 1 FROM mapRunChild c JOIN mapRun r ON r.id = c.mapRunId JOIN execution p ON p.id = r.executionId
+                    WHERE c.executionId = execution.id AND p.status = 'RUNNING')
                 ORDER BY stopDate LIMIT ?
                 """), arguments: [cutoff, rowBudget])
         for id in candidates {
