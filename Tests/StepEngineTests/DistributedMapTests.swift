@@ -88,6 +88,12 @@ import Testing
         #expect(childMachine.mapRunArn == runArn)
         #expect(childMachine.label == "Doubler")
         #expect(try JSONValue(parsing: childMachine.definition)["StartAt"] == "Double")
+        let labelled = try await test.engine.describeStateMachine(reference: "arn:aws:states:us-east-1:123456789012:stateMachine:each/Doubler")
+        #expect(labelled.arn == "arn:aws:states:local:000000000000:stateMachine:each/Doubler")
+        #expect(labelled.label == "Doubler")
+        #expect(try JSONValue(parsing: labelled.definition)["StartAt"] == "Double")
+        let unknown = await engineError { _ = try await test.engine.describeStateMachine(reference: "arn:aws:states:local:000000000000:stateMachine:each/Nope") }
+        #expect(unknown is StateMachineError)
         #expect(try await test.history(child.arn).types == [
             "ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
         ])

@@ -334,6 +334,7 @@ struct StepFunctionsHandler: ServiceHandler {
         ]
         if let revision = machine.revisionId { json["revisionId"] = .string(revision) }
         if let description = machine.description { json["description"] = .string(description) }
+        if let label = machine.label { json["label"] = .string(label) }
         return .object(json)
     }
 

@@ -52,6 +52,16 @@ public enum LocalARN {
         "\(stateMachine(name))/\(label)"
     }
 
+    /// The (state machine, label) of a labelled state machine ARN (`...:stateMachine:NAME/LABEL`);
+    /// nil for any other reference.
+    public static func labelledStateMachine(from reference: String) -> (name: String, label: String)? {
+        let parts = reference.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[0] == "arn", parts[2] == "states", parts[5] == "stateMachine" else { return nil }
+        let nameAndLabel = parts[6].split(separator: "/", omittingEmptySubsequences: false)
+        guard nameAndLabel.count == 2, !nameAndLabel[0].isEmpty, !nameAndLabel[1].isEmpty else { return nil }
+        return (String(nameAndLabel[0]), String(nameAndLabel[1]))
+    }
+
     /// A map run's child: `...:execution:MACHINE/LABEL:NAME`.
     public static func mapRunExecution(stateMachine: String, label: String, name: String) -> String {
         execution(stateMachine: "\(stateMachine)/\(label)", name: name)

@@ -115,6 +115,9 @@ extension Engine {
     /// The state machine, or the version a version ARN names. An alias ARN names no state
     /// machine here (DescribeStateMachineAlias describes it).
     public func describeStateMachine(reference: String) async throws -> StateMachineDescription {
+        if let (name, label) = LocalARN.labelledStateMachine(from: reference) {
+            return try await describeLabelled(name: name, label: label, reference: reference)
+        }
         let (name, qualifier) = try LocalARN.qualifiedStateMachine(from: reference)
         return try await read { db in
             switch qualifier {
@@ -130,6 +133,36 @@ extension Engine {
                     arn: record.arn, name: record.name, definition: revision.definition, roleArn: record.roleArn, type: record.type,
                     creationDate: record.creationDate, revisionId: revision.revisionId)
             }
+        }
+    }
+
+    /// DescribeStateMachine of a labelled ARN (`...:stateMachine:NAME/LABEL`): the state
+    /// machine a distributed Map's children run, its `ItemProcessor` in the current
+    /// definition, with the label. The label is a Map state's `Label`, or one stepd drew for a
+    /// run of it.
+    private func describeLabelled(name: String, label: String, reference: String) async throws -> StateMachineDescription {
+        try await read { db in
+            guard let record = try StateMachineRecord.find(db, key: name),
+                let revision = try StateMachineVersionRecord.find(db, key: record.currentVersionId)
+            else { throw Self.noSuchStateMachine(name) }
+            let definition = try self.definitions.definition(versionId: record.currentVersionId, in: db)
+            var stateName = definition.everyState.first { state in
+                if case .map(let map) = state.kind { return map.distributed?.label == label }
+                return false
+            }?.name
+            if stateName == nil {
+                stateName = try String.fetchOne(
+                    db, sql: "SELECT r.stateName FROM mapRun r JOIN execution e ON e.id = r.executionId WHERE r.label = ? AND e.stateMachineName = ? LIMIT 1",
+                    arguments: [label, name])
+            }
+            guard let stateName, let processor = Self.itemProcessor(of: stateName, in: revision.definition) else {
+                throw StateMachineError.doesNotExist(arn: reference)
+            }
+            var description = StateMachineDescription(
+                arn: LocalARN.labelledStateMachine(name, label: label), name: name, definition: processor, roleArn: record.roleArn,
+                type: record.type, creationDate: record.creationDate, revisionId: revision.revisionId)
+            description.label = label
+            return description
         }
     }
 
