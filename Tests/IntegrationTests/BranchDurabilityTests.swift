@@ -10,10 +10,7 @@ struct BranchDurabilityTests {
     @Test("branches parked on tokens and a timer finish after a kill -9", arguments: StepdMode.allCases)
     func branchesSurviveAKill(mode: StepdMode) async throws {
         try await withStepd(mode: mode) { stepd in
-            _ = try await stepd.call("DynamoDB_20120810.CreateTable", [
-                "TableName": "Tokens", "KeySchema": [["AttributeName": "Id", "KeyType": "HASH"]],
-                "AttributeDefinitions": [["AttributeName": "Id", "AttributeType": "S"]],
-            ])
+            try await stepd.createTable("Tokens")
             func park(_ id: String) -> JSONValue {
                 [
                     "StartAt": .string("Park-\(id)"),
@@ -76,10 +73,7 @@ struct BranchDurabilityTests {
     @Test("a Map's iterations, two at a time, go on after a kill -9 at each answer", arguments: StepdMode.allCases)
     func mapIterationsSurviveKills(mode: StepdMode) async throws {
         try await withStepd(mode: mode) { stepd in
-            _ = try await stepd.call("DynamoDB_20120810.CreateTable", [
-                "TableName": "Tokens", "KeySchema": [["AttributeName": "Id", "KeyType": "HASH"]],
-                "AttributeDefinitions": [["AttributeName": "Id", "AttributeType": "S"]],
-            ])
+            try await stepd.createTable("Tokens")
             let definition: JSONValue = [
                 "StartAt": "Each",
                 "States": [

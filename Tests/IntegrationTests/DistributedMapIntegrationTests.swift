@@ -74,10 +74,7 @@ struct DistributedMapIntegrationTests {
     @Test("kill -9 in the middle of a map run: after the restart it goes on, and no child runs twice")
     func aKillInTheMiddleRunsNoChildTwice() async throws {
         try await withStepd { stepd in
-            _ = try await stepd.call("DynamoDB_20120810.CreateTable", [
-                "TableName": "Tokens", "KeySchema": [["AttributeName": "Id", "KeyType": "HASH"]],
-                "AttributeDefinitions": [["AttributeName": "Id", "AttributeType": "S"]],
-            ])
+            try await stepd.createTable("Tokens")
             // Each child parks on a token stored under its item's id.
             let definition: JSONValue = [
                 "StartAt": "Each",

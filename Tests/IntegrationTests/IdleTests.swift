@@ -25,10 +25,7 @@ struct IdleTests {
     @Test("after work, with an execution parked on a token and a timer armed, no thread of stepd wakes up in 3 s")
     func idleDaemonDoesNotWake() async throws {
         try await withStepd { stepd in
-            _ = try await stepd.call("DynamoDB_20120810.CreateTable", [
-                "TableName": "Tokens", "KeySchema": [["AttributeName": "Id", "KeyType": "HASH"]],
-                "AttributeDefinitions": [["AttributeName": "Id", "AttributeType": "S"]],
-            ])
+            try await stepd.createTable("Tokens")
             let parking = #"{"StartAt":"Park","States":{"Park":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:putItem.waitForTaskToken","Parameters":{"TableName":"Tokens","Item":{"Id":{"S":"a"},"Token":{"S.$":"$$.Task.Token"}}},"End":true}}}"#
             let waiting = #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}"#
             _ = try await stepd.call("AWSStepFunctions.CreateStateMachine", ["name": "park", "definition": .string(parking)])

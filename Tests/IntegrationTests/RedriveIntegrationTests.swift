@@ -7,10 +7,7 @@ struct RedriveIntegrationTests {
     @Test("a failed task is run again by stepctl redrive-execution, across a restart, and the execution succeeds")
     func redriveAFailedTask() async throws {
         try await withStepd { stepd in
-            _ = try await stepd.call("DynamoDB_20120810.CreateTable", [
-                "TableName": "Tokens", "KeySchema": [["AttributeName": "Id", "KeyType": "HASH"]],
-                "AttributeDefinitions": [["AttributeName": "Id", "AttributeType": "S"]],
-            ])
+            try await stepd.createTable("Tokens")
             let definition: JSONValue = [
                 "StartAt": "Park",
                 "States": [

@@ -428,6 +428,14 @@ final class StepdProcess: @unchecked Sendable {
     }
 
     /// Starts an execution; returns its ARN.
+    /// Creates local table `name`, keyed by the string attribute `Id` (where tests keep task tokens).
+    func createTable(_ name: String) async throws {
+        _ = try await call("DynamoDB_20120810.CreateTable", [
+            "TableName": .string(name), "KeySchema": [["AttributeName": "Id", "KeyType": "HASH"]],
+            "AttributeDefinitions": [["AttributeName": "Id", "AttributeType": "S"]],
+        ])
+    }
+
     func startExecution(_ stateMachine: String, input: String = "{}", name: String? = nil) async throws -> String {
         var body: [String: JSONValue] = ["stateMachineArn": .string(stateMachine), "input": .string(input)]
         if let name { body["name"] = .string(name) }

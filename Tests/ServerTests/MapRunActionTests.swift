@@ -14,21 +14,18 @@ import Testing
 struct MapRunActionTests {
     static let root: UInt32 = 0, bob: UInt32 = 1002, dave: UInt32 = 1004
 
+    /// DispatcherAccessTests' engine and dispatcher (the same users), with Step Functions'
+    /// actions named without their prefix and root as the default caller.
     final class Fixture: Sendable {
-        let engine: Engine
-        let dispatcher: APIDispatcher
-        let folder: String
+        let base: DispatcherAccessTests.Fixture
+        var engine: Engine { base.engine }
 
         init() throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("stepd-maprun-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let logger = Logger(label: "MapRunActionTests")
-            engine = try Engine(databasePath: folder + "/db.sqlite", logger: logger)
-            dispatcher = APIDispatcher(engine: engine, logger: logger, accounts: FakeAccounts())
+            base = try DispatcherAccessTests.Fixture()
         }
 
         func call(_ action: String, _ body: JSONValue, as uid: UInt32 = root) async -> Result<JSONValue, APIError> {
-            await dispatcher.handle(APIRequest(target: "AWSStepFunctions." + action, body: body, peer: PeerCredentials(pid: 1, uid: uid, gid: uid)))
+            await base.call("AWSStepFunctions." + action, body, as: uid)
         }
 
         @discardableResult
@@ -49,8 +46,7 @@ struct MapRunActionTests {
         }
 
         func close() async {
-            await engine.shutdown()
-            try? FileManager.default.removeItem(atPath: folder)
+            await base.close()
         }
     }
 
